@@ -1,0 +1,106 @@
+"""Problems found in the sources, reported as ``path:line:col: severity: message``.
+
+Contributors are not programmers: these messages are their interface. Every stage of
+the build (loading, validation, citations, records) adds to one :class:`Report`, so a
+contributor sees every problem of a change at once instead of one per build.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    severity: str
+    message: str
+
+    def format(self, *, with_col: bool = True) -> str:
+        where = f"{self.path}:{self.line}:{self.col}" if with_col else f"{self.path}:{self.line}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command that annotates the pull-request diff."""
+        kind = "error" if self.severity == ERROR else "warning"
+        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} file={self.path},line={self.line},col={self.col}::{msg}"
+
+
+@dataclass
+class Report:
+    """Collects diagnostics; paths are shown relative to ``root``."""
+
+    root: Path = field(default_factory=Path.cwd)
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def _rel(self, path: str | Path) -> str:
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def error(self, path: str | Path, line: int, message: str, col: int = 1) -> None:
+        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), ERROR, message))
+
+    def warning(self, path: str | Path, line: int, message: str, col: int = 1) -> None:
+        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), WARNING, message))
+
+    def extend(self, other: "Report") -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return sorted(d for d in self.items if d.severity == ERROR)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return sorted(d for d in self.items if d.severity == WARNING)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items))
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.sorted())
+
+    def raise_if_errors(self, strict: bool = False) -> None:
+        failing = self.sorted() if strict else self.errors
+        if failing:
+            raise SourceError(failing)
+
+
+class SourceError(Exception):
+    """The sources are wrong: the message lists every problem, one per line."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sorted(set(diagnostics))
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        n = len(self.diagnostics)
+        lines = [d.format(with_col=False) for d in self.diagnostics]
+        head = f"{n} problem{'s' if n != 1 else ''} in the sources:"
+        return "\n".join([head, *lines])
+
+
+def suggest(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """' (did you mean a, b?)' or '' -- the closest known names to a misspelt one."""
+    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        close = [lowered[c] for c in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)]
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"

@@ -1,0 +1,89 @@
+"""Markdown extension: glossary abbreviations become ``<abbr>`` tooltips in the page's language.
+
+Python-Markdown's ``abbr`` extension matches only at word boundaries, so it misses
+abbreviations glued to Chinese characters (``使用TACE治疗``), and it has one definition
+per build, not one per language. This tree processor runs after the inline patterns, so
+code, links' URLs and raw HTML (citations) are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+
+SKIP = {"code", "pre", "abbr", "a", "script", "style", "kbd", "samp", "svg", "math"}
+
+
+class GlossaryTreeprocessor(Treeprocessor):
+    def __init__(self, md, ext: "GlossaryExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        if self.ext.pattern is None:
+            return
+        self.seen: set[str] = set()
+        self._walk(root)
+
+    def _walk(self, el: etree.Element) -> None:
+        for child in list(el):
+            if child.tag in SKIP:
+                if child.tail:
+                    self._text(el, child, "tail")
+                continue
+            self._walk(child)
+            if child.tail:
+                self._text(el, child, "tail")
+        if el.text and el.tag not in SKIP:
+            self._text(el, None, "text")
+
+    def _text(self, parent: etree.Element, child: etree.Element | None, where: str) -> None:
+        text = parent.text if where == "text" else child.tail  # type: ignore[union-attr]
+        pattern = self.ext.pattern
+        if not text or not pattern.search(text):
+            return
+        pieces = pattern.split(text)  # [text, abbr, plural, text, abbr, plural, ...]
+        lead = pieces[0]
+        new: list[etree.Element] = []
+        for i in range(1, len(pieces), 3):
+            abbr, plural, after = pieces[i], pieces[i + 1] or "", pieces[i + 2]
+            el = etree.Element("abbr")
+            el.set("title", self.ext.definition(abbr))
+            if abbr not in self.seen:  # one keyboard stop per term per page
+                el.set("tabindex", "0")
+                self.seen.add(abbr)
+            el.text = abbr + plural
+            el.tail = after
+            new.append(el)
+        if where == "text":
+            parent.text = lead
+            for k, el in enumerate(new):
+                parent.insert(k, el)
+        else:
+            child.tail = lead  # type: ignore[union-attr]
+            index = list(parent).index(child) + 1  # type: ignore[arg-type]
+            for k, el in enumerate(new):
+                parent.insert(index + k, el)
+
+
+class GlossaryExtension(Extension):
+    def __init__(self, glossary=None, **kwargs):
+        super().__init__(**kwargs)
+        self.lang = "en"
+        self.terms = {t.abbr: t for t in (glossary.terms if glossary else [])}
+        if self.terms:
+            alts = "|".join(re.escape(a) for a in sorted(self.terms, key=len, reverse=True))
+            # Boundaries are ASCII letters and digits only: Chinese characters around a term do not hide it.
+            self.pattern: re.Pattern[str] | None = re.compile(rf"(?<![A-Za-z0-9\-])({alts})(s?)(?![A-Za-z0-9])")
+        else:
+            self.pattern = None
+
+    def definition(self, abbr: str) -> str:
+        term = self.terms[abbr]
+        return term.zh if self.lang == "zh" else term.en
+
+    def extendMarkdown(self, md) -> None:
+        md.treeprocessors.register(GlossaryTreeprocessor(md, self), "glossary_abbr", 4)

@@ -1,0 +1,37 @@
+"""Navigation from the front-matter: one tree per language, in the reviews' order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .i18n import LANG_LABEL
+from .render import page_uri
+
+
+def nav_config(model) -> list[dict[str, Any]]:
+    """The ``nav`` setting MkDocs expects: a section per language, a subsection per review."""
+    out: list[dict[str, Any]] = []
+    for lang in ("zh", "en"):
+        items: list[Any] = [f"{lang}/index.md"]
+        for review in model.project.reviews:
+            pages = [page_uri(review.landing.url(lang), index=True)]
+            pages += [page_uri(s.url(lang)) for s in review.sections]
+            items.append({review.title[lang]: pages})
+        if model.project.glossary is not None:
+            items.append(f"{lang}/glossary.md")
+        out.append({LANG_LABEL[lang]: items})
+    return out
+
+
+def language_of(page) -> str:
+    return page.file.src_uri.split("/", 1)[0]
+
+
+def link_within_language(nav) -> None:
+    """Previous/next links never cross from the Chinese pages to the English ones."""
+    pages = nav.pages
+    for i, page in enumerate(pages):
+        prev = pages[i - 1] if i > 0 else None
+        nxt = pages[i + 1] if i + 1 < len(pages) else None
+        page.previous_page = prev if prev is not None and language_of(prev) == language_of(page) else None
+        page.next_page = nxt if nxt is not None and language_of(nxt) == language_of(page) else None

@@ -1,0 +1,117 @@
+"""MkDocs glue: the table of contents of the build. The work is done elsewhere.
+
+MkDocs 1.6 is the last release with plugins; everything MkDocs-specific lives in this
+file so that moving to a successor touches only this file.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import CountHandler
+
+from . import navigation, pipeline, search, sitedir
+from .diagnostics import SourceError
+from .mdext import GlossaryExtension
+
+log = logging.getLogger("mkdocs.plugins.bilingual")
+
+
+class BilingualConfig(Config):
+    cache_dir = c.Type(str, default=".cache")
+    atomic = c.Type(bool, default=True)
+
+
+class BilingualPlugin(BasePlugin[BilingualConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.model: pipeline.Model | None = None
+        self.final_site: Path | None = None
+        self.staging: Path | None = None
+        self.glossary_ext: GlossaryExtension | None = None
+        self.warnings: CountHandler | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command  # defining on_startup keeps this object across `serve` rebuilds
+
+    # 1. load -> validate -> model
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            self.model = pipeline.load(root, cache_dir=root / self.config.cache_dir)
+            self.model.report.raise_if_errors(strict=bool(config.strict))
+        except SourceError as exc:
+            raise PluginError(exc.render()) from None
+        for d in self.model.report.warnings:
+            log.warning(d.format(with_col=False))
+        # 2. markdown: glossary tooltips (Python-Markdown's abbr misses terms glued to Chinese text)
+        self.glossary_ext = GlossaryExtension(self.model.project.glossary)
+        config.markdown_extensions.append(self.glossary_ext)
+        if config.strict:
+            self.warnings = CountHandler()
+            self.warnings.setLevel(logging.WARNING)
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+        # 3. atomic output: build into a staging folder, publish on success
+        if self.command == "build" and self.config.atomic:
+            self.final_site = Path(config.site_dir).resolve()
+            self.staging = sitedir.prepare(self.final_site)
+            config.site_dir = str(self.staging)
+        return config
+
+    # 4. pages: generated in memory from the bilingual sources
+    def on_files(self, files: Files, *, config) -> Files:
+        assert self.model is not None
+        for f in list(files):
+            if f.is_documentation_page() and not f.generated_by:
+                files.remove(f)  # a bilingual source, not a page
+        for page in pipeline.pages(self.model):
+            f = File.generated(config, page.uri, content=page.markdown)
+            f.edit_uri = page.source
+            if page.uri == "index.md" or page.uri.endswith("/parallel.md"):
+                f.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(f)
+        config.nav = navigation.nav_config(self.model)
+        return files
+
+    def on_nav(self, nav, *, config, files):
+        navigation.link_within_language(nav)
+        return nav
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if self.glossary_ext is not None:
+            self.glossary_ext.lang = page.meta.get("lang", "en")
+        return markdown
+
+    def on_page_context(self, context, *, page, config, nav):
+        page.meta.setdefault("source_path", page.file.edit_uri)
+        return context
+
+    # 5. after the pages (and after other plugins' post_build): per-language search, then publish
+    @event_priority(-100)
+    def on_post_build(self, *, config) -> None:
+        search.split_by_language(config)
+        if self.warnings is not None and self.warnings.get_counts():
+            return  # strict mode: MkDocs aborts right after this event; keep the old site
+        if self.staging is not None and self.final_site is not None:
+            sitedir.publish(self.staging, self.final_site)
+            self.staging = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            sitedir.discard(self.staging)
+            self.staging = None
+
+    def on_serve(self, server, *, config, builder):
+        root = Path(config.config_file_path).resolve().parent
+        for extra in ("refs.bib", "site_overrides"):
+            if (root / extra).exists():
+                server.watch(str(root / extra))
+        return server

@@ -1,0 +1,297 @@
+"""Models -> the markdown of each generated page, through Jinja2 templates.
+
+Contributor markdown is passed to the templates as data (``Markup`` so that it reaches
+the markdown processor unchanged); it is never evaluated as a template. Everything the
+generator itself inserts (titles, names, formatted references) is escaped by autoescape.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .bilingual import LANGS, Pair
+from .citations import Citation, collapse, replace
+from .content import Project, Review, Section
+from .i18n import HTML_LANG, OTHER, STRINGS
+from .numbering import CitationIndex, cite_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .bibliography import Bibliography
+
+EDITOR_START = re.compile(r"^(\s*)!!!\s+editor\b(?P<title>[^\n]*)")
+
+EXTRA_STRINGS = {
+    "references": {"zh": "参考文献", "en": "References"},
+    "cite_label": {"zh": "参考文献", "en": "Reference"},
+    "cited_times": {"zh": "本综述引用 {n} 次", "en": "cited {n} time{s} in this review"},
+    "backlink": {"zh": "回到引用处 {k}", "en": "Back to citation {k}"},
+    "downloads_bib": {"zh": "参考文献 BibTeX", "en": "References (BibTeX)"},
+    "downloads_ris": {"zh": "参考文献 RIS", "en": "References (RIS)"},
+}
+
+
+def jinja_env() -> Environment:
+    env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+    return env
+
+
+class Strings(dict):
+    """``t.key`` in templates gives the string in the page's language."""
+
+    def __init__(self, lang: str):
+        super().__init__({k: v[lang] for k, v in {**STRINGS, **EXTRA_STRINGS}.items()})
+
+    def __getattr__(self, name: str) -> str:
+        return self[name]
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two site URLs ('zh/a/b/' -> 'en/a/b/#x' gives '../../../en/a/b/#x')."""
+    path, _, frag = to_url.partition("#")
+    base = posixpath.dirname(from_url.rstrip("/") + "/x") if from_url.endswith("/") else posixpath.dirname(from_url)
+    out = posixpath.relpath(path or ".", base or ".") if path else ""
+    if path.endswith("/") and out not in ("", ".") and not out.endswith("/"):
+        out += "/"
+    if out == ".":
+        out = "./"
+    return out + (f"#{frag}" if frag else "")
+
+
+def front_matter(meta: dict[str, Any]) -> Markup:
+    return Markup("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n")
+
+
+@dataclass
+class Page:
+    """A generated page: its path in the virtual docs tree and its markdown."""
+    uri: str  # e.g. 'zh/ici-hcc/ici-monotherapy.md'
+    markdown: str
+    source: str | None  # the content/ file it comes from (for 'edit this page')
+    lang: str
+
+
+def page_uri(url: str, *, index: bool = False) -> str:
+    """'zh/ici-hcc/x/' -> 'zh/ici-hcc/x.md'; with ``index`` 'zh/ici-hcc/' -> 'zh/ici-hcc/index.md'."""
+    url = url.strip("/")
+    if not url:
+        return "index.md"
+    return f"{url}/index.md" if index else f"{url}.md"
+
+
+class Renderer:
+    def __init__(self, project: Project, bib: "Bibliography", cindex: CitationIndex):
+        self.project = project
+        self.bib = bib
+        self.cindex = cindex
+        self.env = jinja_env()
+        self._cite_tpl = self.env.get_template("cite.html")
+        self._reflist_tpl = self.env.get_template("reflist.html")
+
+    # ---- blocks -------------------------------------------------------------------------
+    def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "") -> str:
+        numbering = self.cindex.numbering[review.id]
+        plain = [numbering.numbers[i.key] for i in c.items if not i.locator and i.key in numbering.numbers]
+        parts: list[dict[str, Any]] = []
+        for a, b in collapse(plain):
+            if b == a + 1:
+                parts += [{"n": a, "end": None, "loc": "", "sep": ", "}, {"n": b, "end": None, "loc": "", "sep": ", "}]
+            else:
+                parts.append({"n": a, "end": b if b != a else None, "loc": "", "sep": ", "})
+        for item in c.items:
+            if item.locator and item.key in numbering.numbers:
+                parts.append({"n": numbering.numbers[item.key], "end": None, "loc": item.locator, "sep": ", "})
+        numbers = sorted({numbering.numbers[i.key] for i in c.items if i.key in numbering.numbers})
+        return self._cite_tpl.render(cite_id=cite_id(pair.anchor, k), numbers=numbers, parts=parts,
+                                     ref_href=ref_href, label=EXTRA_STRINGS["cite_label"][lang]).strip()
+
+    def block_text(self, review: Review, section: Section, pair: Pair, lang: str, ref_href: str = "") -> str:
+        block = pair.block(lang)
+        if block is None:
+            return ""
+        text = block.text
+        found = self.cindex.scan_of(block)
+        if found.citations:
+            index = {id(c): k for k, c in enumerate(found.citations)}
+            text = replace(text, found.citations,
+                           lambda c: self.cite_html(review, lang, pair, index[id(c)], c, ref_href))
+        if pair.kind == "editor":
+            title = STRINGS["editor_note"][lang]
+            text = EDITOR_START.sub(lambda m: f'{m.group(1)}!!! editor "{title}"'
+                                    if not m.group("title").strip() else m.group(0), text, count=1)
+        return text
+
+    def block_md(self, review: Review, section: Section, pair: Pair, lang: str) -> str:
+        if not pair.translated(lang):
+            other = OTHER[lang]
+            body = self.block_text(review, section, pair, other)
+            return (f'<div class="blk pending" id="{pair.anchor}" markdown>\n\n'
+                    f'<p class="pending-note" lang="{HTML_LANG[lang]}">{escape(STRINGS["pending"][lang])}</p>\n\n'
+                    f'<div lang="{HTML_LANG[other]}" markdown>\n\n{body}\n\n</div>\n\n</div>')
+        text = self.block_text(review, section, pair, lang)
+        if pair.kind == "heading":
+            return f"{text.strip()} {{#{pair.anchor}}}"
+        kind = " editor-note" if pair.kind == "editor" else ""
+        return f'<div class="blk{kind}" id="{pair.anchor}" markdown>\n\n{text}\n\n</div>'
+
+    # ---- references -----------------------------------------------------------------------
+    def reflist(self, review: Review, lang: str, keys: list[str], *, page_url: str = "",
+                backlinks: bool = False) -> str:
+        numbering = self.cindex.numbering[review.id]
+        refs = []
+        for key in sorted(set(keys), key=lambda k: numbering.numbers[k]):
+            f = self.bib.format(key, lang)
+            n = numbering.count(key)
+            count_text = EXTRA_STRINGS["cited_times"][lang].format(n=n, s="" if n == 1 else "s")
+            back = []
+            if backlinks:
+                for k, place in enumerate(numbering.places.get(key, []), 1):
+                    target = self.section_by_id(review, place.page).url(lang) + f"#{place.cite_id}"
+                    back.append({"href": rel(page_url, target), "text": str(k),
+                                 "label": EXTRA_STRINGS["backlink"][lang].format(k=k)})
+            refs.append({"n": numbering.numbers[key], "html": Markup(f.html), "links": f.links,
+                         "count": n, "count_text": count_text, "backlinks": back})
+        return self._reflist_tpl.render(refs=refs).strip()
+
+    def section_by_id(self, review: Review, section_id: str) -> Section:
+        for s in review.pages_in_order:
+            if s.id == section_id:
+                return s
+        raise KeyError(section_id)
+
+    def keys_cited(self, section: Section) -> list[str]:
+        keys: list[str] = []
+        for pair in section.body.pairs:
+            block = pair.zh if pair.translated("zh") else pair.en
+            if block is None:
+                continue
+            for c in self.cindex.scan_of(block).citations:
+                keys.extend(i.key for i in c.items if i.key in self.bib)
+        return keys
+
+    # ---- pages ----------------------------------------------------------------------------
+    def meta(self, **kw: Any) -> Markup:
+        return front_matter({k: v for k, v in kw.items() if v is not None})
+
+    def alternates(self, url: str, lang: str) -> dict[str, str]:
+        other = OTHER[lang]
+        counterpart = url.replace(f"{lang}/", f"{other}/", 1)
+        return {"alternate": rel(url, counterpart), "alternate_lang": other,
+                "self_url": url, "alternate_url": counterpart}
+
+    def section_page(self, review: Review, section: Section, lang: str, appendix: str = "") -> Page:
+        url = section.url(lang)
+        t = Strings(lang)
+        blocks = [self.block_md(review, section, p, lang) for p in section.body.pairs]
+        pending = section.pending and any(not p.translated(lang) for p in section.body.pairs)
+        keys = self.keys_cited(section)
+        md = self.env.get_template("section.md.j2").render(
+            meta=self.meta(title=section.full_title(lang), lang=lang, review=review.id, section=section.id,
+                           kind=section.kind, **self.alternates(url, lang)),
+            t=t, blocks=[Markup(b) for b in blocks], parallel_href="parallel/",
+            pending_notice=t.pending_page if pending else "", appendix=Markup(appendix),
+            references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
+        )
+        return Page(page_uri(url), md, self.source_of(section), lang)
+
+    def parallel_page(self, review: Review, section: Section, lang: str) -> Page:
+        url = section.parallel_url(lang)
+        t = Strings(lang)
+        rows = []
+        for pair in section.body.pairs:
+            cells = {}
+            for side in LANGS:
+                if pair.translated(side):
+                    text = self.block_text(review, section, pair, side)
+                    if pair.kind == "heading":
+                        text = f"{text.strip()} {{#{side}-{pair.anchor}}}"
+                    cells[side] = Markup(text)
+                else:
+                    cells[side] = Markup(f'<p class="pending-note">{escape(STRINGS["pending"][side])}</p>')
+            rows.append({"anchor": pair.anchor, **cells})
+        keys = self.keys_cited(section)
+        title = t.parallel_title + section.full_title(lang)
+        md = self.env.get_template("parallel.md.j2").render(
+            meta=self.meta(title=title, lang=lang, review=review.id, section=section.id, kind="parallel",
+                           hide=["toc"], **self.alternates(url, lang)),
+            t=t, rows=rows, back_href="../", title=title,
+            references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
+        )
+        return Page(page_uri(url), md, self.source_of(section), lang)
+
+    def landing_page(self, review: Review, lang: str) -> Page:
+        section = review.landing
+        url = section.url(lang)
+        t = Strings(lang)
+        journal = review.journal[lang] if review.journal else ""
+        source = ""
+        if journal:
+            bits = [journal, str(review.year or "")]
+            vol = f"{review.volume or ''}{f'({review.issue})' if review.issue else ''}"
+            source = ", ".join(b for b in bits if b)
+            if vol:
+                source += f", {vol}"
+            if review.pages:
+                source += f": {review.pages}"
+        dates = " · ".join(f"{STRINGS[k][lang]}: {v.isoformat()}" for k, v in review.dates.items())
+        sections = [{"href": rel(url, s.url(lang)), "title": s.full_title(lang)} for s in review.sections]
+        keys = self.keys_cited(section)
+        md = self.env.get_template("landing.md.j2").render(
+            meta=self.meta(title=review.title[lang], lang=lang, review=review.id, section="index", kind="landing",
+                           **self.alternates(url, lang)),
+            t=t, review=review, lang=lang, source=source, dates=dates, license=review.license_name_url(),
+            blocks=[Markup(self.block_md(review, section, p, lang)) for p in section.body.pairs],
+            sections=sections, sep="；" if lang == "zh" else "; ", parallel_href="parallel/",
+            downloads=[], references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
+        )
+        return Page(page_uri(url, index=True), md, self.source_of(section), lang)
+
+    def home_page(self, lang: str) -> Page:
+        url = f"{lang}/"
+        t = Strings(lang)
+        reviews = []
+        for r in self.project.reviews:
+            names = ", ".join(a.zh if lang == "zh" else a.en for a in r.authors)
+            byline = names or STRINGS["no_authors"][lang]
+            reviews.append({"title": r.title[lang], "href": rel(url, r.landing.url(lang)), "id": r.id,
+                            "byline": byline})
+        md = self.env.get_template("home.md.j2").render(
+            meta=self.meta(title=STRINGS["site_name"][lang], lang=lang, kind="home", **self.alternates(url, lang)),
+            t=t, reviews=reviews)
+        return Page(f"{lang}/index.md", md, None, lang)
+
+    def root_page(self) -> Page:
+        md = self.env.get_template("root.md.j2").render(
+            meta=self.meta(title="肝细胞癌治疗文献综述 · Reviews of HCC Treatment", lang="en", kind="root", hide=["navigation", "toc", "footer"]),
+            titles={lang: STRINGS["site_name"][lang] for lang in LANGS})
+        return Page("index.md", md, None, "en")
+
+    def glossary_page(self, lang: str) -> Page | None:
+        g = self.project.glossary
+        if g is None:
+            return None
+        url = f"{lang}/glossary/"
+        from .bilingual import slugify
+        blocks = []
+        for pair in g.body.pairs:
+            if pair.translated(lang):
+                blocks.append(Markup(f'<div class="blk" id="{pair.anchor}" markdown>\n\n{pair.text(lang)}\n\n</div>'))
+        terms = [{"abbr": term.abbr, "zh": term.zh, "en": term.en, "slug": slugify(term.abbr)}
+                 for term in sorted(g.terms, key=lambda x: x.abbr.lower())]
+        md = self.env.get_template("glossary.md.j2").render(
+            meta=self.meta(title=g.title[lang], lang=lang, kind="glossary", **self.alternates(url, lang)),
+            t=Strings(lang), blocks=blocks, terms=terms)
+        return Page(f"{lang}/glossary.md", md, self.source_of_path(g.path), lang)
+
+    def source_of(self, section: Section) -> str:
+        return self.source_of_path(section.path)
+
+    def source_of_path(self, path) -> str:
+        return path.resolve().relative_to(self.project.root.resolve()).as_posix()

@@ -1,0 +1,97 @@
+/* Small, dependency-free behaviour. Everything works without it; it adds:
+   - the language switcher keeps the reader's place (same anchor in the other language);
+   - citation cards on hover, keyboard focus and tap;
+   - the root page preselects the browser's preferred language. */
+(function () {
+  "use strict";
+
+  function currentAnchor() {
+    if (location.hash) return location.hash.slice(1);
+    var blocks = document.querySelectorAll(".md-content [id]");
+    var best = null;
+    for (var i = 0; i < blocks.length; i++) {
+      var el = blocks[i];
+      if (!/^(H[2-6]|DIV)$/.test(el.tagName)) continue;
+      if (el.getBoundingClientRect().top > 80) break;
+      best = el.id;
+    }
+    return best;
+  }
+
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest && ev.target.closest("[data-lang-switch]");
+    if (!link) return;
+    var anchor = currentAnchor();
+    if (anchor) {
+      ev.preventDefault();
+      location.href = link.href.split("#")[0] + "#" + anchor;
+    }
+  });
+
+  // Root page: mark and focus the preferred language; never redirect.
+  var choices = document.querySelectorAll(".lang-choice__link");
+  if (choices.length) {
+    var langs = navigator.languages || [navigator.language || ""];
+    var want = null;
+    for (var i = 0; i < langs.length && !want; i++) {
+      var l = (langs[i] || "").toLowerCase();
+      if (l.indexOf("zh") === 0) want = "zh";
+      else if (l.indexOf("en") === 0) want = "en";
+    }
+    choices.forEach(function (a) {
+      if (a.getAttribute("data-lang") === (want || "en")) { a.setAttribute("data-preferred", ""); a.focus(); }
+    });
+  }
+
+  // Citation cards: the card shows the entries of the page's own reference list.
+  var card = null, owner = null;
+  function hide() { if (card) { card.remove(); card = null; owner = null; } }
+  function show(cite) {
+    if (owner === cite) return;
+    hide();
+    var nums = (cite.getAttribute("data-refs") || "").split(" ");
+    var list = document.createElement("ol");
+    nums.forEach(function (n) {
+      var entry = document.getElementById("ref-" + n);
+      if (!entry) return;
+      var li = document.createElement("li");
+      li.value = parseInt(n, 10);
+      var text = entry.querySelector(".ref-text"), links = entry.querySelector(".ref-links"),
+          count = entry.querySelector(".ref-count");
+      [text, links, count].forEach(function (part) {
+        if (part) { li.appendChild(part.cloneNode(true)); li.appendChild(document.createTextNode(" ")); }
+      });
+      list.appendChild(li);
+    });
+    if (!list.children.length) return;
+    card = document.createElement("div");
+    card.className = "cite-card";
+    card.setAttribute("role", "tooltip");
+    card.id = "cite-card";
+    card.appendChild(list);
+    document.body.appendChild(card);
+    var r = cite.getBoundingClientRect();
+    var left = Math.max(8, Math.min(r.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - card.offsetWidth - 8));
+    card.style.left = left + "px";
+    card.style.top = (r.bottom + window.scrollY + 6) + "px";
+    owner = cite;
+    cite.setAttribute("aria-describedby", "cite-card");
+  }
+  function citeOf(node) { return node && node.closest ? node.closest(".cite") : null; }
+  document.addEventListener("mouseover", function (ev) {
+    var c = citeOf(ev.target);
+    if (c) show(c);
+    else if (card && !(ev.target.closest && ev.target.closest(".cite-card"))) hide();
+  });
+  document.addEventListener("focusin", function (ev) {
+    var c = citeOf(ev.target);
+    if (c) show(c); else if (!(ev.target.closest && ev.target.closest(".cite-card"))) hide();
+  });
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") hide(); });
+  // On touch screens the first tap shows the card, a second tap follows the link.
+  document.addEventListener("touchstart", function (ev) {
+    var c = citeOf(ev.target);
+    if (c && owner !== c) { ev.preventDefault(); show(c); }
+    else if (!c && !(ev.target.closest && ev.target.closest(".cite-card"))) hide();
+  }, { passive: false });
+})();
