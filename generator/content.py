@@ -167,6 +167,13 @@ def _section(src: SourceFile, review_id: str, report: Report, *, landing: bool =
     data = src.front.data
     pending = data.get("translation") == "pending"
     body = parse_body(src.body, src.body_start, src.path, report, pending_ok=pending)
+    if pending:
+        missing = [p for p in body.pairs if not p.translated("en")]
+        if missing:
+            report.warning(src.path, src.front.line("translation"),
+                           f"translation pending: {len(missing)} Chinese block{'s' if len(missing) != 1 else ''} "
+                           f"without English yet (first at line {missing[0].line}); the English page shows the "
+                           "Chinese text with a 'translation pending' notice")
     if not valid:
         return None
     return Section(

@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import navigation, pipeline, search, sitedir
+from . import navigation, pipeline, search, sitedir, sitemaps
 from .diagnostics import SourceError
 from .mdext import GlossaryExtension
 
@@ -98,6 +98,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config) -> None:
         search.split_by_language(config)
+        sitemaps.write_language_sitemaps(Path(config.site_dir), config.site_url or "")
         if self.warnings is not None and self.warnings.get_counts():
             return  # strict mode: MkDocs aborts right after this event; keep the old site
         if self.staging is not None and self.final_site is not None:

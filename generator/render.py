@@ -39,7 +39,9 @@ EXTRA_STRINGS = {
 
 def jinja_env() -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True,
-                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+                      undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False,
+                      # markdown attribute lists are written "{#id}": Jinja comments use {## ##} instead
+                      comment_start_string="{##", comment_end_string="##}")
     return env
 
 
@@ -96,7 +98,8 @@ class Renderer:
         self._reflist_tpl = self.env.get_template("reflist.html")
 
     # ---- blocks -------------------------------------------------------------------------
-    def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "") -> str:
+    def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "",
+                  id_prefix: str = "") -> str:
         numbering = self.cindex.numbering[review.id]
         plain = [numbering.numbers[i.key] for i in c.items if not i.locator and i.key in numbering.numbers]
         parts: list[dict[str, Any]] = []
@@ -109,10 +112,11 @@ class Renderer:
             if item.locator and item.key in numbering.numbers:
                 parts.append({"n": numbering.numbers[item.key], "end": None, "loc": item.locator, "sep": ", "})
         numbers = sorted({numbering.numbers[i.key] for i in c.items if i.key in numbering.numbers})
-        return self._cite_tpl.render(cite_id=cite_id(pair.anchor, k), numbers=numbers, parts=parts,
+        return self._cite_tpl.render(cite_id=id_prefix + cite_id(pair.anchor, k), numbers=numbers, parts=parts,
                                      ref_href=ref_href, label=EXTRA_STRINGS["cite_label"][lang]).strip()
 
-    def block_text(self, review: Review, section: Section, pair: Pair, lang: str, ref_href: str = "") -> str:
+    def block_text(self, review: Review, section: Section, pair: Pair, lang: str, ref_href: str = "",
+                   id_prefix: str = "") -> str:
         block = pair.block(lang)
         if block is None:
             return ""
@@ -121,7 +125,7 @@ class Renderer:
         if found.citations:
             index = {id(c): k for k, c in enumerate(found.citations)}
             text = replace(text, found.citations,
-                           lambda c: self.cite_html(review, lang, pair, index[id(c)], c, ref_href))
+                           lambda c: self.cite_html(review, lang, pair, index[id(c)], c, ref_href, id_prefix))
         if pair.kind == "editor":
             title = STRINGS["editor_note"][lang]
             text = EDITOR_START.sub(lambda m: f'{m.group(1)}!!! editor "{title}"'
@@ -167,14 +171,7 @@ class Renderer:
         raise KeyError(section_id)
 
     def keys_cited(self, section: Section) -> list[str]:
-        keys: list[str] = []
-        for pair in section.body.pairs:
-            block = pair.zh if pair.translated("zh") else pair.en
-            if block is None:
-                continue
-            for c in self.cindex.scan_of(block).citations:
-                keys.extend(i.key for i in c.items if i.key in self.bib)
-        return keys
+        return [k for pair in section.body.pairs for k in self.keys_of(pair)]
 
     # ---- pages ----------------------------------------------------------------------------
     def meta(self, **kw: Any) -> Markup:
@@ -186,12 +183,44 @@ class Renderer:
         return {"alternate": rel(url, counterpart), "alternate_lang": other,
                 "self_url": url, "alternate_url": counterpart}
 
-    def section_page(self, review: Review, section: Section, lang: str, appendix: str = "") -> Page:
+    def editor_notes(self, review: Review, lang: str) -> tuple[str, list[str]]:
+        """Every editor's note of the review, by section, with a link to where it stands."""
+        here = f"{lang}/{review.id}/editor-notes/"
+        out = [f"## {STRINGS['editor_notes_all'][lang]} {{#all-notes}}"]
+        keys: list[str] = []
+        for section in review.pages_in_order:
+            if section.kind == "editor-notes":
+                continue
+            notes = [p for p in section.body.pairs if p.kind == "editor" and p.translated(lang)]
+            if not notes:
+                continue
+            title = review.title[lang] if section.kind == "landing" else section.full_title(lang)
+            out.append(f"### {escape(title)} {{#notes-{section.id}}}")
+            for pair in notes:
+                href = rel(here, section.url(lang) + f"#{pair.anchor}")
+                text = self.block_text(review, section, pair, lang, id_prefix="n-")
+                out.append(f'<div class="blk editor-note" markdown>\n\n<p class="note-where">'
+                           f'<a href="{href}">{escape(STRINGS["in_section"][lang])}: {escape(title)}</a></p>\n\n'
+                           f'{text}\n\n</div>')
+                keys += self.keys_of(pair)
+        return "\n\n".join(out), keys
+
+    def keys_of(self, pair: Pair) -> list[str]:
+        block = pair.zh if pair.translated("zh") else pair.en
+        if block is None:
+            return []
+        return [i.key for c in self.cindex.scan_of(block).citations for i in c.items if i.key in self.bib]
+
+    def section_page(self, review: Review, section: Section, lang: str) -> Page:
         url = section.url(lang)
         t = Strings(lang)
         blocks = [self.block_md(review, section, p, lang) for p in section.body.pairs]
         pending = section.pending and any(not p.translated(lang) for p in section.body.pairs)
         keys = self.keys_cited(section)
+        appendix = ""
+        if section.kind == "editor-notes":
+            appendix, more = self.editor_notes(review, lang)
+            keys += more
         md = self.env.get_template("section.md.j2").render(
             meta=self.meta(title=section.full_title(lang), lang=lang, review=review.id, section=section.id,
                            kind=section.kind, **self.alternates(url, lang)),
@@ -209,7 +238,7 @@ class Renderer:
             cells = {}
             for side in LANGS:
                 if pair.translated(side):
-                    text = self.block_text(review, section, pair, side)
+                    text = self.block_text(review, section, pair, side, id_prefix=f"{side}-")
                     if pair.kind == "heading":
                         text = f"{text.strip()} {{#{side}-{pair.anchor}}}"
                     cells[side] = Markup(text)
