@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .bilingual import LANGS, Pair
-from .citations import Citation, collapse, replace
+from .citations import Citation, collapse, replace, scan
 from .content import Project, Review, Section
 from .i18n import HTML_LANG, OTHER, STRINGS
 from .numbering import CitationIndex, cite_id
@@ -96,6 +96,9 @@ class Renderer:
         self.env = jinja_env()
         self._cite_tpl = self.env.get_template("cite.html")
         self._reflist_tpl = self.env.get_template("reflist.html")
+        # Directive expanders (e.g. record tables): fn(text, lang, review, section) -> text.
+        # They run before citations are rendered, so tables may cite like prose does.
+        self.directives: list[Callable[[str, str, Review, Section], str]] = []
 
     # ---- blocks -------------------------------------------------------------------------
     def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "",
@@ -121,7 +124,9 @@ class Renderer:
         if block is None:
             return ""
         text = block.text
-        found = self.cindex.scan_of(block)
+        for expand in self.directives:
+            text = expand(text, lang, review, section)
+        found = self.cindex.scan_of(block) if text == block.text else scan(text)
         if found.citations:
             index = {id(c): k for k, c in enumerate(found.citations)}
             text = replace(text, found.citations,

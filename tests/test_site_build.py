@@ -1,0 +1,227 @@
+"""End to end: build the real site and read the HTML it produced."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_project, run_build
+from generator.content import load_project
+from generator.diagnostics import Report
+
+
+class Page(HTMLParser):
+    def __init__(self, path: Path):
+        super().__init__()
+        self.html_lang = None
+        self.links: list[dict] = []
+        self.ids: set[str] = set()
+        self.rows = 0
+        self.nav_titles: list[str] = []
+        self._in_nav_link = False
+        self.switch = None
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "link" and a.get("rel") == "alternate" and a.get("hreflang"):
+            self.links.append(a)
+        if tag == "a" and "data-lang-switch" in a:
+            self.switch = a["href"]
+        if tag == "div" and "pair-row" in (a.get("class") or "") and "pair-head" not in a.get("class", ""):
+            self.rows += 1
+
+
+def pages_of_sources():
+    report = Report(root=ROOT)
+    project = load_project(ROOT, report)
+    for review in project.reviews:
+        for section in review.pages_in_order:
+            yield review, section
+
+
+def html_path(site: Path, url: str) -> Path:
+    return site / url / "index.html"
+
+
+@pytest.mark.parametrize("lang,code", [("zh", "zh-CN"), ("en", "en")])
+def test_every_section_has_a_page_with_the_right_lang(built_site, lang, code):
+    for review, section in pages_of_sources():
+        page = Page(html_path(built_site, section.url(lang)))
+        assert page.html_lang == code, section.url(lang)
+
+
+def test_hreflang_alternates_point_at_both_languages_and_x_default(built_site):
+    for review, section in pages_of_sources():
+        for lang in ("zh", "en"):
+            links = {l["hreflang"]: l["href"] for l in Page(html_path(built_site, section.url(lang))).links}
+            assert set(links) == {"zh-CN", "en", "x-default"}
+            assert links["zh-CN"].endswith(section.url("zh")) and links["en"].endswith(section.url("en"))
+
+
+def test_language_switcher_leads_to_the_counterpart_page(built_site):
+    for review, section in pages_of_sources():
+        for lang, other in (("zh", "en"), ("en", "zh")):
+            src = html_path(built_site, section.url(lang))
+            href = Page(src).switch
+            assert href, src
+            target = (src.parent / href).resolve() / "index.html"
+            assert target == html_path(built_site, section.url(other)).resolve()
+
+
+def test_headings_have_the_same_ids_in_both_languages(built_site):
+    for review, section in pages_of_sources():
+        zh = Page(html_path(built_site, section.url("zh"))).ids
+        en = Page(html_path(built_site, section.url("en"))).ids
+        anchors = {p.anchor for p in section.body.pairs}
+        assert anchors <= zh and anchors <= en
+
+
+def test_parallel_view_has_one_row_per_pair(built_site):
+    for review, section in pages_of_sources():
+        for lang in ("zh", "en"):
+            page = Page(built_site / section.parallel_url(lang) / "index.html")
+            assert page.rows == len(section.body.pairs), section.parallel_url(lang)
+
+
+def nav_titles(path: Path) -> list[str]:
+    html = path.read_text(encoding="utf-8")
+    nav = html[html.index('md-nav--primary'):html.index('</nav>', html.index('md-nav--primary'))]
+    return [re.sub(r"<[^>]+>|\s+", " ", t).strip() for t in re.findall(r'class="md-ellipsis">(.*?)</span>', nav, re.S)]
+
+
+def test_navigation_is_in_the_page_language_and_in_front_matter_order(built_site):
+    report = Report(root=ROOT)
+    project = load_project(ROOT, report)
+    review = project.reviews[0]
+    for lang in ("zh", "en"):
+        titles = nav_titles(html_path(built_site, review.sections[0].url(lang)))
+        expected = [s.full_title(lang) for s in review.sections]
+        positions = [titles.index(t) for t in expected]
+        assert positions == sorted(positions)
+        other = "en" if lang == "zh" else "zh"
+        assert review.sections[1].full_title(other) not in titles
+
+
+def test_each_language_has_its_own_search_index(built_site):
+    import json
+    zh = json.loads((built_site / "zh/search/search_index.json").read_text(encoding="utf-8"))
+    en = json.loads((built_site / "en/search/search_index.json").read_text(encoding="utf-8"))
+    assert not (built_site / "search/search_index.json").exists()
+    assert zh["docs"] and en["docs"]
+    assert all(not d["location"].startswith(("zh/", "en/")) for d in zh["docs"] + en["docs"])
+    assert "\u3000" in zh["config"]["separator"] and "\u3000" not in en["config"]["separator"]
+    assert any("肝细胞癌" in d["text"] for d in zh["docs"])
+    assert not any(re.search(r"[\u4e00-\u9fff]{4,}", d["title"]) for d in en["docs"])
+
+
+def test_root_page_offers_both_languages_without_javascript(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="zh/"' in html and 'href="en/"' in html
+
+
+EXTERNAL = re.compile(
+    r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?P<a>[^"']+)|@import\s+(?:url\()?["']?(?:https?:)?//(?P<b>[^"')\s]+)"""
+    r"""|url\(\s*["']?(?:https?:)?//(?P<c>[^"')\s]+)""", re.I)
+RESOURCE_TAGS = re.compile(r"<(script|link|img|iframe|source|video|audio|embed|object)\b[^>]*>", re.I)
+
+
+def external_resources(site: Path) -> list[str]:
+    found = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in (".html", ".css", ".js"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".html":
+            for tag in RESOURCE_TAGS.finditer(text):
+                t = tag.group(0)
+                if re.search(r'rel="?(alternate|x-alternate|canonical)', t):
+                    continue  # metadata for crawlers, not loaded by the browser
+                for m in EXTERNAL.finditer(t):
+                    found.append(f"{path.relative_to(site)}: {m.group(0)}")
+            for m in re.finditer(r"<style[^>]*>(.*?)</style>", text, re.S):
+                found += [f"{path.relative_to(site)}: {x.group(0)}" for x in EXTERNAL.finditer(m.group(1))
+                          if "url(" in x.group(0) or "@import" in x.group(0)]
+        elif path.suffix == ".css":
+            found += [f"{path.relative_to(site)}: {m.group(0)}" for m in EXTERNAL.finditer(text)
+                      if "url(" in m.group(0) or "@import" in m.group(0)]
+    return found
+
+
+def test_no_page_loads_anything_from_a_third_party(built_site):
+    assert external_resources(built_site) == []
+
+
+def test_the_external_resource_scan_catches_a_google_font(tmp_path):
+    (tmp_path / "a.html").write_text('<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">')
+    (tmp_path / "b.css").write_text("@import url('https://fonts.googleapis.com/css2');")
+    assert len(external_resources(tmp_path)) == 2
+
+
+def test_two_builds_are_byte_identical(mini_project, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_build(mini_project, a).returncode == 0
+    assert run_build(mini_project, b).returncode == 0
+    cmp = filecmp.dircmp(a, b)
+
+    def diffs(c):
+        out = list(c.diff_files) + list(c.left_only) + list(c.right_only)
+        for sub in c.subdirs.values():
+            out += diffs(sub)
+        return out
+
+    assert diffs(cmp) == []
+    for path in a.rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() == (b / path.relative_to(a)).read_bytes(), path
+
+
+BAD = {
+    "unpaired": ("content/demo/01-first.md",
+                 "---\nid: first\norder: 1\ntitle:\n  zh: 甲\n  en: A\n---\n\n::: zh\n中文。\n\n::: zh\n又一段。\n::: en\nAgain.\n",
+                 "content/demo/01-first.md:9: this Chinese block has no English counterpart"),
+    "missing title": ("content/demo/01-first.md",
+                      "---\nid: first\norder: 1\n---\n::: zh\n中文\n::: en\nEnglish\n",
+                      "content/demo/01-first.md:1: 'title' is missing"),
+    "malformed yaml": ("content/demo/01-first.md",
+                       "---\nid: first\norder: [1\ntitle: x\n---\n::: zh\n中文\n::: en\nEnglish\n",
+                       "content/demo/01-first.md:4: the front-matter is not valid YAML"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_source_fails_with_path_line_and_keeps_the_old_site(tmp_path, case):
+    path, text, expected = BAD[case]
+    project = make_project(tmp_path)
+    site = project / "site"
+    assert run_build(project, site).returncode == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (project / path).write_text(text, encoding="utf-8")
+    result = run_build(project, site)
+    assert result.returncode != 0
+    assert expected in (result.stdout + result.stderr).replace("error: ", "")
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert not (project / ".site.staging").exists()
+
+
+def test_pending_translation_builds_with_a_notice_and_strict_refuses_it(tmp_path):
+    text = ("---\nid: first\norder: 1\nnumber: \"1\"\ntranslation: pending\ntitle:\n  zh: 甲\n  en: A\n---\n"
+            "::: zh\n已经翻译。\n::: en\nTranslated.\n::: zh\n尚未翻译的段落。\n")
+    project = make_project(tmp_path, {"content/demo/01-first.md": text})
+    result = run_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    assert "translation pending" in result.stderr
+    en = (project / "site/en/demo/first/index.html").read_text(encoding="utf-8")
+    assert "Translation pending" in en and "尚未翻译的段落" in en
+    strict = run_build(project, project / "site2", "--strict")
+    assert strict.returncode != 0
+    assert not (project / "site2").exists()
