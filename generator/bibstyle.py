@@ -115,8 +115,10 @@ _BOLD_SWITCHES = {"bf", "bfseries"}
 _IGNORED_SWITCHES = {"rm", "sf", "tt", "sc", "normalfont", "upshape", "mdseries", "rmfamily", "sffamily",
                      "ttfamily", "scshape", "relax", "protect", "noopsort", "nocase", "small", "footnotesize",
                      "large", "Large", "normalsize"}
-_LATEX_TOKEN = re.compile(r"\\([A-Za-z]+)[ \t\n]*|\\(.)|([{}])", re.S)
+_LATEX_TOKEN = re.compile(r"\\([A-Za-z]+)[ \t\n]*|\\(.|\Z)|([{}])", re.S)
 _SPACES = re.compile(r"[ \t\r\n]+")
+# \\ (a line break), \, \; \<space> (spaces), \/ (italic correction), \- (hyphenation point), a lone final \
+_ESCAPED = {"\\": " ", ",": "\u2009", ";": " ", " ": " ", "/": "", "-": "", "\n": " ", "": ""}
 
 
 def _read_group(s: str, i: int, closing: bool) -> tuple[list, int]:
@@ -153,7 +155,7 @@ def _read_group(s: str, i: int, closing: bool) -> tuple[list, int]:
             # an unmatched closing brace: drop it
         elif escaped is not None:
             # \{ \} \& \% \_ \# \$ and \\ (a line break), \, \; \  (spaces), \/ (italic correction), \- (hyphenation)
-            buf.append({"\\": " ", ",": "\u2009", ";": " ", " ": " ", "/": "", "-": "", "\n": " "}.get(escaped, escaped))
+            buf.append(_ESCAPED.get(escaped, escaped))
         else:
             flush()
             has_arg = i < n and s[i] == "{"

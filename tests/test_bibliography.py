@@ -1,0 +1,496 @@
+"""refs.bib loading, problems at their lines, the cache, the two reference styles and the exports."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pybtex.database
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pybtex.plugin import find_plugin
+
+from generator import bibliography as bibmod
+from generator import bibstyle
+from generator.bibliography import Bibliography, FormattedRef, clear_cache
+from generator.diagnostics import Report
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bib"
+REFS = ROOT / "refs.bib"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    clear_cache()
+    yield
+    clear_cache()
+
+
+def load(name: str, **kw) -> tuple[Bibliography, Report]:
+    report = Report(root=ROOT)
+    return Bibliography.load(FIXTURES / name, report, **kw), report
+
+
+@pytest.fixture(scope="module")
+def tricky() -> Bibliography:
+    clear_cache()
+    report = Report(root=ROOT)
+    bib = Bibliography.load(FIXTURES / "tricky.bib", report)
+    assert not report.items, [d.format() for d in report]
+    return bib
+
+
+def en(bib: Bibliography, key: str) -> str:
+    return bib.format(key, "en").text
+
+
+def zh(bib: Bibliography, key: str) -> str:
+    return bib.format(key, "zh").text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Loading and problems
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_parsing_gives_every_key_with_its_line(tricky):
+    assert tricky.key_lines["finn2020imbrave150"] == 4
+    assert tricky.key_lines["cheng2022imbrave150"] == 16
+    assert tricky.key_lines["ici-hcc-ref12"] == 91
+    text = (FIXTURES / "tricky.bib").read_text(encoding="utf-8").splitlines()
+    for key, line in tricky.key_lines.items():
+        assert f"{{{key}," in text[line - 1]
+    assert list(tricky) == list(tricky.key_lines)
+    assert len(tricky) == 11
+    # @string macros are expanded
+    assert tricky.fields("finn2020imbrave150")["journal"] == "N Engl J Med"
+
+
+def test_keys_are_case_sensitive_with_case_variant_and_suggestions(tricky):
+    assert "finn2020imbrave150" in tricky
+    assert "Finn2020imbrave150" not in tricky
+    assert tricky.case_variant("Finn2020IMbrave150") == "finn2020imbrave150"
+    assert tricky.case_variant("finn2020imbrave150") is None
+    assert tricky.case_variant("nothing") is None
+    assert tricky.suggestions("finn2020imbrave15")[0] == "finn2020imbrave150"
+    assert tricky.suggestions("chen2022imbrave150")[:1] == ["cheng2022imbrave150"]
+    assert len(tricky.suggestions("lee2020")) <= 3
+    assert tricky.suggestions("zzzzzzzzzzzzzz") == []
+
+
+def test_a_key_defined_twice_is_an_error_naming_both_lines():
+    bib, report = load("duplicate.bib")
+    [error] = report.errors
+    assert error.line == 12
+    assert error.message == "the key 'finn2020' is defined twice (lines 1 and 12): keep one"
+    assert bib.key_lines["finn2020"] == 1
+    # the first definition counts, as in BibTeX
+    assert bib.fields("finn2020")["title"] == "First definition"
+    assert "qin2021" in bib
+
+
+def test_keys_differing_only_in_case_are_an_error():
+    bib, report = load("case.bib")
+    [error] = report.errors
+    assert error.line == 11
+    assert error.message == ("'Finn2020' (line 1) and 'finn2020' (line 11) differ only in capital letters; "
+                             "pybtex treats them as one key: rename one")
+    assert "Finn2020" in bib and "finn2020" in bib
+    assert bib.key_lines == {"Finn2020": 1, "qin2021": 6, "finn2020": 11}
+
+
+def test_malformed_bib_reports_the_right_lines_and_loads_the_rest():
+    bib, report = load("malformed.bib")
+    errors = report.errors
+    assert [(e.path, e.line) for e in errors] == [("tests/fixtures/bib/malformed.bib", 5),
+                                                 ("tests/fixtures/bib/malformed.bib", 12)]
+    assert errors[0].message.startswith("cannot read the entry 'good1': a comma is missing at the end of this line")
+    assert "'volume' on line 6" in errors[0].message
+    assert errors[1].message.startswith("cannot read the entry 'unclosed': the brace '{' opened on this line is "
+                                        "never closed")
+    # pybtex itself stops at the first problem (and names line 6, where it got stuck); we carry on
+    with pytest.raises(pybtex.scanner.PybtexSyntaxError) as info:
+        pybtex.database.parse_file(str(FIXTURES / "malformed.bib"))
+    assert info.value.lineno == 6
+    assert "good2" in bib and "good1" in bib
+    assert bib.fields("good1") == {"title": "Loads fine", "journal": "J Good", "year": "2020"}
+    assert en(bib, "good2") == "Also loads fine. 2022."
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("@article{a,\n  title = {X},\n  journal = NEJM\n}\n", 3, "neither in braces nor in quotes"),
+        ("@article{a,\n  title {X},\n}\n", 2, "must be followed by '='"),
+        ("@article{\n  title = {X},\n}\n", 1, "it has no key"),
+        ("@article{a,\n  title = {X},\n  title = {Y},\n}\n", 3, "has the field 'title' more than once (lines 2 and 3)"),
+        ("% mail me@example.com\n@article{a, title = {X}}\n", 1, "BibTeX reads every '@' outside an entry"),
+        ("@article{a,\n  title = {X},\n  year = {2020}\n\n@article{b, title = {Y}}\n", 3, "it is not closed"),
+        ('@article{a,\n  title = "X,\n  year = {2020}\n}\n', 2, "the quote '\"' opened on this line"),
+        ("@article{a,\n  author = {A, B, C, D},\n  title = {X}\n}\n", 2, "too many commas"),
+    ],
+)
+def test_syntax_problems_in_plain_words(tmp_path, text, line, words):
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    report = Report(root=tmp_path)
+    Bibliography.load(path, report)
+    [error] = report.errors
+    assert (error.path, error.line) == ("refs.bib", line)
+    assert words in error.message
+
+
+def test_identifier_warnings(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{a,\n  title = {X},\n  pmid = {PMC123},\n  doi = {doi.org/x}\n}\n", encoding="utf-8")
+    report = Report(root=tmp_path)
+    Bibliography.load(path, report)
+    assert not report.errors
+    assert [(w.line, w.message.split(" should")[0]) for w in report.warnings] == [
+        (3, "the PMID of 'a'"), (4, "the DOI of 'a'")]
+
+
+def test_missing_file_is_an_error(tmp_path):
+    report = Report(root=tmp_path)
+    bib = Bibliography.load(tmp_path / "nope.bib", report)
+    assert len(bib) == 0
+    assert "cannot read the bibliography" in report.errors[0].message
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cache
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class _ParserCalled(AssertionError):
+    pass
+
+
+def _forbid_parser(monkeypatch):
+    def boom(*args, **kwargs):
+        raise _ParserCalled("the pybtex parser was called")
+
+    monkeypatch.setattr(bibmod, "Parser", boom)
+
+
+def test_second_load_in_process_does_not_parse(monkeypatch):
+    first, _ = load("tricky.bib")
+    _forbid_parser(monkeypatch)
+    second, report = load("tricky.bib")
+    assert list(second) == list(first)
+    assert second.format("finn2020imbrave150", "en") is first.format("finn2020imbrave150", "en")  # memo shared
+
+
+def test_json_cache_is_used_by_a_new_process(tmp_path, monkeypatch):
+    bib_path = tmp_path / "refs.bib"
+    shutil.copy(FIXTURES / "malformed.bib", bib_path)
+    cache = tmp_path / "cache"
+    cold_report = Report(root=tmp_path)
+    cold = Bibliography.load(bib_path, cold_report, cache_dir=cache)
+    files = list(cache.glob("bib-*.json"))
+    assert len(files) == 1 and re.fullmatch(r"bib-[0-9a-f]{64}\.json", files[0].name)
+
+    clear_cache()  # as in a new process: only the JSON file is left
+    _forbid_parser(monkeypatch)
+    warm_report = Report(root=tmp_path)
+    warm = Bibliography.load(bib_path, warm_report, cache_dir=cache)
+    assert list(warm) == list(cold) and warm.key_lines == cold.key_lines
+    assert warm.format("good2", "zh").text == "Also loads fine[J]. 2022."
+    # the problems found when parsing are reported again from the cache
+    assert [d.format() for d in warm_report] == [d.format() for d in cold_report]
+    assert len(warm_report.errors) == 2
+
+
+def test_changed_content_is_parsed_again(tmp_path, monkeypatch):
+    bib_path = tmp_path / "refs.bib"
+    bib_path.write_text("@article{a, title = {One}}\n", encoding="utf-8")
+    Bibliography.load(bib_path, Report(root=tmp_path), cache_dir=tmp_path / "cache")
+    bib_path.write_text("@article{a, title = {Two}}\n", encoding="utf-8")
+    calls = []
+    real = bibmod.Parser
+    monkeypatch.setattr(bibmod, "Parser", lambda *a, **k: calls.append(1) or real(*a, **k))
+    bib = Bibliography.load(bib_path, Report(root=tmp_path), cache_dir=tmp_path / "cache")
+    assert calls and bib.format("a", "en").text == "Two."
+
+
+def test_corrupt_cache_file_is_ignored(tmp_path):
+    bib_path = tmp_path / "refs.bib"
+    bib_path.write_text("@article{a, title = {One}}\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    Bibliography.load(bib_path, Report(root=tmp_path), cache_dir=cache)
+    [file] = cache.glob("bib-*.json")
+    file.write_text("{not json", encoding="utf-8")
+    clear_cache()
+    bib = Bibliography.load(bib_path, Report(root=tmp_path), cache_dir=cache)
+    assert "a" in bib
+
+
+def test_entries_are_built_only_for_formatted_keys():
+    bib, _ = load("tricky.bib")
+    assert bib._data.built == {}
+    bib.format("italic2019", "en")
+    assert list(bib._data.built) == ["italic2019"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Vancouver and GB/T 7714
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_style_plugins_are_registered():
+    assert find_plugin("pybtex.style.formatting", "vancouver") is bibstyle.VancouverStyle
+    assert find_plugin("pybtex.style.formatting", "gbt7714") is bibstyle.GBT7714Style
+
+
+def test_article_more_than_six_and_more_than_three_authors(tricky):
+    assert en(tricky, "finn2020imbrave150") == (
+        "Finn RS, Qin S, Ikeda M, Galle PR, Ducreux M, Kim TY, et al. Atezolizumab plus bevacizumab in "
+        "unresectable hepatocellular carcinoma. N Engl J Med. 2020;382(20):1894-1905. doi:10.1056/NEJMoa1915745. "
+        "PMID: 32402160.")
+    assert zh(tricky, "finn2020imbrave150") == (
+        "Finn R S, Qin S, Ikeda M, et al. Atezolizumab plus bevacizumab in unresectable hepatocellular "
+        "carcinoma[J]. N Engl J Med, 2020, 382(20): 1894-1905. DOI: 10.1056/NEJMoa1915745. PMID: 32402160.")
+
+
+def test_doi_and_pmid_are_links(tricky):
+    ref = tricky.format("finn2020imbrave150", "en")
+    assert isinstance(ref, FormattedRef) and ref.key == "finn2020imbrave150" and ref.unidentified is None
+    assert ref.links == [("DOI", "https://doi.org/10.1056/NEJMoa1915745"),
+                         ("PubMed", "https://pubmed.ncbi.nlm.nih.gov/32402160/")]
+    assert 'doi:<a href="https://doi.org/10.1056/NEJMoa1915745">10.1056/NEJMoa1915745</a>.' in ref.html
+    assert 'PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/32402160/">32402160</a>.' in ref.html
+    assert tricky.format("finn2020imbrave150", "zh").html.count("<a href=") == 2
+
+
+def test_acronyms_accents_and_others(tricky):
+    title = "Updated efficacy and safety data from IMbrave150: PD-L1 and Müller's à la carte analysis, 5% & more"
+    assert en(tricky, "cheng2022imbrave150") == (
+        f"Cheng AL, Qin S, Ikeda M, et al. {title}. J Hepatol. 2022;76(4):862-873. doi:10.1016/j.jhep.2021.11.030.")
+    assert zh(tricky, "cheng2022imbrave150") == (
+        f"Cheng A L, Qin S, Ikeda M, et al. {title}[J]. J Hepatol, 2022, 76(4): 862-873. "
+        "DOI: 10.1016/j.jhep.2021.11.030.")
+    html = tricky.format("cheng2022imbrave150", "en").html
+    assert "5% &amp; more" in html and "bibtex-protected" not in html and "{" not in html
+
+
+def test_corporate_author_verbatim(tricky):
+    assert en(tricky, "sir2024consensus").startswith("SIR Foundation, Thornton LM. Research consensus panel")
+    assert zh(tricky, "sir2024consensus").startswith("SIR Foundation, Thornton L M. Research consensus panel")
+    assert en(tricky, "sir2024consensus").endswith("J Vasc Interv Radiol. 2024;35:818-824.")
+
+
+def test_chinese_names_and_chinese_et_al(tricky):
+    # 张 三 (written with a space) stays 张三, not reversed to 三张
+    assert zh(tricky, "huang2026review") == (
+        "黄振, 韩建军, 张三, 等. 介入联合靶向免疫治疗肝细胞癌的研究进展[J]. 临床医学进展, 2026, 16(5): 1488-1496. "
+        "DOI: 10.12677/acm.2026.1651950.")
+    assert en(tricky, "huang2026review").startswith("黄振, 韩建军, 张三, 李四. 介入联合")
+    # langid = chinese makes an entry Chinese-language even with an English title
+    assert zh(tricky, "zhang2021pinyin").startswith("Zhang S, Li S, Wang W, 等. A study")
+
+
+def test_make_person_keeps_chinese_family_name_first():
+    for raw, family, given in [("张 三", "张", "三"), ("黄振", "黄振", ""), ("李, 四", "李", "四"),
+                               ("欧阳 修", "欧阳", "修"), ("Finn, R. S.", "Finn", "R.")]:
+        p = bibstyle.make_person(raw)
+        assert p.last_names == [family]
+        assert " ".join(p.first_names) == given
+
+
+def test_initials():
+    style_en, style_zh = bibstyle.VancouverStyle(), bibstyle.GBT7714Style()
+    cases = [
+        ("Cheng, Ann-Lii", "Cheng AL", "Cheng A L"),
+        ("Finn, Richard S.", "Finn RS", "Finn R S"),
+        ("Finn, RS", "Finn RS", "Finn R S"),
+        ("van der Berg, Jan", "van der Berg J", "van der Berg J"),
+        ("Smith, J.-M.", "Smith JM", "Smith J M"),
+        ("M{\\\"u}ller, {\\'E}mile", "Müller É", "Müller É"),
+    ]
+    for raw, vancouver, gbt in cases:
+        assert style_en.format_person(bibstyle.make_person(raw)) == vancouver
+        assert style_zh.format_person(bibstyle.make_person(raw)) == gbt
+
+
+def test_missing_year_and_missing_journal(tricky):
+    assert en(tricky, "lee2020noyear") == (
+        "Lee MS, et al. Atezolizumab with or without bevacizumab (GO30140): a phase 1b study. Lancet Oncol. "
+        "21:808-820.")
+    assert zh(tricky, "lee2020noyear").endswith("phase 1b study[J]. Lancet Oncol, 21: 808-820.")
+    assert en(tricky, "lee2020nojournal") == "Lee MS. A study without a journal. 2020."
+    assert zh(tricky, "lee2020nojournal") == "Lee M S. A study without a journal[J]. 2020."
+
+
+def test_textit_and_emph_become_italics(tricky):
+    ref = tricky.format("italic2019", "en")
+    assert ref.html == ("Smith J. Sorafenib <em>in vitro</em> and <em>in vivo</em>: the <em>HCC</em> models. "
+                        "Cancer Res. 2019.")
+    assert ref.text == "Smith J. Sorafenib in vitro and in vivo: the HCC models. Cancer Res. 2019."
+    assert "<em>in vivo</em>: the <em>HCC</em> models[J]" in tricky.format("italic2019", "zh").html
+
+
+def test_html_in_a_title_is_escaped(tricky):
+    for lang in ("en", "zh"):
+        html = tricky.format("script2021", lang).html
+        assert "<script>" not in html and "<b>" not in html
+        assert "Tag soup &lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; friends" in html
+        assert "J &lt;b&gt;Bold&lt;/b&gt;" in html
+    assert "Tag soup <script>" in en(tricky, "script2021")
+
+
+def test_clinicaltrials_record(tricky):
+    ref = tricky.format("nct01008358", "en")
+    assert ref.text == ("ClinicalTrials.gov. ClinicalTrials.gov record NCT01008358. "
+                        "Available from: https://clinicaltrials.gov/study/NCT01008358")
+    assert ref.links == [("ClinicalTrials.gov", "https://clinicaltrials.gov/study/NCT01008358")]
+    assert '<a href="https://clinicaltrials.gov/study/NCT01008358">' in ref.html
+    assert zh(tricky, "nct01008358") == ("ClinicalTrials.gov. ClinicalTrials.gov record NCT01008358[EB/OL]. "
+                                         "https://clinicaltrials.gov/study/NCT01008358.")
+
+
+def test_unidentified_entry_in_both_languages(tricky):
+    note = ("Cited for the statement that combinations of PD-1 inhibitors and anti-CTLA-4 antibodies have "
+            "been approved.")
+    ref = tricky.format("ici-hcc-ref12", "en")
+    assert ref.unidentified == "12"
+    assert ref.text == f"Reference [12] of the source review, not identified. {note}"
+    assert zh(tricky, "ici-hcc-ref12") == f"原综述参考文献 [12]，未能识别。{note}"
+    assert ref.links == []
+
+
+def test_format_is_memoised_and_checks_its_arguments(tricky):
+    assert tricky.format("italic2019", "en") is tricky.format("italic2019", "en")
+    assert tricky.format("italic2019", "zh-CN") is tricky.format("italic2019", "zh")
+    with pytest.raises(KeyError):
+        tricky.format("nope", "en")
+    with pytest.raises(ValueError):
+        tricky.format("italic2019", "fr")
+
+
+def test_document_codes():
+    from pybtex.database import Entry
+
+    cases = {"article": "[J]", "book": "[M]", "inproceedings": "[C]", "phdthesis": "[D]", "manual": "[Z]"}
+    style = bibstyle.GBT7714Style()
+    for kind, code in cases.items():
+        entry = Entry(kind, fields={"title": "T", "year": "2000", "publisher": "P", "school": "S"})
+        entry.key = kind
+        assert f"T{code}." in style.format_entry("", entry).text.render(bibstyle.TextBackend())
+    online = Entry("misc", fields={"title": "T", "url": "https://example.org/a?b=1&c=2"})
+    online.key = "online"
+    text = style.format_entry("", online).text
+    assert bibstyle.render_text(text) == "T[EB/OL]. https://example.org/a?b=1&c=2."
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in bibstyle.render_html(text)
+
+
+def test_unsafe_url_is_not_a_link():
+    from pybtex.database import Entry
+
+    entry = Entry("misc", fields={"title": "T", "url": "javascript:alert(1)"})
+    entry.key = "x"
+    html = bibstyle.render_html(bibstyle.VancouverStyle().format_entry("", entry).text)
+    assert "<a " not in html
+    assert bibstyle.entry_links(entry) == []
+
+
+_LATEX_BITS = list("ab {}\\<>&\"'~$%#_^éü张 \n") + ["\\textit{", "\\emph", "{\\em ", "\\\"u", "--", "\\&",
+                                                         "</em>", "\\url{"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LATEX_BITS), max_size=25).map("".join))
+def test_any_field_value_renders_as_safe_html(value):
+    rich = bibstyle.latex_to_rich(value)
+    html = bibstyle.render_html(rich)
+    text = bibstyle.render_text(rich)
+    assert re.sub(r"</?(em|strong|sup|sub)>", "", html).count("<") == 0
+    assert "\\" not in text
+    if "\\{" not in value and "\\}" not in value:
+        assert "{" not in text and "}" not in text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exports
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_bibtex_export_parses_back(tricky):
+    keys = ["finn2020imbrave150", "cheng2022imbrave150", "huang2026review", "nct01008358", "nope",
+            "finn2020imbrave150"]
+    text = tricky.bibtex(keys)
+    data = pybtex.database.parse_string(text, "bibtex")
+    assert list(data.entries) == ["finn2020imbrave150", "cheng2022imbrave150", "huang2026review", "nct01008358"]
+    assert data.entries["cheng2022imbrave150"].fields["title"] == tricky.fields("cheng2022imbrave150")["title"]
+    assert [str(p) for p in data.entries["finn2020imbrave150"].persons["author"]][:2] == ["Finn, Richard S.",
+                                                                                        "Qin, Shukui"]
+    assert data.entries["finn2020imbrave150"].fields["journal"] == "N Engl J Med"  # @string expanded
+    assert tricky.bibtex([]) == ""
+
+
+def test_ris_export_has_one_record_per_entry(tricky):
+    keys = ["finn2020imbrave150", "huang2026review", "nct01008358", "ici-hcc-ref12"]
+    text = tricky.ris(keys)
+    records = [r.strip("\n") for r in text.split("ER  - \n") if r.strip()]
+    assert len(records) == 4
+    assert text.count("TY  - ") == 4
+    first = records[0].splitlines()
+    assert first[0] == "TY  - JOUR"
+    assert "AU  - Finn, Richard S." in first and "SP  - 1894" in first and "EP  - 1905" in first
+    assert "DO  - 10.1056/NEJMoa1915745" in first
+    assert "AU  - 张, 三" in records[1] and "AU  - 黄振" in records[1]
+    assert records[2].startswith("TY  - ELEC") and "UR  - https://clinicaltrials.gov/study/NCT01008358" in records[2]
+    assert records[3].startswith("TY  - GEN")
+    for line in text.splitlines():
+        assert not line or re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The real refs.bib
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_every_entry_of_refs_bib_formats_in_both_languages():
+    report = Report(root=ROOT)
+    bib = Bibliography.load(REFS, report)
+    assert not report.errors, [d.format() for d in report.errors]
+    assert len(bib) == 70
+    for key in bib:
+        for lang in ("en", "zh"):
+            ref = bib.format(key, lang)
+            for out in (ref.text, ref.html):
+                assert "None" not in out and "{" not in out and "\\" not in out, (key, lang, out)
+                assert ".." not in out.replace("...", "") and " ." not in out and ",," not in out, (key, lang, out)
+            assert ref.text.strip() == ref.text and ref.text
+            assert "bibtex-protected" not in ref.html
+    # spot checks against the source reviews
+    assert en(bib, "cheng2022imbrave150").startswith("Cheng AL, Qin S, Ikeda M, et al. Updated Efficacy and Safety "
+                                                     "Data from Imbrave150:")
+    assert en(bib, "reig2022bclc").startswith("Reig M, Forner A, Rimola J, Ferrer-Fàbrega J, Burrel M, "
+                                              "Garcia-Criado Á, et al.")
+    assert zh(bib, "reig2022bclc").startswith("Reig M, Forner A, Rimola J, et al. BCLC Strategy")
+    assert bib.format("ici-hcc-ref1", "en").unidentified == "1"
+    assert "Pharmacology &amp; Therapeutics" in bib.format("wang2024tace", "en").html
+
+
+def test_warm_load_of_10000_entries_from_json_is_fast(tmp_path):
+    import time
+
+    entry = ("@article{{key{i:05d},\n  author = {{Finn, R. S. and Qin, S. and M{{\\\"u}}ller, A. and others}},\n"
+             "  title = {{Entry {i}: {{IMbrave150}} and \\textit{{in vivo}}}},\n  journal = {{J Hepatol}},\n"
+             "  year = {{2020}},\n  volume = {{{i}}},\n  pages = {{{i}--{j}}},\n  doi = {{10.1000/x.{i}}}\n}}\n")
+    bib_path = tmp_path / "big.bib"
+    bib_path.write_text("\n".join(entry.format(i=i, j=i + 9) for i in range(10_000)), encoding="utf-8")
+    cache = tmp_path / "cache"
+    start = time.perf_counter()
+    cold = Bibliography.load(bib_path, Report(root=tmp_path), cache_dir=cache)
+    cold_s = time.perf_counter() - start
+    clear_cache()
+    start = time.perf_counter()
+    warm = Bibliography.load(bib_path, Report(root=tmp_path), cache_dir=cache)
+    warm_s = time.perf_counter() - start
+    assert len(cold) == len(warm) == 10_000
+    assert warm_s < 0.5, (cold_s, warm_s)
+    assert warm.format("key09999", "en").text.startswith("Finn RS, Qin S, Müller A, et al. Entry 9999: IMbrave150")
