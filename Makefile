@@ -7,6 +7,7 @@ TSTAMP := $(VENV)/.installed-test
 # Reproducible builds: the date of the last commit unless the caller sets one.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build serve test check pdf bench system-deps clean
 
@@ -39,8 +40,13 @@ pdf: $(STAMP) system-deps
 test: $(TSTAMP) system-deps
 	$(PY) -m pytest
 
-bench: $(TSTAMP)
-	$(PY) -m generator bench
+BSTAMP := $(VENV)/.installed-bench
+$(BSTAMP): $(TSTAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(BSTAMP) system-deps
+	$(PY) bench/run.py
 
 clean:
 	rm -rf site .cache

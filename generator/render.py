@@ -254,7 +254,7 @@ class Renderer:
         title = t.parallel_title + section.full_title(lang)
         md = self.env.get_template("parallel.md.j2").render(
             meta=self.meta(title=title, lang=lang, review=review.id, section=section.id, kind="parallel",
-                           hide=["toc"], **self.alternates(url, lang)),
+                           hide=["toc"], search={"exclude": True}, **self.alternates(url, lang)),
             t=t, rows=rows, back_href="../", title=title,
             references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
         )
