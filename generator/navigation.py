@@ -16,9 +16,11 @@ def nav_config(model) -> list[dict[str, Any]]:
         for review in model.project.reviews:
             pages = [page_uri(review.landing.url(lang), index=True)]
             pages += [page_uri(s.url(lang)) for s in review.sections]
+            pages.append(f"{lang}/{review.id}/references.md")
             items.append({review.title[lang]: pages})
         if model.project.glossary is not None:
             items.append(f"{lang}/glossary.md")
+        items.append(f"{lang}/bibliography.md")
         out.append({LANG_LABEL[lang]: items})
     return out
 

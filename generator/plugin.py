@@ -47,6 +47,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         root = Path(config.config_file_path).resolve().parent
         try:
             self.model = pipeline.load(root, cache_dir=root / self.config.cache_dir)
+            self.model.site_url = config.site_url or ""
             self.model.report.raise_if_errors(strict=bool(config.strict))
         except SourceError as exc:
             raise PluginError(exc.render()) from None
@@ -78,6 +79,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             if page.uri == "index.md" or page.uri.endswith("/parallel.md"):
                 f.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(f)
+        for path, data in pipeline.static_files(self.model).items():
+            files.append(File.generated(config, path, content=data))
         config.nav = navigation.nav_config(self.model)
         return files
 

@@ -20,6 +20,7 @@ from .bilingual import LANGS, Pair
 from .citations import Citation, collapse, replace, scan
 from .content import Project, Review, Section
 from .i18n import HTML_LANG, OTHER, STRINGS
+from .citethis import cite_this
 from .numbering import CitationIndex, cite_id
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,7 +35,22 @@ EXTRA_STRINGS = {
     "backlink": {"zh": "回到引用处 {k}", "en": "Back to citation {k}"},
     "downloads_bib": {"zh": "参考文献 BibTeX", "en": "References (BibTeX)"},
     "downloads_ris": {"zh": "参考文献 RIS", "en": "References (RIS)"},
+    "cite_this": {"zh": "引用本综述", "en": "Cite this review"},
+    "all_references": {"zh": "全部参考文献", "en": "All references"},
+    "references_intro": {"zh": "本综述引用的全部文献，按首次引用顺序编号（与正文及 PDF 中的编号一致）。",
+                         "en": "Every reference of this review, numbered in order of first citation (the same "
+                               "numbers as in the text and in the PDF)."},
+    "bibliography": {"zh": "文献总目", "en": "Bibliography"},
+    "bibliography_intro": {"zh": "本站全部参考文献，并列出每条文献在各综述中的编号与全部引用位置。",
+                           "en": "Every reference on this site, with its number in each review and links back "
+                                 "to every place that cites it."},
+    "cited_in": {"zh": "引用于", "en": "Cited in"},
+    "not_cited": {"zh": "综述正文未引用（见试验记录）", "en": "not cited in the reviews' text (see the trial records)"},
 }
+
+
+def STRINGS_X(key: str, lang: str) -> str:
+    return {**STRINGS, **EXTRA_STRINGS}[key][lang]
 
 
 def jinja_env() -> Environment:
@@ -89,7 +105,8 @@ def page_uri(url: str, *, index: bool = False) -> str:
 
 
 class Renderer:
-    def __init__(self, project: Project, bib: "Bibliography", cindex: CitationIndex):
+    def __init__(self, project: Project, bib: "Bibliography", cindex: CitationIndex, site_url: str = ""):
+        self.site_url = site_url
         self.project = project
         self.bib = bib
         self.cindex = cindex
@@ -99,6 +116,8 @@ class Renderer:
         # Directive expanders (e.g. record tables): fn(text, lang, review, section) -> text.
         # They run before citations are rendered, so tables may cite like prose does.
         self.directives: list[Callable[[str, str, Review, Section], str]] = []
+        # Download links of a review page: fn(review, lang, page_url) -> [{"href", "label"}].
+        self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [self.reference_downloads]
 
     # ---- blocks -------------------------------------------------------------------------
     def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "",
@@ -283,9 +302,56 @@ class Renderer:
             t=t, review=review, lang=lang, source=source, dates=dates, license=review.license_name_url(),
             blocks=[Markup(self.block_md(review, section, p, lang)) for p in section.body.pairs],
             sections=sections, sep="；" if lang == "zh" else "; ", parallel_href="parallel/",
-            downloads=[], references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
+            downloads=[d for provider in self.download_providers for d in provider(review, lang, url)],
+            cite=cite_this(review, lang, self.site_url + url), references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
         )
         return Page(page_uri(url, index=True), md, self.source_of(section), lang)
+
+    def reference_downloads(self, review: Review, lang: str, page_url: str) -> list[dict[str, str]]:
+        return [{"href": rel(page_url, f"downloads/{review.id}-references.bib"), "label": STRINGS_X("downloads_bib", lang)},
+                {"href": rel(page_url, f"downloads/{review.id}-references.ris"), "label": STRINGS_X("downloads_ris", lang)}]
+
+    def references_page(self, review: Review, lang: str) -> Page:
+        url = f"{lang}/{review.id}/references/"
+        keys = self.cindex.numbering[review.id].ordered_keys()
+        t = Strings(lang)
+        body = (f"{escape(t.references_intro)}\n\n<p class=\"page-tools\">"
+                + " · ".join(f'<a href="{escape(d["href"])}" download>{escape(d["label"])}</a>'
+                             for d in self.reference_downloads(review, lang, url))
+                + "</p>\n\n" + self.reflist(review, lang, keys, page_url=url, backlinks=True))
+        md = self.env.get_template("plain.md.j2").render(
+            meta=self.meta(title=t.all_references, lang=lang, review=review.id, kind="references",
+                           **self.alternates(url, lang)), body=Markup(body))
+        return Page(page_uri(url), md, "refs.bib", lang)
+
+    def bibliography_page(self, lang: str) -> Page:
+        url = f"{lang}/bibliography/"
+        t = Strings(lang)
+        entries = []
+        for key in self.bib:
+            uses = []
+            for review in self.project.reviews:
+                numbering = self.cindex.numbering[review.id]
+                if key not in numbering.numbers:
+                    continue
+                places = []
+                for k, place in enumerate(numbering.places.get(key, []), 1):
+                    section = self.section_by_id(review, place.page)
+                    target = section.url(lang) + f"#{place.cite_id}"
+                    places.append({"href": rel(url, target), "text": str(k),
+                                   "label": f"{section.full_title(lang) or review.title[lang]} ({k})"})
+                uses.append({"review": review.title[lang], "n": numbering.numbers[key],
+                             "href": rel(url, f"{lang}/{review.id}/references/#ref-{numbering.numbers[key]}"),
+                             "places": places})
+            f = self.bib.format(key, lang)
+            order = min(((r.order, self.cindex.numbering[r.id].numbers[key]) for r in self.project.reviews
+                         if key in self.cindex.numbering[r.id].numbers), default=(10**6, 0))
+            entries.append({"key": key, "html": Markup(f.html), "links": f.links, "uses": uses, "order": order})
+        entries.sort(key=lambda e: (e["order"], e["key"]))
+        md = self.env.get_template("bibliography.md.j2").render(
+            meta=self.meta(title=t.bibliography, lang=lang, kind="bibliography", **self.alternates(url, lang)),
+            t=t, entries=entries)
+        return Page(page_uri(url), md, "refs.bib", lang)
 
     def home_page(self, lang: str) -> Page:
         url = f"{lang}/"

@@ -1,0 +1,827 @@
+"""PDF export: each review in each language, and a one-page regimen handout per language.
+
+Made with WeasyPrint from the site's own HTML, so that the web page and the PDF never
+disagree: the article of every BUILT page of a review (``site/<lang>/<review>/<section>/
+index.html``, the ``<article class="md-content__inner">`` part) is taken in review order,
+its ids are made unique per section and its links are pointed inside the PDF (or, for the
+rest of the site, at the published address), and the parts are put into a print template
+(``templates/pdf/review.html.j2``, autoescaped) with a cover, a table of contents with page
+numbers and the review's complete reference list in citation order. The styles are the
+site's print stylesheet (``assets/stylesheets/print.css``, also used when a reader prints a
+page from the browser) and ``templates/pdf/pdf.css`` for pages, cover, contents and fonts.
+
+Chinese typesetting: explicit Simplified Chinese families (Noto Serif/Sans CJK SC) with
+``lang="zh-CN"``; WeasyPrint's default font subsetting (``full_fonts`` maps 血 to a Kangxi
+radical in the extracted text); every missing glyph (``.notdef``) or unreachable resource is
+a build failure. Reproducible: the dates come from ``SOURCE_DATE_EPOCH`` (else the last
+commit), the file identifier from the content, so two exports of one site are identical.
+
+Output, with stable names: ``site/pdf/<review>-<lang>.pdf`` and
+``site/pdf/handout-regimens-<lang>.pdf``. Entry points: :func:`export_all` (the plugin's
+post-build step and ``python -m generator pdf``) and :func:`downloads` (the landing page's
+download buttons).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import importlib.util
+import logging
+import os
+import posixpath
+import re
+import subprocess
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import unquote, urljoin, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .i18n import HTML_LANG, OTHER
+from .i18n import STRINGS as SITE_STRINGS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .content import Review, Section
+    from .pipeline import Model
+
+try:  # a failed export stops `mkdocs build` with a message, not a traceback
+    from mkdocs.exceptions import PluginError as _Base
+except ImportError:  # pragma: no cover
+    _Base = Exception
+
+log = logging.getLogger("mkdocs.plugins.bilingual.pdf")
+
+PDF_DIR = "pdf"
+LANGS = ("zh", "en")
+TEMPLATES = Path(__file__).parent / "templates" / "pdf"
+# The Debian packages the export cannot do without (checked as scripts/system_deps.py checks them)
+REQUIRED_PACKAGES = ("fonts-noto-cjk", "libharfbuzz-subset0")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "contents": {"zh": "目录", "en": "Contents"},
+    "references": {"zh": "参考文献", "en": "References"},
+    "pdf_built": {"zh": "生成日期", "en": "Generated"},
+    "pdf_online": {"zh": "网络版", "en": "Online version"},
+    "pdf_note": {"zh": "本 PDF 由本站网页自动生成，内容与网页版一致；引文编号与网页版相同。",
+                 "en": "This PDF is generated from the pages of the site and has the same content; "
+                       "the citation numbers are those of the web pages."},
+    "download_review": {"zh": "PDF（中文）", "en": "PDF (English)"},
+    "download_review_other": {"zh": "PDF（英文版）", "en": "PDF (Chinese version)"},
+    "download_handout": {"zh": "治疗方案对比一页纸（PDF）", "en": "Regimen comparison, one page (PDF)"},
+    "handout_title": {"zh": "肝细胞癌治疗方案对比", "en": "Treatment regimens for hepatocellular carcinoma: a comparison"},
+    "handout_intro": {"zh": "本站综述所讨论的治疗方案：类别、适用情形、关键研究，以及研究记录中的疗效数据（方括号内为出处文献编号，见下方文献表）。",
+                      "en": "The treatment regimens discussed in the reviews of this site: category, setting, key studies "
+                            "and the efficacy figures recorded for them (numbers in brackets refer to the references below)."},
+    "h_category": {"zh": "类别", "en": "Category"},
+    "h_regimen": {"zh": "方案", "en": "Regimen"},
+    "h_setting": {"zh": "适用情形", "en": "Setting"},
+    "h_trials": {"zh": "关键研究及疗效数据", "en": "Key studies and recorded figures"},
+    "handout_none": {"zh": "—：记录中未给出", "en": "—: not given in the records"},
+    "handout_foot": {"zh": "数据取自本站的研究记录，每个数值均注明出处；仅供学习参考，不能替代临床指南和原始文献。",
+                     "en": "Figures come from the site's study records, each with its source. For study only: not a "
+                           "substitute for clinical guidelines or the original publications."},
+    "et_al": {"zh": "等", "en": "et al."},
+}
+
+RUNNING_TITLE_MAX = {"zh": 48, "en": 95}
+
+
+class PdfError(_Base):
+    """The PDF export failed (missing system packages, missing glyphs, unreachable resources...)."""
+
+
+def t(key: str, lang: str) -> str:
+    return STRINGS[key][lang] if key in STRINGS else SITE_STRINGS[key][lang]
+
+
+class _Strings(dict):
+    def __init__(self, lang: str):
+        super().__init__({k: v[lang] for k, v in {**SITE_STRINGS, **STRINGS}.items()})
+
+    def __getattr__(self, name: str) -> str:
+        return self[name]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# File names and download buttons
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def review_pdf(review_id: str, lang: str) -> str:
+    """The site path of a review's PDF: 'pdf/ici-hcc-zh.pdf'."""
+    return f"{PDF_DIR}/{review_id}-{lang}.pdf"
+
+
+def handout_pdf(lang: str) -> str:
+    return f"{PDF_DIR}/handout-regimens-{lang}.pdf"
+
+
+def downloads(review: "Review", lang: str, page_url: str) -> list[dict[str, str]]:
+    """The landing page's download buttons for the review's PDFs ({href, label}, hrefs relative to ``page_url``)."""
+    from .render import rel
+
+    other = OTHER[lang]
+    return [
+        {"href": rel(page_url, review_pdf(review.id, lang)), "label": t("download_review", lang)},
+        {"href": rel(page_url, review_pdf(review.id, other)), "label": t("download_review_other", lang)},
+        {"href": rel(page_url, handout_pdf(lang)), "label": t("download_handout", lang)},
+    ]
+
+
+def expected_files(model: "Model") -> list[str]:
+    out = [review_pdf(r.id, lang) for r in model.project.reviews for lang in LANGS]
+    return out + [handout_pdf(lang) for lang in LANGS]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Setup checks, dates
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def missing_packages(root: Path) -> list[str]:
+    """The required Debian packages that are missing, by the checks of ``scripts/system_deps.py``."""
+    script = root / "scripts" / "system_deps.py"
+    checks: dict[str, Callable[[], bool]] = {}
+    if script.exists():
+        spec = importlib.util.spec_from_file_location("_system_deps", script)
+        if spec is not None and spec.loader is not None:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            checks = getattr(module, "PACKAGES", {})
+    if not checks:  # pragma: no cover - the script is part of the project
+        import ctypes.util
+        checks = {
+            "fonts-noto-cjk": lambda: Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc").exists(),
+            "libharfbuzz-subset0": lambda: ctypes.util.find_library("harfbuzz-subset") is not None,
+        }
+    return [name for name in REQUIRED_PACKAGES if name in checks and not checks[name]()]
+
+
+def check_system(root: Path) -> None:
+    missing = missing_packages(root)
+    if missing:
+        raise PdfError(
+            "The PDF export needs these Debian packages: " + " ".join(missing) + " (fonts-noto-cjk gives the "
+            "Simplified Chinese fonts, libharfbuzz-subset0 fast font subsetting). Install them with\n"
+            f"  sudo apt-get install -y {' '.join(missing)}\nor run 'make system-deps'.")
+
+
+def build_epoch(root: Path) -> int:
+    """SOURCE_DATE_EPOCH if set, else the time of the last commit, else now."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                             timeout=5)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return int(out.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return int(time.time())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading the built pages
+# ---------------------------------------------------------------------------------------------------------------
+
+ARTICLE = re.compile(r'<article\b[^>]*class="[^"]*\bmd-content__inner\b[^"]*"[^>]*>(?P<body>.*?)</article>', re.S)
+CANONICAL = re.compile(r'<link\b[^>]*rel="canonical"[^>]*href="(?P<href>[^"]+)"|'
+                       r'<link\b[^>]*href="(?P<href2>[^"]+)"[^>]*rel="canonical"')
+REVIEW_META = re.compile(r'<div class="review-meta">(?P<body>.*?)</div>', re.S)
+HEADING = re.compile(r"h[1-6]")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        "param"}
+# Web-only parts of an article: the edit button, page tools (parallel view, downloads), permalinks,
+# the landing page's metadata (it goes on the cover) and section list (the PDF has its own contents),
+# and each page's partial reference list (the PDF has the complete one).
+SKIP_CLASSES = {"md-content__button", "page-tools", "headerlink", "md-source-file", "review-meta", "toc-sections",
+                "reflist", "cite-card"}
+REF_ID = re.compile(r"ref-\d+")
+
+
+@dataclass
+class Built:
+    """One built page of the site: its article HTML and its published address."""
+    url: str  # site-relative, 'zh/ici-hcc/ici-monotherapy/'
+    article: str
+    canonical: str | None
+
+    @classmethod
+    def read(cls, site_dir: Path, url: str) -> "Built":
+        path = site_dir / url / "index.html"
+        if not path.exists():
+            raise PdfError(f"the built page {path} is missing: build the site first (python -m generator build)")
+        text = path.read_text(encoding="utf-8")
+        m = ARTICLE.search(text)
+        if m is None:
+            raise PdfError(f"{path} has no <article class=\"md-content__inner\">: the theme template changed?")
+        c = CANONICAL.search(text)
+        canonical = html.unescape(c.group("href") or c.group("href2")) if c else None
+        return cls(url, m.group("body"), canonical)
+
+
+@dataclass
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+class ArticleRewriter(HTMLParser):
+    """One page's article, re-emitted for the PDF: web-only parts dropped, ids prefixed with the part's
+    name (``p1`` of every section would clash), links pointed inside the PDF, images at local files."""
+
+    def __init__(self, prefix: str, *, link: Callable[[str], tuple[str | None, bool]],
+                 src: Callable[[str], str], skip_heading_ids: set[str] = frozenset(), drop_h1: bool = False):
+        super().__init__(convert_charrefs=True)
+        self.prefix = prefix
+        self.link = link
+        self.src = src
+        self.skip_heading_ids = skip_heading_ids
+        self.drop_h1 = drop_h1
+        self.out: list[str] = []
+        self.headings: list[Heading] = []
+        self._skip: list[Any] = []  # [tag, depth] while inside a dropped element
+        self._heading: list[Any] | None = None  # [level, id, text parts]
+        self._raw = False
+        self._count = 0
+
+    # ids -----------------------------------------------------------------------------------------
+    def pid(self, value: str) -> str:
+        return f"{self.prefix}--{value}"
+
+    def _frag(self, value: str) -> str:
+        return re.sub(r"url\(#([^)\s]+)\)", lambda m: f"url(#{self.pid(m.group(1))})", value)
+
+    def _skipped(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        classes = set((attrs.get("class") or "").split())
+        if classes & SKIP_CLASSES or tag == "script":
+            return True
+        if HEADING.fullmatch(tag) and (attrs.get("id") or "") in self.skip_heading_ids:
+            return True
+        return self.drop_h1 and tag == "h1"
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> str:
+        original = self.get_starttag_text() or ""
+        changed = False
+        new: list[tuple[str, str | None]] = []
+        extra_class = ""
+        for name, value in attrs:
+            if value is None:
+                new.append((name, value))
+                continue
+            v = value
+            if name in ("id", "for"):
+                v = self.pid(value)
+            elif name in ("aria-labelledby", "aria-describedby", "headers"):
+                v = " ".join(self.pid(x) for x in value.split())
+            elif name in ("href", "xlink:href"):
+                target, site = self.link(value)
+                if target is None:
+                    changed = True
+                    continue
+                v = target
+                if site:
+                    extra_class = "site-link"
+            elif name == "download":
+                changed = True
+                continue
+            elif name == "src" and tag != "script":
+                v = self.src(value)
+            elif "url(#" in value:
+                v = self._frag(value)
+            changed |= v != value
+            new.append((name, v))
+        if HEADING.fullmatch(tag) and not any(n == "id" for n, _ in new):
+            self._count += 1
+            new.append(("id", self.pid("title" if tag == "h1" else f"h{self._count}")))
+            changed = True
+        if extra_class:
+            for i, (n, v) in enumerate(new):
+                if n == "class":
+                    new[i] = (n, f"{v} {extra_class}")
+                    break
+            else:
+                new.append(("class", extra_class))
+            changed = True
+        if not changed:
+            return original
+        attr_text = "".join(f" {n}" if v is None else f' {n}="{html.escape(v, quote=True)}"' for n, v in new)
+        return f"<{tag}{attr_text}{' /' if closed else ''}>"
+
+    # parser events ---------------------------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, closed=True)
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        if self._skip:
+            if tag == self._skip[0] and not closed and tag not in VOID:
+                self._skip[1] += 1
+            return
+        d = dict(attrs)
+        if self._skipped(tag, d):
+            if not closed and tag not in VOID:
+                self._skip = [tag, 1]
+            return
+        text = self._tag(tag, attrs, closed)
+        self.out.append(text)
+        self._raw = tag in ("style",) and not closed
+        if HEADING.fullmatch(tag) and not closed:
+            hid = re.search(r'\sid="([^"]*)"', text)
+            self._heading = [int(tag[1]), html.unescape(hid.group(1)) if hid else "", []]
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            if tag == self._skip[0]:
+                self._skip[1] -= 1
+                if self._skip[1] == 0:
+                    self._skip = []
+            return
+        if tag in VOID:
+            return
+        self._raw = False
+        if self._heading is not None and HEADING.fullmatch(tag):
+            level, hid, parts = self._heading
+            self.headings.append(Heading(level, hid, " ".join("".join(parts).split())))
+            self._heading = None
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._heading is not None:
+            self._heading[2].append(data)
+        self.out.append(self._frag(data) if self._raw else html.escape(data, quote=False))
+
+    def handle_comment(self, data: str) -> None:
+        pass
+
+    def rewrite(self, text: str) -> str:
+        self.feed(text)
+        self.close()
+        return "".join(self.out).strip()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# WeasyPrint: one font configuration and one parse of the stylesheets for the whole export
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _local_fetcher(roots: list[Path]):
+    from weasyprint.urls import URLFetcher
+
+    allowed = [str(r.resolve()) for r in roots]
+
+    class LocalFetcher(URLFetcher):
+        """Files of the site and of the templates only: no network, nothing from elsewhere."""
+
+        def fetch(self, url: str, headers: Any = None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = os.path.realpath(unquote(urlsplit(url).path))
+                if any(path == r or path.startswith(r + os.sep) for r in allowed):
+                    return super().fetch(url, headers)
+            raise ValueError(f"the PDF may only use files of the site, not {url}")
+
+    return LocalFetcher()
+
+
+class Engine:
+    def __init__(self, site_dir: Path, root: Path):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.fetcher = _local_fetcher([site_dir, TEMPLATES])
+        self.font_config = FontConfiguration()
+        print_css = site_dir / "assets" / "stylesheets" / "print.css"
+        if not print_css.exists():
+            print_css = root / "site_overrides" / "assets" / "stylesheets" / "print.css"
+        self.stylesheets = [
+            CSS(filename=str(path), font_config=self.font_config, url_fetcher=self.fetcher)
+            for path in (print_css, TEMPLATES / "pdf.css") if path.exists()
+        ]
+        self.base_url = site_dir.resolve().as_uri() + "/"
+
+    def render(self, name: str, document_html: str, check: Callable[[Any], str | None] | None = None):
+        """Lay out a document; return (document, warnings). ``check`` may reject the layout (a message)."""
+        from weasyprint import HTML
+
+        collect = _Collect()
+        wlog = logging.getLogger("weasyprint")
+        wlog.addHandler(collect)
+        try:
+            doc = HTML(string=document_html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=self.stylesheets, font_config=self.font_config)
+        finally:
+            wlog.removeHandler(collect)
+        return doc, collect.records
+
+    def write(self, name: str, doc: Any, records: list[logging.LogRecord], target: Path, identifier: bytes) -> None:
+        collect = _Collect()
+        wlog = logging.getLogger("weasyprint")
+        wlog.addHandler(collect)
+        try:
+            data = doc.write_pdf(pdf_identifier=identifier)
+        finally:
+            wlog.removeHandler(collect)
+        _judge(name, records + collect.records)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+
+
+def _judge(name: str, records: list[logging.LogRecord]) -> None:
+    """Missing glyphs and unreachable resources fail the export; other WeasyPrint warnings are shown."""
+    fatal: list[str] = []
+    for r in records:
+        msg = r.getMessage()
+        if ".notdef" in msg:
+            fatal.append(f"a character has no glyph in the fonts ({msg.strip()}): add a font that has it, "
+                         "or check for a stray control character in the source")
+        elif r.levelno >= logging.ERROR:
+            fatal.append(msg.strip())
+        else:
+            log.warning(f"{name}: {msg.strip()}")
+    if fatal:
+        raise PdfError(f"PDF export of {name} failed:\n  " + "\n  ".join(dict.fromkeys(fatal)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Review PDFs
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _jinja() -> Environment:
+    return Environment(loader=PackageLoader("generator", "templates/pdf"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=False)
+
+
+def _running_title(title: str, lang: str) -> str:
+    limit = RUNNING_TITLE_MAX[lang]
+    if len(title) <= limit:
+        return title
+    cut = title[:limit]
+    if lang == "en" and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:，；：") + "…"
+
+
+@dataclass
+class Part:
+    id: str
+    html: Markup
+    headings: list[Heading]
+    landing: bool = False
+
+
+@dataclass
+class Exporter:
+    model: "Model"
+    site_dir: Path
+    engine: Engine = field(init=False)
+    env: Environment = field(init=False)
+    created: str = field(init=False)
+    build_date: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        root = self.model.project.root
+        self.engine = Engine(self.site_dir, root)
+        self.env = _jinja()
+        moment = datetime.datetime.fromtimestamp(build_epoch(root), tz=datetime.timezone.utc)
+        self.created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.build_date = moment.strftime("%Y-%m-%d")
+
+    # links -------------------------------------------------------------------------------------------
+    def _linker(self, review: "Review", lang: str, page: Built, prefix: str,
+                prefixes: dict[str, str]) -> Callable[[str], tuple[str | None, bool]]:
+        fake = "http://site.invalid/"
+        refs_url = f"{lang}/{review.id}/references/"
+
+        def link(href: str) -> tuple[str | None, bool]:
+            href = href.strip()
+            if href.startswith("#"):
+                frag = href[1:]
+                if not frag:
+                    return None, False
+                return (f"#{frag}" if REF_ID.fullmatch(frag) else f"#{prefix}--{frag}"), False
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                return href, False
+            absolute = urljoin(fake + page.url, href)
+            path, _, frag = absolute[len(fake):].partition("#") if absolute.startswith(fake) else ("", "", "")
+            if path.endswith("index.html"):
+                path = path[: -len("index.html")]
+            if path and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+                path += "/"
+            if frag and REF_ID.fullmatch(frag) and (path in prefixes or path == refs_url):
+                return f"#{frag}", False
+            if path in prefixes:
+                target = prefixes[path]
+                return (f"#{target}--{frag}" if frag else f"#part-{target}"), False
+            if path == refs_url:
+                return "#references", False
+            if page.canonical:
+                return urljoin(page.canonical, href), True
+            return None, False
+
+        return link
+
+    def _src(self, page: Built) -> Callable[[str], str]:
+        def src(value: str) -> str:
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc:
+                return value  # data: stays; anything remote is refused by the fetcher
+            rel_path = posixpath.normpath(posixpath.join(page.url, unquote(parts.path)))
+            local = (self.site_dir / rel_path).resolve()
+            return local.as_uri() if local.exists() else value
+
+        return src
+
+    # assembly ----------------------------------------------------------------------------------------
+    def review_parts(self, review: "Review", lang: str) -> tuple[Built, list[Part]]:
+        pages = [(s, Built.read(self.site_dir, s.url(lang))) for s in review.pages_in_order]
+        prefixes = {s.url(lang): ("index" if s.kind == "landing" else s.id) for s in review.pages_in_order}
+        parts: list[Part] = []
+        landing_page = pages[0][1]
+        for section, page in pages:
+            landing = section.kind == "landing"
+            prefix = prefixes[section.url(lang)]
+            rw = ArticleRewriter(prefix, link=self._linker(review, lang, page, prefix, prefixes),
+                                 src=self._src(page), skip_heading_ids={"references", "contents"},
+                                 drop_h1=landing)
+            body = rw.rewrite(page.article)
+            parts.append(Part(prefix, Markup(body), rw.headings, landing))
+        return landing_page, parts
+
+    @staticmethod
+    def toc(parts: list[Part]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for part in parts:
+            top = 2 if part.landing else 1
+            for h in part.headings:
+                if h.level == top:
+                    out.append({"id": h.id, "text": h.text, "children": []})
+                elif h.level == top + 1 and out and not part.landing:
+                    out[-1]["children"].append({"id": h.id, "text": h.text})
+        return out
+
+    def review_html(self, review: "Review", lang: str) -> str:
+        landing_page, parts = self.review_parts(review, lang)
+        meta = REVIEW_META.search(landing_page.article)
+        numbering = self.model.citations.numbering[review.id]
+        refs = []
+        for key in numbering.ordered_keys():
+            f = self.model.bib.format(key, lang)
+            refs.append({"n": numbering.numbers[key], "html": Markup(f.html), "unidentified": f.unidentified})
+        toc = self.toc(parts)
+        toc.append({"id": "references", "text": t("references", lang), "children": []})
+        other = OTHER[lang]
+        authors = [a.zh if lang == "zh" else a.en for a in review.authors] or [t("site_name", lang)]
+        keywords = review.keywords.get(lang) or []
+        return self.env.get_template("review.html.j2").render(
+            html_lang=HTML_LANG[lang], lang=lang, t=_Strings(lang), title=review.title[lang],
+            other_title=review.title[other] if review.title[other] != review.title[lang] else "",
+            other_lang=HTML_LANG[other], running_title=_running_title(review.title[lang], lang),
+            authors=authors, subject=f"{t('site_name', lang)}: {review.title[lang]}", keywords=keywords,
+            generator="hcc-reviews generator (WeasyPrint)", created=self.created, build_date=self.build_date,
+            web_url=landing_page.canonical or "", meta_html=Markup(meta.group("body").strip()) if meta else "",
+            toc=toc, parts=parts, refs=refs,
+        )
+
+    def export_review(self, review: "Review", lang: str, out_dir: Path) -> Path:
+        name = review_pdf(review.id, lang)
+        document_html = self.review_html(review, lang)
+        doc, records = self.engine.render(name, document_html)
+        target = out_dir / Path(name).name
+        self.engine.write(name, doc, records, target, _identifier(document_html))
+        return target
+
+    # handout -----------------------------------------------------------------------------------------
+    def handout_html(self, lang: str, density: str, data: dict[str, Any]) -> str:
+        return self.env.get_template("handout.html.j2").render(
+            html_lang=HTML_LANG[lang], t=_Strings(lang), title=t("handout_title", lang), density=density,
+            author=t("site_name", lang), subject=t("handout_intro", lang),
+            keywords=data["keywords"], generator="hcc-reviews generator (WeasyPrint)", created=self.created,
+            build_date=self.build_date, web_url=data["web_url"], groups=data["groups"], refs=data["refs"],
+            sep="；" if lang == "zh" else "; ", fsep="，" if lang == "zh" else ", ",
+            open="（" if lang == "zh" else " (", close="）" if lang == "zh" else ")",
+        )
+
+    def export_handout(self, lang: str, out_dir: Path) -> Path | None:
+        data = handout_data(self.model, self.site_dir, lang)
+        if data is None:
+            return None
+        name = handout_pdf(lang)
+        for density in ("", "dense", "denser"):
+            document_html = self.handout_html(lang, density, data)
+            doc, records = self.engine.render(name, document_html)
+            if len(doc.pages) == 1:
+                break
+        else:
+            log.warning(f"{name}: the regimen comparison takes {len(doc.pages)} pages even in the densest layout; "
+                        "shorten the records or the handout's columns")
+        target = out_dir / Path(name).name
+        self.engine.write(name, doc, records, target, _identifier(document_html))
+        return target
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Handout: the regimens side by side, from the trial and regimen records
+# ---------------------------------------------------------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _records(model: "Model") -> Any:
+    records = getattr(model, "records", None)
+    if records is not None:
+        return records
+    from .diagnostics import Report
+    from .records import load_records
+
+    report = Report(root=model.project.root)  # problems are reported by the build and the check, not here
+    return load_records(model.project.content_dir, report, bib=model.bib,
+                        review_ids={r.id for r in model.project.reviews})
+
+
+def _latex_text(value: str) -> str:
+    from pybtex.richtext import Text
+
+    try:
+        return Text.from_latex(value).render_as("text")
+    except Exception:  # noqa: BLE001 - a field pybtex cannot read is shown as written
+        return value.replace("{", "").replace("}", "")
+
+
+def short_reference(model: "Model", key: str, lang: str) -> tuple[str, str | None]:
+    """A one-line reference for the handout: 'El-Khoueiry A B, et al. The Lancet, 2017, 389: 2492-2502', and the
+    address of the publication (DOI, PubMed or URL) if it has one."""
+    f = model.bib.format(key, lang)
+    href = f.links[0][1] if f.links else None
+    if f.unidentified:
+        first = re.split(r"(?<=[。.])\s*", f.text, maxsplit=1)[0]
+        return first.rstrip("。."), href
+    fields = {k.lower(): _latex_text(v) for k, v in model.bib.entry(key).fields.items()}
+    persons = model.bib.entry(key).persons.get("author") or []
+    who = ""
+    if persons:
+        who = f.text.split(",", 1)[0].strip() if "," in f.text else str(persons[0])
+        if len(persons) > 1 or "others" in str(persons[-1]).lower():
+            who += ", " + t("et_al", lang) if lang == "en" else f", {t('et_al', lang)}"
+    where = fields.get("journal") or fields.get("booktitle") or fields.get("organization") or fields.get("publisher") or ""
+    if not persons and not fields.get("journal") and fields.get("title"):
+        where = fields["title"]
+    bits = [where] if where else []
+    year = fields.get("year", "")
+    detail = year
+    if fields.get("volume"):
+        detail += ("," if lang == "zh" else ";") + fields["volume"]
+    if fields.get("pages"):
+        detail += ": " + fields["pages"].replace("--", "-")
+    if detail:
+        bits.append(detail)
+    text = ". ".join(b for b in [who, ", ".join(bits) if lang == "zh" else " ".join(bits)] if b)
+    return text or f.text, href
+
+
+def _figure(e: Any, lang: str) -> str:
+    from .records import MEASURES, UNITS, format_number
+
+    number = f"{e.qualifier or ''}{format_number(e.value)}"
+    if e.measure == "patients":
+        return f"n = {number}"
+    if e.label is not None:
+        name = e.label[lang]
+    else:
+        spec = MEASURES.get(e.measure)
+        name = (spec["short"][0 if lang == "zh" else 1]) if spec else e.measure
+    value = f"{number}%" if e.unit == "%" else f"{number} {UNITS.get(e.unit, {}).get(lang, e.unit)}"
+    extra = []
+    if len(e.ci) == 2:
+        extra.append(f"95% CI {format_number(e.ci[0])}–{format_number(e.ci[1])}")
+    if e.criteria:
+        extra.append(e.criteria)
+    text = f"{name} {value}"
+    if extra:
+        text += f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})"
+    return text
+
+
+def handout_data(model: "Model", site_dir: Path, lang: str) -> dict[str, Any] | None:
+    """The rows of the regimen comparison, grouped by category, and its numbered short reference list."""
+    try:
+        from .records import CATEGORIES, SETTINGS
+        records = _records(model)
+    except ImportError:  # pragma: no cover - the records are part of the project
+        return None
+    if records is None or not records.regimens:
+        return None
+    numbers: dict[str, int] = {}
+    used_measures: list[str] = []
+    groups = []
+    for cat, names in CATEGORIES.items():
+        regimens = sorted((r for r in records.regimens.values() if r.category == cat), key=lambda r: r.id)
+        if not regimens:
+            continue
+        rows = []
+        for r in regimens:
+            trials = []
+            for tid in r.trials:
+                trial = records.trials.get(tid)
+                if trial is None:
+                    continue
+                figures, keys = [], []
+                for e in trial.endpoints:
+                    if e.arm == r.id or (e.arm is None and trial.arm_regimens == [r.id]):
+                        figures.append(_figure(e, lang))
+                        if e.measure not in used_measures and e.measure != "patients" and e.label is None:
+                            used_measures.append(e.measure)
+                        if e.source not in keys:
+                            keys.append(e.source)
+                for k in keys:
+                    numbers.setdefault(k, len(numbers) + 1)
+                trials.append({"name": trial.name, "figures": figures, "refs": [numbers[k] for k in keys]})
+            labels = [x for x in r.labels if bool(_CJK.search(x)) == (lang == "zh") or not _CJK.search(x)]
+            page = site_dir / lang / "regimens" / r.id / "index.html"
+            rows.append({
+                "name": r.name[lang] if r.name else r.id,
+                "labels": ("、" if lang == "zh" else ", ").join(labels),
+                "settings": ("、" if lang == "zh" else ", ").join(SETTINGS.get(s, {}).get(lang, s) for s in r.settings),
+                "trials": trials,
+                "page": page.exists(),
+                "url": f"{lang}/regimens/{r.id}/",
+            })
+        groups.append({"label": names[lang], "regimens": rows})
+    web_url = _site_url(site_dir)
+    for g in groups:
+        for row in g["regimens"]:
+            row["href"] = (web_url + row["url"]) if web_url and row["page"] else ""
+    refs = []
+    for key, n in sorted(numbers.items(), key=lambda kv: kv[1]):
+        text, href = short_reference(model, key, lang)
+        refs.append({"n": n, "text": text, "href": href})
+    from .records import MEASURES
+    legend = [f"{MEASURES[m]['short'][0 if lang == 'zh' else 1]}{'：' if lang == 'zh' else ': '}"
+              f"{MEASURES[m]['long'][0 if lang == 'zh' else 1]}" for m in used_measures if m in MEASURES]
+    return {"groups": groups, "refs": refs, "legend": legend, "web_url": web_url + f"{lang}/" if web_url else "",
+            "keywords": [t("handout_title", lang)]}
+
+
+def _site_url(site_dir: Path) -> str:
+    """The published address of the site, from the built home page's canonical link."""
+    for candidate in (site_dir / "zh" / "index.html", site_dir / "en" / "index.html"):
+        if candidate.exists():
+            c = CANONICAL.search(candidate.read_text(encoding="utf-8"))
+            if c:
+                href = html.unescape(c.group("href") or c.group("href2"))
+                return href.rsplit("/", 2)[0] + "/" if href.endswith("/") else ""
+    return ""
+
+
+def _identifier(document_html: str) -> bytes:
+    return hashlib.md5(document_html.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None) -> list[Path]:
+    """Every PDF of the site into ``site_dir/pdf`` (or ``out_dir``), from the built pages in ``site_dir``."""
+    started = time.perf_counter()
+    check_system(model.project.root)
+    site_dir = Path(site_dir)
+    out_dir = Path(out_dir) if out_dir is not None else site_dir / PDF_DIR
+    exporter = Exporter(model, site_dir)
+    written: list[Path] = []
+    for review in model.project.reviews:
+        for lang in LANGS:
+            written.append(exporter.export_review(review, lang, out_dir))
+    for lang in LANGS:
+        path = exporter.export_handout(lang, out_dir)
+        if path is not None:
+            written.append(path)
+    log.info(f"PDF export: {len(written)} files in {time.perf_counter() - started:.2f} s")
+    return written

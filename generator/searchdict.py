@@ -1,0 +1,210 @@
+"""The search lexicon: what the records say about names, for segmentation and synonyms.
+
+Built from the glossary (``content/glossary.md``), the drug and procedure records
+(``content/drugs``), the trial records (``content/trials``) and the regimen labels
+(``content/regimens``). Two products:
+
+* **words**: Chinese words that jieba must keep whole (帕博利珠单抗, 仑伐替尼,
+  肝动脉灌注化疗): loaded into jieba before any text is segmented;
+* **concepts**: the names of one thing in both languages (经动脉化疗栓塞 = TACE =
+  transarterial chemoembolization; KEYNOTE-524 = NCT03006926 = Study 116). A search
+  document that names a concept in one form is also found by its other forms.
+
+The records are read leniently (a record that does not parse is skipped: the build's
+own validation reports it); this module only needs names.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RUN = re.compile(f"[{HAN}]+")
+_PAREN = re.compile(r"\s*[（(][^（）()]*[）)]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-+. ]*[A-Z0-9]$")
+
+
+@dataclass
+class Concept:
+    """One thing and all its names: ``zh`` Chinese forms, ``en`` Latin-script forms (abbreviations,
+    English names, INNs, trial acronyms, registry numbers)."""
+    id: str
+    zh: list[str] = field(default_factory=list)
+    en: list[str] = field(default_factory=list)
+
+    def add(self, *names: Any) -> None:
+        for name in names:
+            if not isinstance(name, str):
+                continue
+            for form in _forms(name):
+                target = self.zh if HAN_RUN.search(form) else self.en
+                if form not in target:
+                    target.append(form)
+
+    @property
+    def forms(self) -> list[str]:
+        return [*self.zh, *self.en]
+
+
+@dataclass
+class Lexicon:
+    words: list[str] = field(default_factory=list)
+    concepts: list[Concept] = field(default_factory=list)
+
+
+def _forms(name: str) -> list[str]:
+    """'巴塞罗那临床肝癌（分期）' -> ['巴塞罗那临床肝癌（分期）', '巴塞罗那临床肝癌']; 'CheckMate 040 (nivolumab +
+    ipilimumab cohort)' -> [..., 'CheckMate 040']. Names written as a citation ('Bai et al. 2024') are no names."""
+    name = " ".join(name.split())
+    if not name or " et al" in name:
+        return []
+    out = [name]
+    short = _PAREN.sub("", name).strip()
+    if short and short != name:
+        out.append(short)
+    return out
+
+
+def _front_matter(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return {}
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            try:
+                data = yaml.safe_load("\n".join(lines[1:i]))
+            except yaml.YAMLError:
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def _bi(value: Any) -> tuple[Any, Any]:
+    return (value.get("zh"), value.get("en")) if isinstance(value, dict) else (None, None)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def load(content_dir: Path) -> Lexicon:
+    """The lexicon of a project's records."""
+    concepts: list[Concept] = []
+    glossary = _front_matter(content_dir / "glossary.md")
+    for term in _list(glossary.get("terms")):
+        if not isinstance(term, dict):
+            continue
+        c = Concept(f"glossary:{term.get('abbr')}")
+        c.add(term.get("zh"), *_list(term.get("zh_aliases")), term.get("abbr"), term.get("en"),
+              *_list(term.get("en_aliases")))
+        concepts.append(c)
+    for path in sorted((content_dir / "drugs").glob("*.md")):
+        data = _front_matter(path)
+        zh, en = _bi(data.get("name"))
+        azh, aen = _bi(data.get("aliases"))
+        c = Concept(f"drug:{path.stem}")
+        c.add(zh, *_list(azh), data.get("abbr"), en, data.get("inn"), *_list(aen))
+        concepts.append(c)
+    for path in sorted((content_dir / "trials").glob("*.md")):
+        data = _front_matter(path)
+        c = Concept(f"trial:{path.stem}")
+        c.add(data.get("name"), *_list(data.get("aliases")), *_list(data.get("registry")))
+        concepts.append(c)
+    for path in sorted((content_dir / "regimens").glob("*.md")):
+        data = _front_matter(path)
+        labels = [x for x in _list(data.get("labels")) if isinstance(x, str)]
+        if labels:  # a label is a name of its own ('可乐组合', 'STRIDE'); a combination's name is not
+            c = Concept(f"regimen:{path.stem}")
+            c.add(*labels)
+            concepts.append(c)
+    concepts = [_merge_generic(c) for c in concepts if c.forms]
+    words: list[str] = []
+    for c in concepts:
+        for form in c.zh:
+            for run in HAN_RUN.findall(form):
+                if len(run) >= 2 and run not in words:
+                    words.append(run)
+    return Lexicon(words=words, concepts=concepts)
+
+
+def _merge_generic(c: Concept) -> Concept:
+    # 'NCT' alone is the prefix of every registry number, not a name to expand
+    c.en = [f for f in c.en if len(f) >= 2]
+    return c
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Segmentation
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class Segmenter:
+    """jieba with the lexicon's words, loaded before any text is cut."""
+
+    def __init__(self, words: Iterable[str]):
+        import jieba  # a dependency of the project; imported here so that the rest works without it
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba
+        self.tokenizer = jieba.Tokenizer()  # our own instance: the global one is mkdocs-material's
+        self.tokenizer.initialize()
+        for word in sorted(set(words), key=lambda w: (-len(w), w)):
+            self.tokenizer.add_word(word)
+            self.tokenizer.suggest_freq(word, tune=True)
+
+    def cut(self, run: str) -> list[str]:
+        """The words of a run of Han characters."""
+        return [w for w in self.tokenizer.cut(run, HMM=True) if w]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mentions
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _pattern(form: str) -> re.Pattern[str]:
+    """A Latin-script form as a whole word; spaces and hyphens interchangeable; acronyms case-sensitive
+    ('EACH' the trial is not 'each' the word)."""
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", form) if p]
+    body = r"[\s\-]?".join(parts)
+    before = r"(?<![A-Za-z0-9])" if _ASCII_WORD.match(form[0]) else ""
+    after = r"(?![A-Za-z0-9])" if _ASCII_WORD.match(form[-1]) else ""
+    flags = 0 if _ACRONYM.match(form) and any(ch.isalpha() for ch in form) else re.IGNORECASE
+    return re.compile(before + body + after, flags)
+
+
+class Matcher:
+    """Which concepts a text names, and how often."""
+
+    def __init__(self, concepts: list[Concept]):
+        self.concepts = concepts
+        self._latin: dict[str, re.Pattern[str]] = {}
+        for c in concepts:
+            for form in c.en:
+                if form not in self._latin:
+                    self._latin[form] = _pattern(form)
+
+    def present(self, form: str, text: str) -> int:
+        if HAN_RUN.search(form):
+            return text.count(form)
+        return len(self._latin[form].findall(text)) if form in self._latin else 0
+
+    def mentions(self, text: str) -> list[tuple[Concept, dict[str, int]]]:
+        """(concept, {form: count}) for every concept the text names."""
+        out = []
+        for c in self.concepts:
+            counts = {f: n for f in c.forms if (n := self.present(f, text))}
+            if counts:
+                out.append((c, counts))
+        return out

@@ -1,0 +1,592 @@
+"""The ``records`` table directive, and the presentation of record values shared by the record pages.
+
+A section block may contain a fenced block::
+
+    ```records
+    type: trials                     # trials | regimens
+    ids: [imbrave150, himalaya]      # or  filter: {setting: first-line, drug: lenvatinib}
+    columns: [name, phase, arms, ORR, PFS, refs]
+    caption: {zh: ..., en: ...}      # optional
+    ```
+
+The YAML is safe-loaded and checked when the project loads (:meth:`RecordTables.check_project`,
+problems at the file line of the block). When a page is rendered, :meth:`RecordTables.expand` (a
+``Renderer.directives`` entry) replaces the block by an HTML table in the page's language. Every
+figure in the table is followed by its citation as a ``[@key]`` marker, so the citation machinery
+numbers and links it like a citation in the prose; :meth:`RecordTables.citation_text` gives the
+same markers, in the same order, for the numbering of the review.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import yaml
+from markupsafe import Markup, escape
+
+from .bilingual import LANGS
+from .diagnostics import Report, suggest
+from .frontmatter import parse_yaml
+from .records import (CATEGORIES, DESIGNS, DRUG_CLASSES, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records,
+                      Regimen, Trial, format_number)
+from .render import jinja_env, rel
+from .schema import BI, Field, listof, validate
+
+# ---------------------------------------------------------------------------------------------------------------
+# Interface strings of the record tables and pages
+# ---------------------------------------------------------------------------------------------------------------
+
+STRINGS: dict[str, dict[str, str]] = {
+    "name": {"zh": "研究", "en": "Study"},
+    "regimen": {"zh": "方案", "en": "Regimen"},
+    "registry": {"zh": "注册号", "en": "Registry"},
+    "phase": {"zh": "分期", "en": "Phase"},
+    "design": {"zh": "设计", "en": "Design"},
+    "settings": {"zh": "适用情形", "en": "Setting"},
+    "population": {"zh": "人群", "en": "Population"},
+    "arms": {"zh": "治疗组", "en": "Arms"},
+    "patients": {"zh": "例数", "en": "Patients"},
+    "sequence": {"zh": "治疗顺序", "en": "Treatment sequence"},
+    "status": {"zh": "批准与地位", "en": "Approval and status"},
+    "refs": {"zh": "文献", "en": "References"},
+    "labels": {"zh": "别称", "en": "Also called"},
+    "components": {"zh": "组成", "en": "Components"},
+    "category": {"zh": "类别", "en": "Category"},
+    "trials": {"zh": "研究", "en": "Studies"},
+    "aliases": {"zh": "别名", "en": "Other names"},
+    "class": {"zh": "类别", "en": "Class"},
+    "drug": {"zh": "药物", "en": "Drug"},
+    "drugs": {"zh": "药物与局部治疗", "en": "Drugs and procedures"},
+    "regimens_title": {"zh": "治疗方案", "en": "Treatment regimens"},
+    "trials_title": {"zh": "临床研究", "en": "Clinical studies"},
+    "missing": {"zh": "—：来源未给出", "en": "—: not given by the sources"},
+    "not_given": {"zh": "来源未给出", "en": "not given by the sources"},
+    "ci": {"zh": "95% CI：", "en": "95% CI "},
+    "figure": {"zh": "指标", "en": "Measure"},
+    "value": {"zh": "数值", "en": "Value"},
+    "arm": {"zh": "治疗组", "en": "Arm"},
+    "source": {"zh": "出处", "en": "Source"},
+    "quote": {"zh": "综述原文", "en": "Words of the review"},
+    "review": {"zh": "综述", "en": "Review"},
+    "note": {"zh": "编者注", "en": "Editor's note"},
+    "note_of": {"zh": "编者注：", "en": "Editor's note: "},
+    "table_error": {"zh": "此表格无法生成：请运行检查命令查看问题。", "en": "This table could not be built: run the check to see why."},
+}
+
+LIST_SEP = {"zh": "、", "en": ", "}
+
+
+def s(key: str, lang: str) -> str:
+    return STRINGS[key][lang]
+
+
+def vocab_label(vocab: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
+    if not value:
+        return ""
+    return vocab.get(value, {}).get(lang, value)
+
+
+def measure_label(measure: str, lang: str, *, long: bool = False) -> str:
+    spec = MEASURES.get(measure)
+    if spec is None:
+        return measure
+    zh, en = spec["long" if long else "short"]
+    return zh if lang == "zh" else en
+
+
+def value_text(value: float, unit: str, lang: str, qualifier: str | None = None) -> str:
+    """46, '%' -> '46%'; 8.6, 'months' -> '8.6 months' / '8.6 个月'."""
+    number = f"{qualifier or ''}{format_number(value)}"
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {UNITS.get(unit, {}).get(lang, unit)}"
+
+
+def figure_text(e: Endpoint, lang: str) -> str:
+    """The figure with its unit, its 95% CI and its response criteria: '7.4 months (95% CI 4.7–19.4)'."""
+    text = value_text(e.value, e.unit, lang, e.qualifier)
+    extra = []
+    if len(e.ci) == 2:
+        extra.append(f"{s('ci', lang)}{format_number(e.ci[0])}–{format_number(e.ci[1])}")
+    if e.criteria:
+        extra.append(e.criteria)
+    if extra:
+        text += f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})"
+    return text
+
+
+def endpoint_label(e: Endpoint, lang: str) -> str:
+    return e.label[lang] if e.label else measure_label(e.measure, lang, long=True)
+
+
+def phase_key(phase: str | None) -> str:
+    """A phase as a filter value: 'Ib/II' -> '1b/2'."""
+    if not phase:
+        return ""
+    roman = {"IV": "4", "III": "3", "II": "2", "I": "1"}
+    parts = []
+    for part in phase.split("/"):
+        m = re.fullmatch(r"(IV|I{1,3})([ab]?)", part)
+        parts.append(roman[m.group(1)] + m.group(2) if m else part)
+    return "/".join(parts)
+
+
+def cite(keys: list[str]) -> Markup:
+    """The citation marker of some keys, for the citation machinery to number: '[@a; @b]'."""
+    return Markup("[{}]").format(Markup("; ").join(Markup("@{}").format(k) for k in keys)) if keys else Markup("")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The directive: finding, checking
+# ---------------------------------------------------------------------------------------------------------------
+
+OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*records\s*$")
+
+TRIAL_COLUMNS = ("name", "registry", "phase", "design", "settings", "population", "arms", "patients", "sequence",
+                 "status", "refs")
+REGIMEN_COLUMNS = ("name", "labels", "components", "category", "settings", "trials")
+DEFAULT_COLUMNS = {
+    "trials": ["name", "phase", "design", "settings", "arms", "patients", "ORR", "DCR", "CR", "PFS", "OS", "refs"],
+    "regimens": ["name", "components", "category", "settings", "trials"],
+}
+FILTERS = {"trials": ("setting", "category", "drug", "design", "phase", "regimen"),
+           "regimens": ("setting", "category", "drug", "trial")}
+
+SPEC_SCHEMA = {
+    "type": Field(str, required=True, choices=("trials", "regimens"), help="trials or regimens"),
+    "ids": listof(str),
+    "filter": Field(dict),
+    "columns": listof(str),
+    "caption": Field(BI),
+}
+
+
+@dataclass
+class Found:
+    start: int  # offsets of the whole fenced block in the text
+    end: int
+    line: int  # 0-based index of the opening fence line in the text
+    source: str  # the YAML between the fences
+
+
+@dataclass
+class TableSpec:
+    type: str
+    ids: list[str] = field(default_factory=list)
+    filter: dict[str, list[str]] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=list)
+    caption: dict[str, str] | None = None
+
+
+def find(text: str) -> list[Found]:
+    """Every ``records`` fenced block of a markdown text."""
+    out: list[Found] = []
+    lines = text.split("\n")
+    offsets, pos = [], 0
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    i = 0
+    other_fence: str | None = None
+    while i < len(lines):
+        ln = lines[i]
+        m = OPEN.match(ln)
+        if other_fence is None and m:
+            fence = m.group("fence")
+            j = i + 1
+            while j < len(lines):
+                close = lines[j].strip()
+                if close.startswith(fence[0] * len(fence)) and not close.strip(fence[0]):
+                    break
+                j += 1
+            end = offsets[j] + len(lines[j]) if j < len(lines) else len(text)
+            out.append(Found(offsets[i], end, i, "\n".join(lines[i + 1:j])))
+            i = j + 1
+            continue
+        fm = re.match(r"^ {0,3}(`{3,}|~{3,})", ln)
+        if fm:
+            if other_fence is None:
+                other_fence = fm.group(1)
+            elif ln.strip().startswith(other_fence) and not ln.strip().strip(other_fence[0]):
+                other_fence = None
+        i += 1
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+class RecordTables:
+    """The records directive of a project: checks at load time, expands at render time."""
+
+    def __init__(self, records: Records):
+        self.records = records
+        self.env = jinja_env()
+        self.env.trim_blocks = True
+        self.env.lstrip_blocks = True
+        # '[' is written as an entity in generated text, so that text of a record never reads as a citation
+        self.env.finalize = lambda v: v if isinstance(v, Markup) else Markup(str(escape(v)).replace("[", "&#91;"))
+        self._tpl = self.env.get_template("records/table.html.j2")
+        self._page_url: str | None = None
+        self._specs: dict[str, TableSpec | None] = {}
+
+    # ---- parsing and checking ---------------------------------------------------------------------------------
+    def parse(self, source: str, path: Path, offset: int, report: Report) -> TableSpec | None:
+        """Check one directive; ``offset`` is the number of file lines before its YAML."""
+        try:
+            yaml.safe_load(source)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = offset + (mark.line + 1 if mark else 1)
+            problem = (exc.problem or exc.context or "invalid YAML").strip()
+            report.error(path, line, f"the records table is not valid YAML: {problem} (check indentation, and "
+                         "put text containing ':' or '#' in quotes)")
+            return None
+        fm = parse_yaml(source, path, report, offset=offset)
+        if fm is None:
+            return None
+        if not fm.data:
+            report.error(path, offset, "the records table is empty: write at least 'type: trials' or "
+                         "'type: regimens'")
+            return None
+        ok = validate(path, fm, SPEC_SCHEMA, report)
+        data = fm.data
+        kind = data.get("type")
+        if kind not in ("trials", "regimens"):
+            return None
+        known = self.records.trials if kind == "trials" else self.records.regimens
+        word = "trial" if kind == "trials" else "regimen"
+        if data.get("ids") and data.get("filter"):
+            report.error(path, fm.line("filter"), "give either 'ids' (a list of records) or 'filter', not both")
+            ok = False
+        for i, rid in enumerate(data.get("ids") or []):
+            if isinstance(rid, str) and rid not in known:
+                hint = suggest(rid, sorted(known), n=1) or f" (add content/{kind}/{rid}.md, or check the spelling)"
+                report.error(path, fm.line("ids", i), f"unknown {word} '{rid}'{hint}")
+                ok = False
+        measures = tuple(MEASURES)
+        allowed = (TRIAL_COLUMNS if kind == "trials" else REGIMEN_COLUMNS) + measures
+        for i, col in enumerate(data.get("columns") or []):
+            if isinstance(col, str) and col not in allowed:
+                hint = suggest(col, allowed, n=1)
+                report.error(path, fm.line("columns", i), f"unknown column '{col}'{hint}: the columns of a {kind} "
+                             f"table are {', '.join(allowed)}")
+                ok = False
+        filters: dict[str, list[str]] = {}
+        flt = data.get("filter")
+        if isinstance(flt, dict):
+            for name, value in flt.items():
+                if name not in FILTERS[kind]:
+                    hint = suggest(str(name), FILTERS[kind], n=1)
+                    report.error(path, fm.line("filter", name), f"unknown filter '{name}'{hint}: a {kind} table "
+                                 f"can be filtered by {', '.join(FILTERS[kind])}")
+                    ok = False
+                    continue
+                values = _as_list(value)
+                choices = self._filter_values(name)
+                for v in values:
+                    if not isinstance(v, str):
+                        report.error(path, fm.line("filter", name), f"the filter '{name}' must be a value or a "
+                                     f"list of values, not {v!r} (put it in quotes)")
+                        ok = False
+                    elif choices is not None and v not in choices:
+                        hint = suggest(v, sorted(choices), n=1)
+                        report.error(path, fm.line("filter", name), f"the filter '{name}' has the unknown value "
+                                     f"'{v}'{hint}")
+                        ok = False
+                    elif name == "phase" and not PHASE.fullmatch(v):
+                        report.error(path, fm.line("filter", name), f"the filter 'phase' is '{v}': write the phase "
+                                     'in quotes, e.g. "3" or "1b"')
+                        ok = False
+                filters[name] = [str(v) for v in values]
+        if not ok:
+            return None
+        spec = TableSpec(type=kind, ids=list(data.get("ids") or []), filter=filters,
+                         columns=list(data.get("columns") or DEFAULT_COLUMNS[kind]),
+                         caption=dict(data["caption"]) if data.get("caption") else None)
+        if not self.rows(spec):
+            report.warning(path, offset, f"this records table has no rows: no {word} matches its filter")
+        return spec
+
+    def _filter_values(self, name: str) -> set[str] | None:
+        return {"setting": set(SETTINGS), "category": set(CATEGORIES), "design": set(DESIGNS),
+                "drug": set(self.records.drugs), "regimen": set(self.records.regimens),
+                "trial": set(self.records.trials), "phase": None}[name]
+
+    def check_project(self, project: Any, report: Report) -> None:
+        """Check every records table of every review; both blocks of a pair must hold the same tables."""
+        for review in project.reviews:
+            for section in review.pages_in_order:
+                for pair in section.body.pairs:
+                    sources = {}
+                    for lang in LANGS:
+                        block = pair.block(lang)
+                        if block is None or block.pending or "records" not in block.text:
+                            continue
+                        found = find(block.text)
+                        for f in found:
+                            self._specs[f.source] = self.parse(f.source, section.path, block.first_line + f.line,
+                                                               report)
+                        sources[lang] = [self._normal(f.source) for f in found]
+                    if len(sources) == 2 and sources["zh"] != sources["en"]:
+                        report.error(section.path, pair.en.line,  # type: ignore[union-attr]
+                                     f"the Chinese block (line {pair.zh.line}) and the English block (line "  # type: ignore[union-attr]
+                                     f"{pair.en.line}) must contain the same records tables (the same type, ids, "  # type: ignore[union-attr]
+                                     "filter and columns)")
+
+    @staticmethod
+    def _normal(source: str) -> Any:
+        try:
+            data = yaml.safe_load(source)
+        except yaml.YAMLError:
+            return source
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != "caption"}
+        return data
+
+    def spec_of(self, source: str) -> TableSpec | None:
+        if source not in self._specs:
+            self._specs[source] = self.parse(source, Path("<table>"), 0, Report())
+        return self._specs[source]
+
+    # ---- rows and citations -----------------------------------------------------------------------------------
+    def rows(self, spec: TableSpec) -> list[Any]:
+        recs = self.records
+        if spec.type == "trials":
+            items: dict[str, Any] = recs.trials
+        else:
+            items = recs.regimens
+        if spec.ids:
+            return [items[i] for i in spec.ids if i in items]
+        out = []
+        for rid in sorted(items):
+            rec = items[rid]
+            if all(self._matches(spec.type, rec, name, values) for name, values in spec.filter.items()):
+                out.append(rec)
+        return out
+
+    def _matches(self, kind: str, rec: Any, name: str, values: list[str]) -> bool:
+        recs = self.records
+        if kind == "trials":
+            have = {"setting": rec.settings, "category": recs.categories_of_trial(rec),
+                    "drug": recs.drugs_of_trial(rec), "design": [rec.design],
+                    "phase": [phase_key(rec.phase)], "regimen": rec.arm_regimens}[name]
+            if name == "phase":
+                values = [phase_key(v) for v in values]
+        else:
+            have = {"setting": rec.settings, "category": [rec.category], "drug": rec.components,
+                    "trial": [t.id for t in recs.trials_of(rec.id)]}[name]
+        return any(v in have for v in values)
+
+    def _figures(self, spec: TableSpec, rec: Any, measure: str) -> list[tuple[Trial, Endpoint]]:
+        if spec.type == "trials":
+            return [(rec, e) for e in rec.endpoints if e.measure == measure]
+        return [(t, e) for t in self.records.trials_of(rec.id) for e in t.endpoints
+                if e.measure == measure and e.arm == rec.id]
+
+    def citation_keys(self, spec: TableSpec) -> list[str]:
+        """The keys the table cites, one entry per citation marker, in the order of the markers."""
+        keys: list[str] = []
+        for rec in self.rows(spec):
+            for col in spec.columns:
+                if col in MEASURES:
+                    keys += [e.source for _, e in self._figures(spec, rec, col)]
+                elif col == "refs" and spec.type == "trials":
+                    keys += rec.refs
+        return keys
+
+    def keys(self, text: str) -> list[str]:
+        """Every key the records tables of a markdown text cite (for the review's numbering)."""
+        out: list[str] = []
+        for f in find(text):
+            spec = self.spec_of(f.source)
+            if spec is not None:
+                out += self.citation_keys(spec)
+        return out
+
+    def citation_text(self, text: str) -> str:
+        """``text`` with each records table replaced by its citation markers, in the order the rendered
+        table has them, on as many lines as the table had (line numbers after it stay right)."""
+        found = find(text)
+        if not found:
+            return text
+        out, pos = [], 0
+        for f in found:
+            out.append(text[pos:f.start])
+            spec = self.spec_of(f.source)
+            markers = self._markers(spec) if spec is not None else ""
+            out.append(markers + "\n" * text[f.start:f.end].count("\n"))
+            pos = f.end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def _markers(self, spec: TableSpec) -> str:
+        parts: list[str] = []
+        for rec in self.rows(spec):
+            for col in spec.columns:
+                if col in MEASURES:
+                    parts += [str(cite([e.source])) for _, e in self._figures(spec, rec, col)]
+                elif col == "refs" and spec.type == "trials" and rec.refs:
+                    parts.append(str(cite(rec.refs)))
+        return " ".join(parts)
+
+    # ---- rendering --------------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def page(self, url: str) -> Iterator[None]:
+        """Render for a page other than the section's own (the parallel view): links relative to ``url``."""
+        old, self._page_url = self._page_url, url
+        try:
+            yield
+        finally:
+            self._page_url = old
+
+    def expand(self, text: str, lang: str, review: Any, section: Any, page_url: str | None = None) -> str:
+        """The ``Renderer.directives`` hook: every records block of ``text`` becomes an HTML table."""
+        found = find(text)
+        if not found:
+            return text
+        url = page_url or self._page_url or section.url(lang)
+        out, pos = [], 0
+        for f in found:
+            out.append(text[pos:f.start])
+            spec = self.spec_of(f.source)
+            out.append(self.render(spec, lang, url) if spec is not None else
+                       f'<p class="records-error">{escape(s("table_error", lang))}</p>')
+            pos = f.end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def render(self, spec: TableSpec, lang: str, page_url: str) -> str:
+        headers = [{"label": self.header(spec.type, col, lang),
+                    "title": measure_label(col, lang, long=True) if col in MEASURES else ""}
+                   for col in spec.columns]
+        rows = [[self.cell(spec, rec, col, lang, page_url) for col in spec.columns] for rec in self.rows(spec)]
+        caption = spec.caption[lang] if spec.caption else ""
+        label = caption or s("trials_title" if spec.type == "trials" else "regimens_title", lang)
+        return self._tpl.render(headers=headers, rows=rows, caption=caption, label=label,
+                                missing=s("missing", lang)).strip("\n")
+
+    @staticmethod
+    def header(kind: str, col: str, lang: str) -> str:
+        if col in MEASURES:
+            return measure_label(col, lang)
+        if col == "name":
+            return s("name" if kind == "trials" else "regimen", lang)
+        return s(col, lang)
+
+    def cell(self, spec: TableSpec, rec: Any, col: str, lang: str, page_url: str) -> list[dict[str, Any]]:
+        """A cell as a list of items {text, href, sub, cite}; an empty list shows '—'."""
+        return cell_items(self.records, spec.type, rec, col, lang, page_url,
+                          figures=self._figures(spec, rec, col) if col in MEASURES else None)
+
+
+def trial_url(lang: str, trial_id: str) -> str:
+    return f"{lang}/trials/{trial_id}/"
+
+
+def regimen_url(lang: str, regimen_id: str) -> str:
+    return f"{lang}/regimens/{regimen_id}/"
+
+
+def item(text: str, href: str | None = None, sub: str = "", keys: list[str] | None = None) -> dict[str, Any]:
+    return {"text": text, "href": href, "sub": sub, "cite": cite(keys or [])}
+
+
+def regimen_name(records: Records, rid: str, lang: str) -> str:
+    r = records.regimens.get(rid)
+    return r.name[lang] if r is not None and r.name else rid
+
+
+def drug_name(records: Records, did: str, lang: str) -> str:
+    d = records.drugs.get(did)
+    return d.label(lang) if d is not None else did
+
+
+def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_url: str, *,
+               figures: list[tuple[Trial, Endpoint]] | None = None, link_self: bool = True) -> list[dict[str, Any]]:
+    sep = LIST_SEP[lang]
+    if figures is not None:
+        out = []
+        for trial, e in figures:
+            sub = ""
+            if kind == "trials" and e.arm and len(trial.arms) > 1:
+                sub = regimen_name(records, e.arm, lang)
+            elif kind == "regimens":
+                sub = trial.name
+            if e.label:
+                sub = f"{e.label[lang]}{sep if sub else ''}{sub}"
+            out.append(item(figure_text(e, lang), sub=sub, keys=[e.source]))
+        return out
+    if kind == "trials":
+        t: Trial = rec
+        if col == "name":
+            return [item(t.name, rel(page_url, trial_url(lang, t.id)) if link_self else None)]
+        if col == "registry":
+            return [item(r) for r in t.registry]
+        if col == "phase":
+            return [item(t.phase)] if t.phase else []
+        if col == "design":
+            return [item(vocab_label(DESIGNS, t.design, lang))] if t.design else []
+        if col == "settings":
+            return [item(sep.join(vocab_label(SETTINGS, x, lang) for x in t.settings))] if t.settings else []
+        if col == "population":
+            return [item(t.population[lang])] if t.population else []
+        if col == "arms":
+            return [item(regimen_name(records, a.regimen, lang), rel(page_url, regimen_url(lang, a.regimen)),
+                         sub=f"n = {a.n}" if a.n is not None else "") for a in t.arms]
+        if col == "patients":
+            return [item(str(t.patients))] if t.patients is not None else []
+        if col == "sequence":
+            return [item(t.sequence[lang])] if t.sequence else []
+        if col == "status":
+            return [item(x[lang]) for x in t.status]
+        if col == "refs":
+            return [item("", keys=t.refs)] if t.refs else []
+    else:
+        r: Regimen = rec
+        if col == "name":
+            return [item(r.name[lang] if r.name else r.id, rel(page_url, regimen_url(lang, r.id)) if link_self else None)]
+        if col == "labels":
+            return [item(sep.join(r.labels))] if r.labels else []
+        if col == "components":
+            return [item(sep.join(drug_name(records, d, lang) for d in r.components))] if r.components else []
+        if col == "category":
+            return [item(vocab_label(CATEGORIES, r.category, lang))] if r.category else []
+        if col == "settings":
+            return [item(sep.join(vocab_label(SETTINGS, x, lang) for x in r.settings))] if r.settings else []
+        if col == "trials":
+            return [item(t.name, rel(page_url, trial_url(lang, t.id))) for t in records.trials_of(r.id)]
+    return []
+
+
+def directive_keys(text: str, records: Records) -> list[str]:
+    """The reference keys the records tables of ``text`` cite, in citation order (for the numbering)."""
+    return RecordTables(records).keys(text)
+
+
+def renumber(tables: RecordTables, project: Any, bib: Any, citations: Any) -> None:
+    """Number the citations of the records tables with the review's own citations, in reading order.
+
+    Interim: until ``numbering.CitationIndex.scan_of`` scans ``tables.citation_text(block.text)``
+    itself, this re-scans the blocks that hold a table and numbers their reviews again.
+    """
+    from .citations import scan
+    from .numbering import _number_review
+
+    for review in project.reviews:
+        blocks = [b for sec in review.pages_in_order for p in sec.body.pairs for b in (p.zh, p.en)
+                  if b is not None and not b.pending and find(b.text)]
+        if not blocks:
+            continue
+        for b in blocks:
+            citations.scans[id(b)] = scan(tables.citation_text(b.text), b.first_line)
+        citations.numbering[review.id] = _number_review(review, bib, Report(), citations)
+
+
+__all__ = ["RecordTables", "directive_keys", "renumber", "find", "figure_text", "value_text", "cell_items",
+           "STRINGS", "DRUG_CLASSES"]
