@@ -240,7 +240,7 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
             sections.append((m, figs))
     if not sections:
         return None
-    row_h, head_h = 34, 24
+    row_h, head_h = 34, 30
     labels = {}
     for _, figs in sections:
         for tr, e in figs:
@@ -260,7 +260,7 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
     out_sections, desc_items = [], []
     for m, figs in sections:
         rows = []
-        head_y = y + 14
+        head_y = y + 20
         y += head_h
         for tr, e in figs:
             cy = y + row_h / 2

@@ -21,7 +21,7 @@ KEY = r"[^\s,;\[\]{}()=\"#%'~\\@]+"
 CITE_BODY = re.compile(rf"\s*@(?P<key>{KEY})\s*(?:,\s*(?P<loc>[^;\]]*?))?\s*")
 LOCATOR = re.compile(
     r"(?P<label>pp?|pages?|fig|figs|figures?|tab|tables?|chap|chapters?|sec|sections?|suppl|supplement|para|vol|line)"
-    r"\.?\s*(?P<value>[0-9A-Za-z][0-9A-Za-z.,:\-–]*)", re.IGNORECASE)
+    r"\.?\s*(?P<value>[A-Za-z]{0,2}\d[0-9A-Za-z.,:\-–]*|[ivxlcdm]+)", re.IGNORECASE)
 FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 LIST_OR_CONTAINER = re.compile(r"^\s{0,3}([-*+]\s|\d+[.)]\s|!!!|\?\?\?|\[\^[^\]]+\]:)")
 URL = re.compile(r"\b(?:https?|ftp)://[^\s<>]+|\bwww\.[^\s<>]+|[\w.+-]+@[\w-]+\.[\w.-]+")

@@ -223,7 +223,7 @@ class RecordPages:
             sequence=trial.sequence[lang] if trial.sequence else "",
             timeline=timeline_chart(self.records, trial, lang, cid + "-t") or "",
             figures=self.figure_rows(figures, refs, url, lang, show_trial=False, show_arm=True),
-            show_arm=any(e.arm for e in trial.endpoints), charts=charts,
+            show_arm=len(trial.arms) > 1, charts=charts,
             status=[{"text": s_[lang], "review": self._review_title(s_.review, lang),
                      "href": self._review_href(s_.review, url, lang)} for s_ in trial.status],
             notes=self.notes(trial, refs, lang), mentions=self.mention_list(trial.id, url, lang),
@@ -349,17 +349,13 @@ class RecordPages:
                 ]})
         headers = [ts("name", lang), ts("phase", lang), ts("design", lang), ts("settings", lang), ts("arms", lang),
                    ts("category", lang), ts("registry", lang), ts("patients", lang), t("figures", lang)]
-        # charts: every figure comes with its reference, listed below the charts
-        keys = [e.source for tr in trials for e in tr.endpoints]
-        refs = LocalRefs(keys)
+        # charts: every figure comes with its reference, numbered in the order the charts show them
+        refs = LocalRefs([])
         charts = [c for c in (response_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-r"),
                               forest_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-f")) if c]
         timelines = [c for c in (timeline_chart(self.records, tr, lang, f"chart-seq-{tr.id}-{lang}")
                                  for tr in trials) if c]
-        chart_keys = [e.source for tr in trials for e in tr.endpoints
-                      if e.measure in ("ORR", "DCR", "CR", "PFS", "OS")]
-        chart_refs = LocalRefs([])
-        chart_refs.numbers = {k: n for k, n in refs.numbers.items() if k in set(chart_keys)}
+        chart_refs = refs
         md = self.env.get_template("records/index.md.j2").render(
             meta=self.meta(url, lang, ts("trials_title", lang), "trials-index"), t=STRINGS_FOR(lang), lang=lang,
             intro=t("trials_intro", lang), table_id="trials-table", headers=headers, rows=rows,

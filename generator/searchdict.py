@@ -29,6 +29,8 @@ HAN_RUN = re.compile(f"[{HAN}]+")
 _PAREN = re.compile(r"\s*[（(][^（）()]*[）)]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-+. ]*[A-Z0-9]$")
+# Dictionary words: names, not descriptions ('单次曲美木单抗联合常规间隔度伐利尤单抗方案' is not a word)
+MIN_WORD, MAX_WORD = 2, 12
 
 
 @dataclass
@@ -132,8 +134,8 @@ def load(content_dir: Path) -> Lexicon:
     words: list[str] = []
     for c in concepts:
         for form in c.zh:
-            for run in HAN_RUN.findall(form):
-                if len(run) >= 2 and run not in words:
+            for run in HAN_RUN.findall(_PAREN.sub("", form)):
+                if MIN_WORD <= len(run) <= MAX_WORD and "联合" not in run and run not in words:
                     words.append(run)
     return Lexicon(words=words, concepts=concepts)
 
@@ -156,9 +158,17 @@ class Segmenter:
         import jieba  # a dependency of the project; imported here so that the rest works without it
 
         jieba.setLogLevel(logging.WARNING)
-        self._jieba = jieba
-        self.tokenizer = jieba.Tokenizer()  # our own instance: the global one is mkdocs-material's
-        self.tokenizer.initialize()
+        # Our own instance (the global one is mkdocs-material's), sharing the main dictionary the
+        # global one has already loaded (loading it again costs about a second).
+        self.tokenizer = jieba.Tokenizer()
+        main = jieba.dt
+        main.initialize()
+        if getattr(main, "initialized", False) and isinstance(getattr(main, "FREQ", None), dict):
+            self.tokenizer.FREQ = dict(main.FREQ)
+            self.tokenizer.total = main.total
+            self.tokenizer.initialized = True
+        else:  # pragma: no cover - a jieba without these internals
+            self.tokenizer.initialize()
         for word in sorted(set(words), key=lambda w: (-len(w), w)):
             self.tokenizer.add_word(word)
             self.tokenizer.suggest_freq(word, tune=True)
@@ -189,22 +199,26 @@ class Matcher:
 
     def __init__(self, concepts: list[Concept]):
         self.concepts = concepts
-        self._latin: dict[str, re.Pattern[str]] = {}
+        # Latin-script form -> (a lowercase piece it must contain, its pattern); the piece is a cheap first test
+        self._latin: dict[str, tuple[str, re.Pattern[str]]] = {}
         for c in concepts:
             for form in c.en:
                 if form not in self._latin:
-                    self._latin[form] = _pattern(form)
+                    piece = max(re.findall(r"[a-z0-9]+", form.lower()) or [form.lower()], key=len)
+                    self._latin[form] = (piece, _pattern(form))
 
-    def present(self, form: str, text: str) -> int:
-        if HAN_RUN.search(form):
+    def present(self, form: str, text: str, lowered: str) -> int:
+        if form not in self._latin:
             return text.count(form)
-        return len(self._latin[form].findall(text)) if form in self._latin else 0
+        piece, pattern = self._latin[form]
+        return len(pattern.findall(text)) if piece in lowered else 0
 
     def mentions(self, text: str) -> list[tuple[Concept, dict[str, int]]]:
         """(concept, {form: count}) for every concept the text names."""
+        lowered = text.lower()
         out = []
         for c in self.concepts:
-            counts = {f: n for f in c.forms if (n := self.present(f, text))}
+            counts = {f: n for f in c.forms if (n := self.present(f, text, lowered))}
             if counts:
                 out.append((c, counts))
         return out

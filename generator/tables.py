@@ -53,6 +53,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sequence": {"zh": "治疗顺序", "en": "Treatment sequence"},
     "status": {"zh": "批准与地位", "en": "Approval and status"},
     "refs": {"zh": "文献", "en": "References"},
+    "refs_label": {"zh": "文献：", "en": "References: "},
     "labels": {"zh": "别称", "en": "Also called"},
     "components": {"zh": "组成", "en": "Components"},
     "category": {"zh": "类别", "en": "Category"},

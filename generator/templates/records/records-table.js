@@ -31,11 +31,20 @@
       button.className = "records-sort";
       button.setAttribute("aria-label", prefix + th.textContent.trim());
       while (th.firstChild) button.appendChild(th.firstChild);
+      var mark = document.createElement("span");
+      mark.className = "records-sort-mark";
+      mark.setAttribute("aria-hidden", "true");
+      button.appendChild(mark);
       th.appendChild(button);
       button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
-        Array.prototype.forEach.call(head.cells, function (other) { other.removeAttribute("aria-sort"); });
+        Array.prototype.forEach.call(head.cells, function (other) {
+          other.removeAttribute("aria-sort");
+          var m = other.querySelector(".records-sort-mark");
+          if (m) m.textContent = "";
+        });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        mark.textContent = ascending ? " \u25B2" : " \u25BC";
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (r1, r2) {
           var c = compare(cellValue(r1, col), cellValue(r2, col), lang);
@@ -78,7 +87,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("table.records-index"), makeSortable);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-records-index]"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("form.records-filter"), makeFilterable);
   }
 
