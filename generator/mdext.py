@@ -69,6 +69,47 @@ class GlossaryTreeprocessor(Treeprocessor):
                 parent.insert(index + k, el)
 
 
+CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+
+
+class ChineseQuoteTreeprocessor(Treeprocessor):
+    """On English pages, Chinese quoted in the text (editor's notes quote the source)
+    is marked ``lang="zh-CN"``, so that browsers, screen readers and the PDF pick
+    Chinese fonts and pronunciation for it."""
+
+    def __init__(self, md, ext: "GlossaryExtension"):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        if self.ext.lang != "en":
+            return
+        for el in list(root.iter()):
+            if el.tag in SKIP or el.get("lang"):
+                continue
+            for child in [None, *list(el)]:
+                where = "text" if child is None else "tail"
+                text = el.text if child is None else child.tail
+                if not text or not CJK_RUN.search(text):
+                    continue
+                pieces = CJK_RUN.split(text)
+                runs = CJK_RUN.findall(text)
+                new = []
+                for run, after in zip(runs, pieces[1:]):
+                    span = etree.Element("span", {"lang": "zh-CN"})
+                    span.text, span.tail = run, after
+                    new.append(span)
+                if where == "text":
+                    el.text = pieces[0]
+                    for k, span in enumerate(new):
+                        el.insert(k, span)
+                else:
+                    child.tail = pieces[0]  # type: ignore[union-attr]
+                    at = list(el).index(child) + 1  # type: ignore[arg-type]
+                    for k, span in enumerate(new):
+                        el.insert(at + k, span)
+
+
 class GlossaryExtension(Extension):
     def __init__(self, glossary=None, **kwargs):
         super().__init__(**kwargs)
@@ -87,3 +128,4 @@ class GlossaryExtension(Extension):
 
     def extendMarkdown(self, md) -> None:
         md.treeprocessors.register(GlossaryTreeprocessor(md, self), "glossary_abbr", 4)
+        md.treeprocessors.register(ChineseQuoteTreeprocessor(md, self), "chinese_quote_lang", 3)

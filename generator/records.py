@@ -489,6 +489,7 @@ def load_records(content_dir: Path, report: Report, *, bib: "Bibliography | None
             if not isinstance(rid, str) or not rid:
                 rid = item.path.stem  # reported by the schema; keep references to the file working
             check.known[kind].add(rid)
+            check.known[kind].add(item.path.stem)
             if isinstance(item.record.id, str) and item.record.id and item.record.id != item.path.stem:
                 check.err(item, ("id",), f"the id '{item.record.id}' must equal the file name '{item.path.stem}': "
                           f"rename the file to '{item.record.id}.md' or change the id")
@@ -500,8 +501,11 @@ def load_records(content_dir: Path, report: Report, *, bib: "Bibliography | None
                           "every record needs its own id")
             else:
                 seen[kind][rid] = item
+            seen[kind].setdefault(item.path.stem, item)
     for rid in sorted(set(seen["trials"]) & set(seen["regimens"])):
         t, r = seen["trials"][rid], seen["regimens"][rid]
+        if rid not in (t.record.id, r.record.id):
+            continue
         check.err(t, ("id",), f"the id '{rid}' is also the id of the regimen {report._rel(r.path)}: "
                   "a trial and a regimen need different ids")
 
@@ -548,7 +552,8 @@ def _check_regimen(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Lo
     for i, t in enumerate(trials if isinstance(trials, list) else []):
         if check.ref(item, ("trials", i), "trials", t):
             trial = seen["trials"][t].record
-            if r.id and r.id not in trial.arm_regimens:
+            arms_known = all(a in check.known["regimens"] for a in trial.arm_regimens)
+            if r.id and r.id not in trial.arm_regimens and arms_known:
                 check.err(item, ("trials", i), f"the trial '{t}' has no arm with this regimen: add "
                           f"'- regimen: {r.id}' under 'arms' in content/trials/{t}.md, or remove '{t}' here")
 
@@ -562,14 +567,14 @@ def _check_trial(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Load
         rid = arm.get("regimen") if isinstance(arm, dict) else None
         if check.ref(item, ("arms", i, "regimen"), "regimens", rid):
             regimen = seen["regimens"][rid].record
-            if t.id and t.id not in regimen.trials:
+            if t.id and t.id not in regimen.trials and item.path.stem not in regimen.trials:
                 check.err(item, ("arms", i, "regimen"), f"the regimen '{rid}' does not list this trial: add "
                           f"'{t.id}' to 'trials' in content/regimens/{rid}.md")
     for i, reg in enumerate(t.registry):
         if not REGISTRY.fullmatch(reg):
             continue
         other = registries.get(reg)
-        if other is not None and other is not item:
+        if other is not None and other is not item and other.record.id != t.id:
             check.err(item, ("registry", i), f"the registry number {reg} is also given by "
                       f"{check.report._rel(other.path)}: one trial, one record")
         registries.setdefault(reg, item)
@@ -595,7 +600,9 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
     name = f"endpoints[{i + 1}]"
     check.bibkey(item, at + ("source",), e.get("source"))
     arm = e.get("arm")
-    if isinstance(arm, str) and check.ref(item, at + ("arm",), "regimens", arm) and arm not in t.arm_regimens:
+    arms_known = all(a in check.known["regimens"] for a in t.arm_regimens)
+    if isinstance(arm, str) and check.ref(item, at + ("arm",), "regimens", arm) and arm not in t.arm_regimens \
+            and arms_known:
         arms = ", ".join(t.arm_regimens) or "none"
         check.err(item, at + ("arm",), f"the arm '{arm}' of {name} is not one of this trial's arms ({arms}): "
                   "add it under 'arms' or correct 'arm'")
@@ -606,7 +613,7 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
                   "review that give the figure into 'quote'")
     if quote and review is None:
         check.err(item, at + ("quote",), f"{name} has a 'quote' but no 'review': say which review "
-                  "(ici-hcc or interventional-hcc) the quote comes from")
+                  f"({' or '.join(sorted(check.review_ids))}) the quote comes from")
     value = e.get("value")
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     if numeric and isinstance(quote, str) and quote and not number_in(quote, value):
@@ -615,7 +622,7 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
     measure, unit = e.get("measure"), e.get("unit")
     if measure in MEASURES and unit in UNITS and unit not in MEASURES[measure]["units"]:
         allowed = " or ".join(f"'{u}'" for u in MEASURES[measure]["units"])
-        check.err(item, at + ("unit",), f"the unit of a {measure} figure is {allowed}, not '{unit}'")
+        check.err(item, at + ("unit",), f"the unit of {name} ({measure}) must be {allowed}, not '{unit}'")
     ci = e.get("ci")
     if ci is not None:
         nums = isinstance(ci, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ci)

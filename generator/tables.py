@@ -218,6 +218,11 @@ def find(text: str) -> list[Found]:
     return out
 
 
+def is_measure(kind: str, col: str) -> bool:
+    """A column of figures (a measure) rather than a field of the record ('patients' is the trial's field)."""
+    return col in MEASURES and col not in (TRIAL_COLUMNS if kind == "trials" else REGIMEN_COLUMNS)
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
@@ -270,8 +275,8 @@ class RecordTables:
                 hint = suggest(rid, sorted(known), n=1) or f" (add content/{kind}/{rid}.md, or check the spelling)"
                 report.error(path, fm.line("ids", i), f"unknown {word} '{rid}'{hint}")
                 ok = False
-        measures = tuple(MEASURES)
-        allowed = (TRIAL_COLUMNS if kind == "trials" else REGIMEN_COLUMNS) + measures
+        fields = TRIAL_COLUMNS if kind == "trials" else REGIMEN_COLUMNS
+        allowed = fields + tuple(m for m in MEASURES if m not in fields)
         for i, col in enumerate(data.get("columns") or []):
             if isinstance(col, str) and col not in allowed:
                 hint = suggest(col, allowed, n=1)
@@ -395,7 +400,7 @@ class RecordTables:
         keys: list[str] = []
         for rec in self.rows(spec):
             for col in spec.columns:
-                if col in MEASURES:
+                if is_measure(spec.type, col):
                     keys += [e.source for _, e in self._figures(spec, rec, col)]
                 elif col == "refs" and spec.type == "trials":
                     keys += rec.refs
@@ -430,7 +435,7 @@ class RecordTables:
         parts: list[str] = []
         for rec in self.rows(spec):
             for col in spec.columns:
-                if col in MEASURES:
+                if is_measure(spec.type, col):
                     parts += [str(cite([e.source])) for _, e in self._figures(spec, rec, col)]
                 elif col == "refs" and spec.type == "trials" and rec.refs:
                     parts.append(str(cite(rec.refs)))
@@ -464,7 +469,7 @@ class RecordTables:
 
     def render(self, spec: TableSpec, lang: str, page_url: str) -> str:
         headers = [{"label": self.header(spec.type, col, lang),
-                    "title": measure_label(col, lang, long=True) if col in MEASURES else ""}
+                    "title": measure_label(col, lang, long=True) if is_measure(spec.type, col) else ""}
                    for col in spec.columns]
         rows = [[self.cell(spec, rec, col, lang, page_url) for col in spec.columns] for rec in self.rows(spec)]
         caption = spec.caption[lang] if spec.caption else ""
@@ -474,7 +479,7 @@ class RecordTables:
 
     @staticmethod
     def header(kind: str, col: str, lang: str) -> str:
-        if col in MEASURES:
+        if is_measure(kind, col):
             return measure_label(col, lang)
         if col == "name":
             return s("name" if kind == "trials" else "regimen", lang)
@@ -483,7 +488,7 @@ class RecordTables:
     def cell(self, spec: TableSpec, rec: Any, col: str, lang: str, page_url: str) -> list[dict[str, Any]]:
         """A cell as a list of items {text, href, sub, cite}; an empty list shows '—'."""
         return cell_items(self.records, spec.type, rec, col, lang, page_url,
-                          figures=self._figures(spec, rec, col) if col in MEASURES else None)
+                          figures=self._figures(spec, rec, col) if is_measure(spec.type, col) else None)
 
 
 def trial_url(lang: str, trial_id: str) -> str:
