@@ -502,7 +502,14 @@ def _pair(zh: str, en: str, anchor: str = "") -> str:
     return f"::: zh{a}\n{zh}\n\n::: en\n{en}\n"
 
 
-def _section_body(rng: random.Random, number: int, cites: _Cites, trial_names: list[str]) -> str:
+def _records_table(rng: random.Random, trial_ids: list[str]) -> str:
+    ids = rng.sample(trial_ids, min(len(trial_ids), rng.randint(3, 6)))
+    cols = rng.choice([["name", "phase", "arms", "ORR", "PFS", "refs"], ["name", "design", "patients", "OS", "refs"],
+                       ["name", "registry", "settings", "DCR", "refs"]])
+    return f"```records\ntype: trials\nids: [{', '.join(ids)}]\ncolumns: [{', '.join(cols)}]\n```"
+
+
+def _section_body(rng: random.Random, number: int, cites: _Cites, trial_names: list[str], trial_ids: list[str]) -> str:
     pairs = []
     zh, en = _paragraph(rng, cites, trial_names, rng.randint(1, 3))
     pairs.append(_pair(zh, en))
@@ -511,24 +518,26 @@ def _section_body(rng: random.Random, number: int, cites: _Cites, trial_names: l
         pairs.append(_pair(f"## {number}.{sub} {hz}", f"## {number}.{sub} {he}"))
         for _ in range(rng.randint(2, 4)):
             r = rng.random()
-            if r < 0.62:
+            if r < 0.58:
                 zh, en = _paragraph(rng, cites, trial_names, rng.randint(1, 4))
-            elif r < 0.72:
+            elif r < 0.66:
                 zh, en = _table(rng, cites, trial_names)
-            elif r < 0.82:
+            elif r < 0.72 and trial_ids:
+                zh = en = _records_table(rng, trial_ids)
+            elif r < 0.80:
                 items = [_sentence(rng, trial_names) for _ in range(rng.randint(3, 5))]
-                zh = "\n".join(f"- {z}{cites.cite()}。" for z, _ in items)
-                # the same citations in English: re-draw deterministically is not possible, so copy them
-                zh_lines = zh.split("\n")
-                en = "\n".join(f"- {e} {ln[ln.rindex('['):-1]}." for (_, e), ln in zip(items, zh_lines))
-            elif r < 0.9:
+                groups = [cites.cite() for _ in items]
+                zh = "\n".join(f"- {z}{c}。" for (z, _), c in zip(items, groups))
+                en = "\n".join(f"- {e} {c}." for (_, e), c in zip(items, groups))
+            elif r < 0.88:
                 c = cites.cite()
                 zh = f"!!! note \"要点\"\n    TACE联合PD-1抑制剂与TKI的三联方案在中期 HCC 中显示出较高的 ORR{c}。"
                 en = f"!!! note \"Key point\"\n    Triple therapy with TACE, a PD-1 inhibitor and a TKI showed a high ORR in intermediate-stage HCC {c}."
-            elif r < 0.95:
+            elif r < 0.94:
                 c = cites.cite()
-                zh = f"!!! editor\n    原文此处的 ORR 数值与原始文献不一致，原始报告为 {rng.randint(10, 60)}%{c}。"
-                en = f"!!! editor\n    The ORR printed here differs from the primary report, which gives {rng.randint(10, 60)}% {c}."
+                v = rng.randint(10, 60)
+                zh = f"!!! editor\n    原文此处的 ORR 数值与原始文献不一致，原始报告为 {v}%{c}。"
+                en = f"!!! editor\n    The ORR printed here differs from the primary report, which gives {v}% {c}."
             else:
                 zh, en = _paragraph(rng, cites, trial_names, 1)
                 zh += "[^1]\n\n[^1]: 疗效按 mRECIST 标准评估。"
@@ -546,7 +555,8 @@ def _front(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
-def _reviews(rng: random.Random, n_sections: int, cites: _Cites, trial_names: list[str]) -> list[dict]:
+def _reviews(rng: random.Random, n_sections: int, cites: _Cites, trial_names: list[str],
+             trial_ids: list[str]) -> list[dict]:
     n_reviews = max(1, -(-n_sections // SECTIONS_PER_REVIEW))
     reviews = []
     left = n_sections
@@ -573,7 +583,7 @@ def _reviews(rng: random.Random, n_sections: int, cites: _Cites, trial_names: li
             fm = {"id": sid, "order": s + 1, "number": str(s + 1),
                   "title": {"zh": tz2 if s < len(SECTION_TITLES) else f"{tz2}（{s + 1}）",
                             "en": te2 if s < len(SECTION_TITLES) else f"{te2} ({s + 1})"}}
-            files[f"{s + 1:02d}-{sid}.md"] = _front(fm) + "\n" + _section_body(rng, s + 1, cites, trial_names)
+            files[f"{s + 1:02d}-{sid}.md"] = _front(fm) + "\n" + _section_body(rng, s + 1, cites, trial_names, trial_ids)
         notes = _front({"id": "editor-notes", "order": 99, "number": "", "kind": "editor-notes",
                         "title": {"zh": "编者注", "en": "Editor's notes"}})
         notes += "\n" + _pair("编者注由本站编者所加，用于指出原文中的明显错误。全部编者注列于本页末尾。",
@@ -592,7 +602,7 @@ def build_corpus(size: str, seed: int = 20261121) -> Corpus:
     review_ids = [f"review-{r + 1:02d}" for r in range(n_reviews)]
     regimens, trials = _regimens_and_trials(rng, spec["trials"], keys, review_ids)
     cites = _Cites(rng, keys)
-    reviews = _reviews(rng, spec["sections"], cites, [t["name"] for t in trials])
+    reviews = _reviews(rng, spec["sections"], cites, [t["name"] for t in trials], [t["id"] for t in trials])
     return Corpus(refs, trials, regimens, reviews)
 
 
@@ -609,8 +619,12 @@ def _renamer(keymap: dict[str, str], names: dict[str, str]):
     key_rx = re.compile(r"@([\w:.+-]+)")
     name_rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
 
+    suffix = next(iter(names.values())).rsplit(" ", 1)[1].lower() if names else ""
+    ids_rx = re.compile(r"^ids: \[(.*)\]$", re.M)
+
     def rename(text: str) -> str:
         text = key_rx.sub(lambda m: "@" + keymap.get(m.group(1), m.group(1)), text)
+        text = ids_rx.sub(lambda m: "ids: [" + ", ".join(f"{i}-{suffix}" for i in m.group(1).split(", ")) + "]", text)
         if name_rx is not None:
             text = name_rx.sub(lambda m: names[m.group(0)], text)
         return text

@@ -170,12 +170,13 @@ class _Group:
     figures: list[Endpoint]
 
 
-def _groups(records: Records, trials: list[Trial], measures: tuple[str, ...], unit: str) -> list[_Group]:
+def _groups(records: Records, trials: list[Trial], measures: tuple[str, ...], unit: str,
+            only_arm: str | None = None) -> list[_Group]:
     groups: list[_Group] = []
     for trial in trials:
         by_arm: dict[str, list[Endpoint]] = {}
         for e in trial.endpoints:
-            if e.measure in measures and e.unit == unit:
+            if e.measure in measures and e.unit == unit and (only_arm is None or e.arm == only_arm):
                 by_arm.setdefault(e.arm or "", []).append(e)
         for arm, figs in by_arm.items():
             figs.sort(key=lambda e: measures.index(e.measure))
@@ -183,8 +184,10 @@ def _groups(records: Records, trials: list[Trial], measures: tuple[str, ...], un
     return groups
 
 
-def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str) -> Markup | None:
-    groups = _groups(records, trials, RATE_MEASURES, "%")
+def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str,
+                   only_arm: str | None = None) -> Markup | None:
+    """``only_arm``: only the figures of this regimen's arms (on a regimen's page)."""
+    groups = _groups(records, trials, RATE_MEASURES, "%", only_arm)
     if not groups:
         return None
     bar_h, gap, pad = 14, 3, 12
@@ -232,10 +235,12 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str) -> Markup | None:
+def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str,
+                 only_arm: str | None = None) -> Markup | None:
     sections = []
     for m in TIME_MEASURES:
-        figs = [(tr, e) for tr in trials for e in tr.endpoints if e.measure == m and e.unit == "months"]
+        figs = [(tr, e) for tr in trials for e in tr.endpoints if e.measure == m and e.unit == "months"
+                and (only_arm is None or e.arm == only_arm)]
         if figs:
             sections.append((m, figs))
     if not sections:

@@ -60,8 +60,8 @@ class Scan:
     problems: list[CitationProblem] = field(default_factory=list)
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """Offsets of text where citations are never looked for."""
+def protected_spans(text: str, *, code_only: bool = False) -> list[tuple[int, int]]:
+    """Offsets of text where citations are never looked for (with ``code_only``: code only)."""
     spans: list[tuple[int, int]] = []
     pos = 0
     lines = text.split("\n")
@@ -113,6 +113,8 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
             i = j
             continue
         i += 1
+    if code_only:
+        return spans
     for rx in (AUTOLINK_OR_TAG, URL):
         spans.extend((m.start(), m.end()) for m in rx.finditer(text))
     return spans
@@ -147,7 +149,7 @@ def scan(text: str, first_line: int = 1) -> Scan:
     out = Scan()
     if "[@" not in text and "[ @" not in text:
         return out
-    spans = _protected_spans(text)
+    spans = protected_spans(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def where(pos: int) -> tuple[int, int]:

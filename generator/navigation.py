@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .i18n import LANG_LABEL
+from . import recordpages
 from .render import page_uri
 
 
@@ -18,11 +19,25 @@ def nav_config(model) -> list[dict[str, Any]]:
             pages += [page_uri(s.url(lang)) for s in review.sections]
             pages.append(f"{lang}/{review.id}/references.md")
             items.append({review.title[lang]: pages})
+        items += recordpages.nav_uris(model.records, lang)
         if model.project.glossary is not None:
             items.append(f"{lang}/glossary.md")
         items.append(f"{lang}/bibliography.md")
+        items.append(f"{lang}/translation-status.md")
+        items.append(f"{lang}/changelog.md")
         out.append({LANG_LABEL[lang]: items})
     return out
+
+
+def uris(nav: Any) -> list[str]:
+    """Every page file named in a ``nav`` setting."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [u for v in nav.values() for u in uris(v)]
+    if isinstance(nav, list):
+        return [u for v in nav for u in uris(v)]
+    return []
 
 
 def language_of(page) -> str:

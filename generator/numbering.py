@@ -9,7 +9,7 @@ source language). The result is reused by every renderer: pages, PDF, bibliograp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .bilingual import LANGS, Block
 from .citations import Numbering, Place, Scan, scan
@@ -25,11 +25,14 @@ class CitationIndex:
     numbering: dict[str, Numbering] = field(default_factory=dict)  # review id -> numbering
     scans: dict[int, Scan] = field(default_factory=dict)  # id(block) -> scan
     cited_by_record: dict[str, set[str]] = field(default_factory=dict)
+    # Expands directives (record tables) into their citation markers, keeping the line count.
+    expand: Callable[[str], str] | None = None
 
     def scan_of(self, block: Block) -> Scan:
         found = self.scans.get(id(block))
         if found is None:
-            found = self.scans[id(block)] = scan(block.text, block.first_line)
+            text = self.expand(block.text) if self.expand else block.text
+            found = self.scans[id(block)] = scan(text, block.first_line)
         return found
 
     def all_cited(self) -> set[str]:
@@ -56,8 +59,9 @@ def _check_key(key: str, section: Section, line: int, col: int, bib: "Bibliograp
     return False
 
 
-def index_citations(project: Project, bib: "Bibliography", report: Report) -> CitationIndex:
-    index = CitationIndex()
+def index_citations(project: Project, bib: "Bibliography", report: Report,
+                    expand: Callable[[str], str] | None = None) -> CitationIndex:
+    index = CitationIndex(expand=expand)
     for review in project.reviews:
         index.numbering[review.id] = _number_review(review, bib, report, index)
     return index
@@ -68,6 +72,7 @@ def _number_review(review: Review, bib: "Bibliography", report: Report, index: C
     for section in review.pages_in_order:
         for pair in section.body.pairs:
             keys_by_lang: dict[str, list[str]] = {}
+            written: dict[str, set[str]] = {}  # as written, without tables (their parity is checked apart)
             for lang in LANGS:
                 block = pair.block(lang)
                 if block is None or block.pending:
@@ -81,9 +86,11 @@ def _number_review(review: Review, bib: "Bibliography", report: Report, index: C
                         if _check_key(item.key, section, c.line, c.col, bib, report):
                             keys.append(item.key)
                 keys_by_lang[lang] = keys
-            if len(keys_by_lang) == 2 and set(keys_by_lang["zh"]) != set(keys_by_lang["en"]):
-                only_zh = sorted(set(keys_by_lang["zh"]) - set(keys_by_lang["en"]))
-                only_en = sorted(set(keys_by_lang["en"]) - set(keys_by_lang["zh"]))
+                raw = scan(block.text) if index.expand else found
+                written[lang] = {k for c in raw.citations for k in c.keys if k in bib}
+            if len(written) == 2 and written["zh"] != written["en"]:
+                only_zh = sorted(written["zh"] - written["en"])
+                only_en = sorted(written["en"] - written["zh"])
                 detail = "; ".join(filter(None, [
                     f"only the Chinese (line {pair.zh.line}) cites {', '.join('@' + k for k in only_zh)}" if only_zh else "",
                     f"only the English (line {pair.en.line}) cites {', '.join('@' + k for k in only_en)}" if only_en else "",
@@ -94,8 +101,6 @@ def _number_review(review: Review, bib: "Bibliography", report: Report, index: C
             order = keys_by_lang.get("zh") or keys_by_lang.get("en") or []
             for key in order:
                 numbering.assign(key)
-            for key in order:
-                pass
             # Places: one per citation occurrence in the Chinese text (the English mirrors it).
             lead = "zh" if "zh" in keys_by_lang else "en"
             block = pair.block(lead)

@@ -29,10 +29,12 @@ import hashlib
 import html
 import importlib.util
 import logging
+import multiprocessing
 import os
 import posixpath
 import re
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -87,9 +89,13 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "Figures come from the site's study records, each with its source. For study only: not a "
                            "substitute for clinical guidelines or the original publications."},
     "et_al": {"zh": "等", "en": "et al."},
+    "notes_in_place": {"zh": "在本 PDF 中，每条编者注都紧随其所注释的段落，见上文各节（网页版在此列出全部编者注）。",
+                       "en": "In this PDF every editor's note stands right after the passage it concerns, in the "
+                             "sections above (the web page lists them all here)."},
 }
 
 RUNNING_TITLE_MAX = {"zh": 48, "en": 95}
+DENSITIES = ("", "denser")  # the handout's layouts, tried in turn until it fits on one page
 
 
 class PdfError(_Base):
@@ -204,6 +210,11 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 SKIP_CLASSES = {"md-content__button", "page-tools", "headerlink", "md-source-file", "review-meta", "toc-sections",
                 "reflist", "cite-card"}
 REF_ID = re.compile(r"ref-\d+")
+# Elements whose tags are dropped but whose text is kept: an abbreviation's title is a tooltip on the
+# web, nothing on paper, and each <abbr> costs WeasyPrint a separate inline box in the line breaking.
+UNWRAP = {"abbr"}
+# Punctuation that must not start a line: it stays with the citation before it.
+CLOSING = set("，。、；：！？）》」』】〕,.;:!?)]")
 
 
 @dataclass
@@ -239,7 +250,8 @@ class ArticleRewriter(HTMLParser):
     name (``p1`` of every section would clash), links pointed inside the PDF, images at local files."""
 
     def __init__(self, prefix: str, *, link: Callable[[str], tuple[str | None, bool]],
-                 src: Callable[[str], str], skip_heading_ids: set[str] = frozenset(), drop_h1: bool = False):
+                 src: Callable[[str], str], skip_heading_ids: set[str] = frozenset(), drop_h1: bool = False,
+                 replace_from: dict[str, str] | None = None):
         super().__init__(convert_charrefs=True)
         self.prefix = prefix
         self.link = link
@@ -252,6 +264,13 @@ class ArticleRewriter(HTMLParser):
         self._heading: list[Any] | None = None  # [level, id, text parts]
         self._raw = False
         self._count = 0
+        self._ids: set[str] = set()
+        self._cite: int = 0  # span depth inside a citation being glued to the text around it
+        self._glue_after = False  # a citation was just closed: the next punctuation joins it
+        self.replace_from = replace_from or {}  # heading id -> HTML that replaces the rest of the article
+        self._stopped = False
+        self._table: dict[str, Any] | None = None  # the table being copied: its column widths are measured
+        self._replacement: str | None = None
 
     # ids -----------------------------------------------------------------------------------------
     def pid(self, value: str) -> str:
@@ -278,7 +297,12 @@ class ArticleRewriter(HTMLParser):
                 new.append((name, value))
                 continue
             v = value
-            if name in ("id", "for"):
+            if name == "id":
+                v = self.pid(value)
+                if v in self._ids:  # a page's duplicate id: the second one would not be a link target anyway
+                    v = f"{v}-{len(self._ids)}"
+                self._ids.add(v)
+            elif name == "for":
                 v = self.pid(value)
             elif name in ("aria-labelledby", "aria-describedby", "headers"):
                 v = " ".join(self.pid(x) for x in value.split())
@@ -299,6 +323,8 @@ class ArticleRewriter(HTMLParser):
                 v = self._frag(value)
             changed |= v != value
             new.append((name, v))
+        if tag == "table" and self._table is None:
+            extra_class = "pdf-fixed"
         if HEADING.fullmatch(tag) and not any(n == "id" for n, _ in new):
             self._count += 1
             new.append(("id", self.pid("title" if tag == "h1" else f"h{self._count}")))
@@ -324,44 +350,138 @@ class ArticleRewriter(HTMLParser):
         self._start(tag, attrs, closed=True)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        if self._stopped:
+            return
         if self._skip:
             if tag == self._skip[0] and not closed and tag not in VOID:
                 self._skip[1] += 1
+            return
+        if tag in UNWRAP:
             return
         d = dict(attrs)
         if self._skipped(tag, d):
             if not closed and tag not in VOID:
                 self._skip = [tag, 1]
             return
+        self._unglue()
+        if HEADING.fullmatch(tag) and d.get("id") in self.replace_from:
+            self._replacement = self.replace_from[d["id"] or ""]  # after this heading, the rest is replaced
         text = self._tag(tag, attrs, closed)
+        self._table_start(tag, d, text)
+        if self._cite:
+            self._cite += tag == "span" and not closed
+        elif tag == "span" and "cite" in (d.get("class") or "").split():
+            self._glue_before()
+            self._cite = 1
         self.out.append(text)
+        if tag == "table" and self._table is not None and self._table["slot"] is None:
+            self._table["slot"] = len(self.out)
+            self.out.append("")  # the <colgroup> goes here
         self._raw = tag in ("style",) and not closed
         if HEADING.fullmatch(tag) and not closed:
             hid = re.search(r'\sid="([^"]*)"', text)
             self._heading = [int(tag[1]), html.unescape(hid.group(1)) if hid else "", []]
 
     def handle_endtag(self, tag: str) -> None:
+        if self._stopped:
+            return
         if self._skip:
             if tag == self._skip[0]:
                 self._skip[1] -= 1
                 if self._skip[1] == 0:
                     self._skip = []
             return
-        if tag in VOID:
+        if tag in VOID or tag in UNWRAP:
             return
+        self._unglue()
         self._raw = False
         if self._heading is not None and HEADING.fullmatch(tag):
             level, hid, parts = self._heading
             self.headings.append(Heading(level, hid, " ".join("".join(parts).split())))
             self._heading = None
+            if self._replacement is not None:
+                self.out.append(f"</{tag}>\n{self._replacement}")
+                self._stopped = True
+                return
         self.out.append(f"</{tag}>")
+        self._table_end(tag)
+        if self._cite and tag == "span":
+            self._cite -= 1
+            if not self._cite:
+                self._glue_after = True
+
+    def _glue_before(self) -> None:
+        """Open a no-break span around the last character before a citation: '...格局[4-7]' never breaks."""
+        if self.out and not self.out[-1].startswith("<"):
+            text = self.out[-1]
+            m = re.search(r"(&[a-z]+;|&#\d+;|[^\s<>&])$", text)
+            if m:
+                self.out[-1] = text[: m.start()]
+                self.out.append(f'<span class="nobr">{m.group(1)}')
+                return
+        self.out.append('<span class="nobr">')
+
+    def _unglue(self) -> None:
+        if self._glue_after:
+            self._glue_after = False
+            self.out.append("</span>")
 
     def handle_data(self, data: str) -> None:
-        if self._skip:
+        if self._skip or self._stopped:
             return
+        if self._table is not None and self._table["cell"] is not None:
+            self._table["text"].append(data)
         if self._heading is not None:
             self._heading[2].append(data)
+        if self._glue_after:
+            self._glue_after = False
+            n = 0
+            while n < len(data) and data[n] in CLOSING:
+                n += 1
+            self.out.append(html.escape(data[:n], quote=False) + "</span>")
+            data = data[n:]
         self.out.append(self._frag(data) if self._raw else html.escape(data, quote=False))
+
+    # tables: column widths from the text of the cells, for a fixed layout -------------------------------
+    def _table_start(self, tag: str, attrs: dict[str, str | None], text: str) -> None:
+        t = self._table
+        if tag == "table":
+            if t is None:
+                self._table = {"slot": None, "cols": {}, "words": {}, "col": 0, "cell": None,
+                               "span": 1, "text": [], "depth": 1, "has_cols": False}
+            else:
+                t["depth"] += 1
+            return
+        if t is None or t["depth"] > 1:
+            return
+        if tag in ("colgroup", "col"):
+            t["has_cols"] = True
+        elif tag == "tr":
+            t["col"] = 0
+        elif tag in ("td", "th"):
+            span = attrs.get("colspan") or "1"
+            t["cell"], t["span"], t["text"] = t["col"], int(span) if span.isdigit() else 1, []
+
+    def _table_end(self, tag: str) -> None:
+        t = self._table
+        if t is None:
+            return
+        if tag == "table":
+            t["depth"] -= 1
+            if t["depth"] == 0:
+                self._table = None
+                if not t["has_cols"] and t["cols"]:
+                    self.out[t["slot"]] = _colgroup(t["cols"], t["words"])
+            return
+        if t["depth"] == 1 and tag in ("td", "th") and t["cell"] is not None:
+            text = "".join(t["text"])
+            if t["span"] == 1:
+                i = t["cell"]
+                t["cols"][i] = max(t["cols"].get(i, 0.0), _em_width(text))
+                longest = max((_em_width(w) for w in text.split()), default=0.0)
+                t["words"][i] = max(t["words"].get(i, 0.0), longest)
+            t["col"] += t["span"]
+            t["cell"] = None
 
     def handle_comment(self, data: str) -> None:
         pass
@@ -369,7 +489,32 @@ class ArticleRewriter(HTMLParser):
     def rewrite(self, text: str) -> str:
         self.feed(text)
         self.close()
+        self._unglue()
         return "".join(self.out).strip()
+
+
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def _em_width(text: str) -> float:
+    """A rough width in ems: a Chinese character is 1, anything else about half."""
+    text = " ".join(text.split())
+    wide = len(_WIDE.findall(text))
+    return wide + 0.55 * (len(text) - wide)
+
+
+def _colgroup(cols: dict[int, float], words: dict[int, float]) -> str:
+    """Column widths for a fixed table layout (WeasyPrint's automatic layout measures every possible line
+    break of every cell, which is slow on Chinese text): each column gets room for its longest word and a
+    share of the rest by the length of its longest cell, damped so that one long cell does not starve the
+    others."""
+    n = max(cols) + 1
+    desired = [min(cols.get(i, 1.0), 40.0) ** 0.8 + 1.5 for i in range(n)]
+    floor = [min(words.get(i, 1.0), 18.0) + 1.0 for i in range(n)]
+    want = [max(d, f) for d, f in zip(desired, floor)]
+    total = sum(want)
+    widths = [100.0 * w / total for w in want]
+    return "<colgroup>" + "".join(f'<col style="width:{w:.1f}%">' for w in widths) + "</colgroup>"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -407,64 +552,87 @@ def _local_fetcher(roots: list[Path]):
     return LocalFetcher()
 
 
+def stylesheet_paths(site_dir: Path, root: Path) -> list[Path]:
+    """The site's print stylesheet (as published, else its source) and the PDF's own."""
+    print_css = site_dir / "assets" / "stylesheets" / "print.css"
+    if not print_css.exists():
+        print_css = root / "site_overrides" / "assets" / "stylesheets" / "print.css"
+    return [p for p in (print_css, TEMPLATES / "pdf.css") if p.exists()]
+
+
 class Engine:
+    """WeasyPrint with one font configuration and the stylesheets parsed once, for every PDF of an export."""
+
     def __init__(self, site_dir: Path, root: Path):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         self.fetcher = _local_fetcher([site_dir, TEMPLATES])
         self.font_config = FontConfiguration()
-        print_css = site_dir / "assets" / "stylesheets" / "print.css"
-        if not print_css.exists():
-            print_css = root / "site_overrides" / "assets" / "stylesheets" / "print.css"
-        self.stylesheets = [
-            CSS(filename=str(path), font_config=self.font_config, url_fetcher=self.fetcher)
-            for path in (print_css, TEMPLATES / "pdf.css") if path.exists()
-        ]
+        self.stylesheets = [CSS(filename=str(path), font_config=self.font_config, url_fetcher=self.fetcher)
+                            for path in stylesheet_paths(site_dir, root)]
         self.base_url = site_dir.resolve().as_uri() + "/"
 
-    def render(self, name: str, document_html: str, check: Callable[[Any], str | None] | None = None):
-        """Lay out a document; return (document, warnings). ``check`` may reject the layout (a message)."""
+    def pdf(self, job: "Job") -> tuple[bytes, int, list[str]]:
+        """One WeasyPrint render (a handout may need a denser layout to keep to one page): the PDF, its number
+        of pages and WeasyPrint's warnings. Missing glyphs and unreachable resources raise :class:`PdfError`."""
         from weasyprint import HTML
 
         collect = _Collect()
         wlog = logging.getLogger("weasyprint")
         wlog.addHandler(collect)
         try:
-            doc = HTML(string=document_html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                stylesheets=self.stylesheets, font_config=self.font_config)
+            for document_html in job.htmls:
+                collect.records.clear()
+                doc = HTML(string=document_html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                    stylesheets=self.stylesheets, font_config=self.font_config)
+                if job.max_pages is None or len(doc.pages) <= job.max_pages:
+                    break
+            data = doc.write_pdf(pdf_identifier=_identifier(job.htmls[0]))
         finally:
             wlog.removeHandler(collect)
-        return doc, collect.records
-
-    def write(self, name: str, doc: Any, records: list[logging.LogRecord], target: Path, identifier: bytes) -> None:
-        collect = _Collect()
-        wlog = logging.getLogger("weasyprint")
-        wlog.addHandler(collect)
-        try:
-            data = doc.write_pdf(pdf_identifier=identifier)
-        finally:
-            wlog.removeHandler(collect)
-        _judge(name, records + collect.records)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists() or target.read_bytes() != data:
-            target.write_bytes(data)
+        return data, len(doc.pages), _judge(job.name, collect.records)
 
 
-def _judge(name: str, records: list[logging.LogRecord]) -> None:
-    """Missing glyphs and unreachable resources fail the export; other WeasyPrint warnings are shown."""
+def _judge(name: str, records: list[logging.LogRecord]) -> list[str]:
+    """Missing glyphs and unreachable resources fail the export; other WeasyPrint warnings are returned."""
     fatal: list[str] = []
+    warnings: list[str] = []
     for r in records:
-        msg = r.getMessage()
+        msg = r.getMessage().strip()
         if ".notdef" in msg:
-            fatal.append(f"a character has no glyph in the fonts ({msg.strip()}): add a font that has it, "
-                         "or check for a stray control character in the source")
+            fatal.append(f"a character has no glyph in the fonts ({msg}): use a font that has it, or look for "
+                         "a stray control character in the source")
         elif r.levelno >= logging.ERROR:
-            fatal.append(msg.strip())
+            fatal.append(msg)
         else:
-            log.warning(f"{name}: {msg.strip()}")
+            warnings.append(msg)
     if fatal:
         raise PdfError(f"PDF export of {name} failed:\n  " + "\n  ".join(dict.fromkeys(fatal)))
+    return list(dict.fromkeys(warnings))
+
+
+@dataclass
+class Job:
+    """One PDF to make: its site path and its HTML (a handout: one HTML per density, tried in turn)."""
+    name: str
+    htmls: list[str]
+    max_pages: int | None = None
+    files: list[Path] = field(default_factory=list)  # local files the HTML uses (part of the cache key)
+
+    def key(self, css: list[Path]) -> str:
+        from importlib.metadata import version
+
+        weasyprint_version = version("weasyprint")
+
+        h = hashlib.sha256()
+        for part in (weasyprint_version, self.name, str(self.max_pages), *self.htmls):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        for path in [*css, *self.files]:
+            h.update(str(path).encode("utf-8") + b"\0")
+            h.update(path.read_bytes() if path.exists() else b"")
+        return h.hexdigest()[:24]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -497,16 +665,16 @@ class Part:
 
 @dataclass
 class Exporter:
+    """Assembles the HTML of each PDF (cheap; the WeasyPrint work is done by :class:`Engine`)."""
     model: "Model"
     site_dir: Path
-    engine: Engine = field(init=False)
     env: Environment = field(init=False)
     created: str = field(init=False)
     build_date: str = field(init=False)
+    files: set[Path] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         root = self.model.project.root
-        self.engine = Engine(self.site_dir, root)
         self.env = _jinja()
         moment = datetime.datetime.fromtimestamp(build_epoch(root), tz=datetime.timezone.utc)
         self.created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -554,7 +722,10 @@ class Exporter:
                 return value  # data: stays; anything remote is refused by the fetcher
             rel_path = posixpath.normpath(posixpath.join(page.url, unquote(parts.path)))
             local = (self.site_dir / rel_path).resolve()
-            return local.as_uri() if local.exists() else value
+            if not local.exists():
+                return value
+            self.files.add(local)
+            return local.as_uri()
 
         return src
 
@@ -567,9 +738,13 @@ class Exporter:
         for section, page in pages:
             landing = section.kind == "landing"
             prefix = prefixes[section.url(lang)]
+            # The editor's-notes page ends with every note of the review again: on the web the notes are
+            # spread over the pages, in the PDF they are all in the one document already.
+            replace = {"all-notes": f'<p class="notes-in-place">{html.escape(t("notes_in_place", lang))}</p>'} \
+                if section.kind == "editor-notes" else None
             rw = ArticleRewriter(prefix, link=self._linker(review, lang, page, prefix, prefixes),
                                  src=self._src(page), skip_heading_ids={"references", "contents"},
-                                 drop_h1=landing)
+                                 drop_h1=landing, replace_from=replace)
             body = rw.rewrite(page.article)
             parts.append(Part(prefix, Markup(body), rw.headings, landing))
         return landing_page, parts
@@ -609,13 +784,10 @@ class Exporter:
             toc=toc, parts=parts, refs=refs,
         )
 
-    def export_review(self, review: "Review", lang: str, out_dir: Path) -> Path:
-        name = review_pdf(review.id, lang)
+    def review_job(self, review: "Review", lang: str) -> Job:
+        self.files = set()
         document_html = self.review_html(review, lang)
-        doc, records = self.engine.render(name, document_html)
-        target = out_dir / Path(name).name
-        self.engine.write(name, doc, records, target, _identifier(document_html))
-        return target
+        return Job(review_pdf(review.id, lang), [document_html], files=sorted(self.files))
 
     # handout -----------------------------------------------------------------------------------------
     def handout_html(self, lang: str, density: str, data: dict[str, Any]) -> str:
@@ -629,22 +801,12 @@ class Exporter:
             open="（" if lang == "zh" else " (", close="）" if lang == "zh" else ")",
         )
 
-    def export_handout(self, lang: str, out_dir: Path) -> Path | None:
+    def handout_job(self, lang: str) -> Job | None:
         data = handout_data(self.model, self.site_dir, lang)
         if data is None:
             return None
-        name = handout_pdf(lang)
-        for density in ("", "dense", "denser"):
-            document_html = self.handout_html(lang, density, data)
-            doc, records = self.engine.render(name, document_html)
-            if len(doc.pages) == 1:
-                break
-        else:
-            log.warning(f"{name}: the regimen comparison takes {len(doc.pages)} pages even in the densest layout; "
-                        "shorten the records or the handout's columns")
-        target = out_dir / Path(name).name
-        self.engine.write(name, doc, records, target, _identifier(document_html))
-        return target
+        htmls = [self.handout_html(lang, density, data) for density in DENSITIES]
+        return Job(handout_pdf(lang), htmls, max_pages=1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -666,13 +828,15 @@ def _records(model: "Model") -> Any:
                         review_ids={r.id for r in model.project.reviews})
 
 
-def _latex_text(value: str) -> str:
-    from pybtex.richtext import Text
+_LATEX = [(re.compile(r"\\([&%$#_])"), r"\1"), (re.compile(r"---"), "—"), (re.compile(r"--"), "–"),
+          (re.compile(r"\\[a-zA-Z]+\s*"), ""), (re.compile(r"[{}]"), "")]
 
-    try:
-        return Text.from_latex(value).render_as("text")
-    except Exception:  # noqa: BLE001 - a field pybtex cannot read is shown as written
-        return value.replace("{", "").replace("}", "")
+
+def _latex_text(value: str) -> str:
+    """A BibTeX field as plain text (braces, escapes and dashes): enough for journal names and page ranges."""
+    for rx, repl in _LATEX:
+        value = rx.sub(repl, value)
+    return " ".join(value.split())
 
 
 def short_reference(model: "Model", key: str, lang: str) -> tuple[str, str | None]:
@@ -697,12 +861,12 @@ def short_reference(model: "Model", key: str, lang: str) -> tuple[str, str | Non
     year = fields.get("year", "")
     detail = year
     if fields.get("volume"):
-        detail += ("," if lang == "zh" else ";") + fields["volume"]
+        detail += (", " if lang == "zh" else ";") + fields["volume"]
     if fields.get("pages"):
-        detail += ": " + fields["pages"].replace("--", "-")
+        detail += ": " + fields["pages"]
     if detail:
         bits.append(detail)
-    text = ". ".join(b for b in [who, ", ".join(bits) if lang == "zh" else " ".join(bits)] if b)
+    text = ". ".join(b.rstrip(".") for b in [who, ", ".join(bits) if lang == "zh" else " ".join(bits)] if b)
     return text or f.text, href
 
 
@@ -768,7 +932,7 @@ def handout_data(model: "Model", site_dir: Path, lang: str) -> dict[str, Any] | 
             rows.append({
                 "name": r.name[lang] if r.name else r.id,
                 "labels": ("、" if lang == "zh" else ", ").join(labels),
-                "settings": ("、" if lang == "zh" else ", ").join(SETTINGS.get(s, {}).get(lang, s) for s in r.settings),
+                "settings": _join([SETTINGS.get(s, {}).get(lang, s) for s in r.settings], lang),
                 "trials": trials,
                 "page": page.exists(),
                 "url": f"{lang}/regimens/{r.id}/",
@@ -787,6 +951,13 @@ def handout_data(model: "Model", site_dir: Path, lang: str) -> dict[str, Any] | 
               f"{MEASURES[m]['long'][0 if lang == 'zh' else 1]}" for m in used_measures if m in MEASURES]
     return {"groups": groups, "refs": refs, "legend": legend, "web_url": web_url + f"{lang}/" if web_url else "",
             "keywords": [t("handout_title", lang)]}
+
+
+def _join(items: list[str], lang: str) -> str:
+    """'一线、二线' / 'First line, second line' (a capital only where a list starts; acronyms kept)."""
+    if lang == "zh":
+        return "、".join(items)
+    return ", ".join(x if i == 0 or not x[1:2].islower() else x[:1].lower() + x[1:] for i, x in enumerate(items))
 
 
 def _site_url(site_dir: Path) -> str:
@@ -809,20 +980,96 @@ def _identifier(document_html: str) -> bytes:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None) -> list[Path]:
-    """Every PDF of the site into ``site_dir/pdf`` (or ``out_dir``), from the built pages in ``site_dir``."""
+_ENGINE: Engine | None = None
+_ENGINE_ARGS: tuple[Path, Path] | None = None
+
+
+def _engine(site_dir: Path, root: Path) -> Engine:
+    global _ENGINE, _ENGINE_ARGS
+    if _ENGINE is None or _ENGINE_ARGS != (site_dir, root):
+        _ENGINE, _ENGINE_ARGS = Engine(site_dir, root), (site_dir, root)
+    return _ENGINE
+
+
+def _work(job: Job) -> tuple[str, bytes, int, list[str]]:
+    """A worker process's task (the engine comes with the fork, ready)."""
+    assert _ENGINE is not None
+    data, pages, warnings = _ENGINE.pdf(job)
+    return job.name, data, pages, warnings
+
+
+def _workers(requested: int | None, pending: int) -> int:
+    if requested is None:
+        env = os.environ.get("HCC_PDF_JOBS", "").strip()
+        requested = int(env) if env.isdigit() else (os.cpu_count() or 1)
+    # fork only from a single-threaded process (``mkdocs serve`` runs a server thread): else one process
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(requested, pending))
+
+
+def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, jobs: int | None = None,
+               cache: bool = True) -> list[Path]:
+    """Every PDF of the site into ``site_dir/pdf`` (or ``out_dir``), from the built pages in ``site_dir``.
+
+    A PDF whose HTML, stylesheets, images and WeasyPrint version are unchanged since the last export is
+    taken from ``.cache/pdf`` (the output is reproducible, so it is the same file); the others are
+    rendered, in parallel processes when there are several CPUs.
+    """
     started = time.perf_counter()
-    check_system(model.project.root)
-    site_dir = Path(site_dir)
+    root = model.project.root
+    check_system(root)
+    site_dir = Path(site_dir).resolve()
     out_dir = Path(out_dir) if out_dir is not None else site_dir / PDF_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
     exporter = Exporter(model, site_dir)
+    todo = [exporter.review_job(review, lang) for review in model.project.reviews for lang in LANGS]
+    todo += [job for lang in LANGS if (job := exporter.handout_job(lang)) is not None]
+    css = stylesheet_paths(site_dir, root)
+    cache_dir = root / ".cache" / "pdf"
+    keys = {job.name: job.key(css) for job in todo} if cache else {}
     written: list[Path] = []
-    for review in model.project.reviews:
-        for lang in LANGS:
-            written.append(exporter.export_review(review, lang, out_dir))
-    for lang in LANGS:
-        path = exporter.export_handout(lang, out_dir)
-        if path is not None:
-            written.append(path)
-    log.info(f"PDF export: {len(written)} files in {time.perf_counter() - started:.2f} s")
-    return written
+    pending: list[Job] = []
+    for job in todo:
+        target = out_dir / Path(job.name).name
+        cached = cache_dir / f"{Path(job.name).stem}.{keys[job.name]}.pdf" if cache else None
+        if cached is not None and cached.exists():
+            _write(target, cached.read_bytes())
+            written.append(target)
+        else:
+            pending.append(job)
+    results: list[tuple[str, bytes, int, list[str]]] = []
+    if pending:
+        engine = _engine(site_dir, root)
+        workers = _workers(jobs, len(pending))
+        pending.sort(key=lambda j: -sum(len(h) for h in j.htmls[:1]))  # the longest first
+        if workers > 1:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(workers) as pool:
+                results = list(pool.imap_unordered(_work, pending, chunksize=1))
+        else:
+            results = [(job.name, *engine.pdf(job)) for job in pending]
+    for name, data, pages, warnings in sorted(results):
+        for w in warnings:
+            log.warning(f"{name}: {w}")
+        if name.startswith(f"{PDF_DIR}/handout-") and pages > 1:
+            log.warning(f"{name}: the regimen comparison takes {pages} pages even in the densest layout; "
+                        "shorten the records shown or the handout's columns")
+        target = out_dir / Path(name).name
+        _write(target, data)
+        written.append(target)
+        if cache:
+            stem = Path(name).stem
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            for old in cache_dir.glob(f"{stem}.*.pdf"):
+                if old.name.count(".") == 2:
+                    old.unlink()
+            _write(cache_dir / f"{stem}.{keys[name]}.pdf", data)
+    log.info(f"PDF export: {len(written)} files ({len(results)} rendered, {len(written) - len(results)} unchanged) "
+             f"in {time.perf_counter() - started:.2f} s")
+    return sorted(written)
+
+
+def _write(target: Path, data: bytes) -> None:
+    if not target.exists() or target.read_bytes() != data:
+        target.write_bytes(data)

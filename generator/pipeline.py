@@ -6,28 +6,41 @@ never disagree about what the sources mean.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import opendata, recordpages
 from .bibliography import Bibliography
 from .content import Project, load_project
 from .diagnostics import Report
+from .history import History, read_history
+from .links import Links
 from .numbering import CitationIndex, index_citations
+from .records import Records, load_records
 from .render import Page, Renderer
+from .sourcechecks import check_blocks, link_targets
+from .status import SectionStatus, translation_status
+from .tables import RecordTables
 
 
 @dataclass
 class Model:
     project: Project
     bib: Bibliography
+    records: Records
+    tables: RecordTables
     citations: CitationIndex
+    links: Links
+    history: History
+    status: dict[str, list[SectionStatus]]
     report: Report
-
     site_url: str = ""
 
     def renderer(self) -> Renderer:
-        return Renderer(self.project, self.bib, self.citations, site_url=self.site_url)
+        r = Renderer(self.project, self.bib, self.citations, site_url=self.site_url)
+        r.links, r.history, r.status = self.links, self.history, self.status
+        r.directives.append(self.tables.expand)  # ```records tables inside sections
+        return r
 
 
 def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = None) -> Model:
@@ -35,55 +48,49 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     report = report or Report(root=root)
     project = load_project(root, report)
     bib = Bibliography.load(root / "refs.bib", report, cache_dir=cache_dir)
-    # Structured records (trials, regimens, drugs) and the ```records tables of the sections.
-    from .records import load_records
-    from .tables import RecordTables, renumber
     records = load_records(root / "content", report, bib=bib, review_ids={r.id for r in project.reviews})
     tables = RecordTables(records)
     tables.check_project(project, report)
-    citations = index_citations(project, bib, report)
-    renumber(tables, project, bib, citations)  # the tables' citations, in reading order (interim)
+    # Tables cite too: numbering reads each block with its tables expanded into citation markers.
+    citations = index_citations(project, bib, report, expand=tables.citation_text)
     citations.cited_by_record = {page: set(keys) for page, keys in records.all_keys().items()}
-    model = Model(project, bib, citations, report)
-    model.records = records  # type: ignore[attr-defined]
-    model.tables = tables  # type: ignore[attr-defined]
-    return model
+    links = link_targets(project)
+    check_blocks(project, links, report)
+    history = read_history(root)
+    status = translation_status(project, history, report)
+    return Model(project, bib, records, tables, citations, links, history, status, report)
 
 
 def pages(model: Model) -> list[Page]:
     """Every generated page of the site, in a stable order."""
     r = model.renderer()
-    tables = getattr(model, "tables", None)
-    if tables is not None:
-        r.directives.append(tables.expand)
     out: list[Page] = [r.root_page()]
     for lang in ("zh", "en"):
         out.append(r.home_page(lang))
         for review in model.project.reviews:
             out.append(r.landing_page(review, lang))
-            with tables.page(review.landing.parallel_url(lang)) if tables is not None else nullcontext():
-                out.append(r.parallel_page(review, review.landing, lang))
+            out.append(r.parallel_page(review, review.landing, lang))
             for section in review.sections:
                 out.append(r.section_page(review, section, lang))
-                with tables.page(section.parallel_url(lang)) if tables is not None else nullcontext():
-                    out.append(r.parallel_page(review, section, lang))
+                out.append(r.parallel_page(review, section, lang))
             out.append(r.references_page(review, lang))
         g = r.glossary_page(lang)
         if g is not None:
             out.append(g)
         out.append(r.bibliography_page(lang))
-    records = getattr(model, "records", None)
-    if records is not None:
-        from .recordpages import pages as record_pages
-        out += record_pages(model.project, records, model.bib, r)
+        out.append(r.status_page(lang))
+        out.append(r.changelog_page(lang))
+    out += recordpages.pages(model.project, model.records, model.bib, r)
     return out
 
 
 def static_files(model: Model) -> dict[str, bytes]:
-    """Files published as they are: each review's references as BibTeX and RIS."""
+    """Files published as they are: references as BibTeX/RIS, open data, the records script."""
     out: dict[str, bytes] = {}
     for review in model.project.reviews:
         keys = model.citations.numbering[review.id].ordered_keys()
         out[f"downloads/{review.id}-references.bib"] = model.bib.bibtex(keys).encode("utf-8")
         out[f"downloads/{review.id}-references.ris"] = model.bib.ris(keys).encode("utf-8")
+    out.update(opendata.data_files(model.records))
+    out.update(recordpages.static_files())
     return out

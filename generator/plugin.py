@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import navigation, pipeline, search, sitedir, sitemaps
+from . import navigation, pdf, pipeline, search, sitedir, sitemaps
 from .diagnostics import SourceError
 from .mdext import GlossaryExtension
 
@@ -73,15 +73,16 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         for f in list(files):
             if f.is_documentation_page() and not f.generated_by:
                 files.remove(f)  # a bilingual source, not a page
+        config.nav = navigation.nav_config(self.model)
+        in_nav = set(navigation.uris(config.nav))
         for page in pipeline.pages(self.model):
             f = File.generated(config, page.uri, content=page.markdown)
             f.edit_uri = page.source
-            if page.uri == "index.md" or page.uri.endswith("/parallel.md"):
-                f.inclusion = InclusionLevel.NOT_IN_NAV
+            if page.uri not in in_nav:
+                f.inclusion = InclusionLevel.NOT_IN_NAV  # linked from other pages (parallel views, records)
             files.append(f)
         for path, data in pipeline.static_files(self.model).items():
             files.append(File.generated(config, path, content=data))
-        config.nav = navigation.nav_config(self.model)
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -102,6 +103,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_post_build(self, *, config) -> None:
         search.split_by_language(config)
         sitemaps.write_language_sitemaps(Path(config.site_dir), config.site_url or "")
+        pdf.export_all(self.model, Path(config.site_dir))
         if self.warnings is not None and self.warnings.get_counts():
             return  # strict mode: MkDocs aborts right after this event; keep the old site
         if self.staging is not None and self.final_site is not None:

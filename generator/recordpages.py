@@ -19,8 +19,8 @@ from .bilingual import LANGS
 from .charts import forest_chart, response_chart, timeline_chart
 from .citations import replace, scan
 from .i18n import HTML_LANG
-from .records import (CATEGORIES, DESIGNS, DRUG_CLASSES, MEASURES, SETTINGS, Drug, Endpoint, Mention, Records,
-                      Regimen, Trial, find_mentions)
+from .records import (CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug, Endpoint, Mention, Records, Regimen, Trial,
+                      find_mentions)
 from .render import Page, Renderer, page_uri, rel
 from .tables import (LIST_SEP, RecordTables, TableSpec, endpoint_label, figure_text, phase_key, regimen_name,
                      regimen_url, trial_url, vocab_label)
@@ -135,7 +135,9 @@ class RecordPages:
 
     # ---- shared pieces ----------------------------------------------------------------------------------------
     def meta(self, url: str, lang: str, title: str, kind: str, **extra: Any) -> Markup:
-        return self.renderer.meta(title=title, lang=lang, kind=kind, **extra, **self.renderer.alternates(url, lang))
+        # The title is escaped once, in Renderer.meta (the theme writes titles unescaped).
+        return self.renderer.meta(title=title, lang=lang, kind=kind, **extra,
+                                  **self.renderer.alternates(url, lang))
 
     def reflist(self, refs: LocalRefs, lang: str) -> list[dict[str, Any]]:
         out = []
@@ -279,8 +281,8 @@ class RecordPages:
             meta=self.meta(url, lang, regimen.name[lang] if regimen.name else regimen.id, "regimen", record=regimen.id),
             t=STRINGS_FOR(lang), lang=lang, regimen=regimen, facts=facts, index_href="../", studies=table,
             figures=self.figure_rows(figures, refs, url, lang, show_trial=True, show_arm=False),
-            charts=[c for c in (response_chart(self.records, trials, lang, refs.label, cid + "-r"),
-                                forest_chart(self.records, trials, lang, refs.label, cid + "-f")) if c]
+            charts=[c for c in (response_chart(self.records, trials, lang, refs.label, cid + "-r", regimen.id),
+                                forest_chart(self.records, trials, lang, refs.label, cid + "-f", regimen.id)) if c]
             if figures else [],
             notes=self.notes(regimen, refs, lang), mentions=self.mention_list(regimen.id, url, lang),
             zh_lang=HTML_LANG["zh"], references=self.reflist(refs, lang),

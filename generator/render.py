@@ -36,6 +36,25 @@ EXTRA_STRINGS = {
     "downloads_bib": {"zh": "参考文献 BibTeX", "en": "References (BibTeX)"},
     "downloads_ris": {"zh": "参考文献 RIS", "en": "References (RIS)"},
     "cite_this": {"zh": "引用本综述", "en": "Cite this review"},
+    "updated_unknown": {"zh": "未知（不是从 git 仓库构建）", "en": "unknown (not built from a git checkout)"},
+    "status_title": {"zh": "翻译状态", "en": "Translation status"},
+    "status_intro": {"zh": "每节的段落翻译状态：已完成、翻译中，或中文在英文之后修改过（译文可能需要更新）。",
+                     "en": "The translation of every passage, by section: complete, pending, or possibly stale "
+                           "(the Chinese changed after the English)."},
+    "status_section": {"zh": "章节", "en": "Section"},
+    "status_complete": {"zh": "已完成", "en": "Complete"},
+    "status_pending": {"zh": "翻译中", "en": "Pending"},
+    "status_stale": {"zh": "可能过时", "en": "Possibly stale"},
+    "status_blocks": {"zh": "段落", "en": "Passages"},
+    "status_attention": {"zh": "需要处理的段落", "en": "Passages needing attention"},
+    "status_none": {"zh": "全部段落均已翻译且为最新。", "en": "Every passage is translated and up to date."},
+    "status_nogit": {"zh": "本次构建不在 git 仓库中，无法判断译文是否过时。",
+                     "en": "This build is not from a git checkout, so stale translations cannot be detected."},
+    "changelog": {"zh": "更新记录", "en": "Changelog"},
+    "changelog_intro": {"zh": "综述内容与参考文献的修改记录（来自 git 历史）。",
+                        "en": "Changes to the reviews and the bibliography, from the git history."},
+    "changelog_nogit": {"zh": "本次构建不在 git 仓库中，没有修改记录。",
+                        "en": "This build is not from a git checkout: no history is available."},
     "all_references": {"zh": "全部参考文献", "en": "All references"},
     "references_intro": {"zh": "本综述引用的全部文献，按首次引用顺序编号（与正文及 PDF 中的编号一致）。",
                          "en": "Every reference of this review, numbered in order of first citation (the same "
@@ -115,8 +134,11 @@ class Renderer:
         self._reflist_tpl = self.env.get_template("reflist.html")
         # Directive expanders (e.g. record tables): fn(text, lang, review, section) -> text.
         # They run before citations are rendered, so tables may cite like prose does.
-        self.directives: list[Callable[[str, str, Review, Section], str]] = []
+        self.directives: list[Callable[..., str]] = []
         # Download links of a review page: fn(review, lang, page_url) -> [{"href", "label"}].
+        self.links = None  # generator.links.Links: rewrites links to sources into page links
+        self.history = None  # generator.history.History: last-updated dates, changelog
+        self.status = None  # translation status per review (generator.status)
         self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [self.reference_downloads]
 
     # ---- blocks -------------------------------------------------------------------------
@@ -138,13 +160,15 @@ class Renderer:
                                      ref_href=ref_href, label=EXTRA_STRINGS["cite_label"][lang]).strip()
 
     def block_text(self, review: Review, section: Section, pair: Pair, lang: str, ref_href: str = "",
-                   id_prefix: str = "") -> str:
+                   id_prefix: str = "", page_url: str | None = None) -> str:
         block = pair.block(lang)
         if block is None:
             return ""
         text = block.text
+        if self.links is not None:
+            text = self.links.rewrite(text, section.path, page_url or section.url(lang), lang)
         for expand in self.directives:
-            text = expand(text, lang, review, section)
+            text = expand(text, lang, review, section, page_url=page_url or section.url(lang))
         found = self.cindex.scan_of(block) if text == block.text else scan(text)
         if found.citations:
             index = {id(c): k for k, c in enumerate(found.citations)}
@@ -199,6 +223,14 @@ class Renderer:
 
     # ---- pages ----------------------------------------------------------------------------
     def meta(self, **kw: Any) -> Markup:
+        # The theme writes page titles into <title>, <h1> and the navigation unescaped.
+        if "title" in kw:
+            kw["title"] = str(escape(kw["title"]))
+        source = kw.pop("source", None)
+        lang = kw.get("lang", "en")
+        if source is not None and self.history is not None:
+            date = self.history.last_updated(source)
+            kw["revision_date"] = date or STRINGS_X("updated_unknown", lang)
         return front_matter({k: v for k, v in kw.items() if v is not None})
 
     def alternates(self, url: str, lang: str) -> dict[str, str]:
@@ -222,7 +254,7 @@ class Renderer:
             out.append(f"### {escape(title)} {{#notes-{section.id}}}")
             for pair in notes:
                 href = rel(here, section.url(lang) + f"#{pair.anchor}")
-                text = self.block_text(review, section, pair, lang, id_prefix="n-")
+                text = self.block_text(review, section, pair, lang, id_prefix="n-", page_url=here)
                 out.append(f'<div class="blk editor-note" markdown>\n\n<p class="note-where">'
                            f'<a href="{href}">{escape(STRINGS["in_section"][lang])}: {escape(title)}</a></p>\n\n'
                            f'{text}\n\n</div>')
@@ -247,6 +279,7 @@ class Renderer:
             keys += more
         md = self.env.get_template("section.md.j2").render(
             meta=self.meta(title=section.full_title(lang), lang=lang, review=review.id, section=section.id,
+                           source=self.source_of(section),
                            kind=section.kind, **self.alternates(url, lang)),
             t=t, blocks=[Markup(b) for b in blocks], parallel_href="parallel/",
             pending_notice=t.pending_page if pending else "", appendix=Markup(appendix),
@@ -262,7 +295,8 @@ class Renderer:
             cells = {}
             for side in LANGS:
                 if pair.translated(side):
-                    text = self.block_text(review, section, pair, side, id_prefix=f"{side}-")
+                    text = self.block_text(review, section, pair, side, id_prefix=f"{side}-",
+                                           page_url=section.parallel_url(lang))
                     if pair.kind == "heading":
                         text = f"{text.strip()} {{#{side}-{pair.anchor}}}"
                     cells[side] = Markup(text)
@@ -273,6 +307,7 @@ class Renderer:
         title = t.parallel_title + section.full_title(lang)
         md = self.env.get_template("parallel.md.j2").render(
             meta=self.meta(title=title, lang=lang, review=review.id, section=section.id, kind="parallel",
+                           source=self.source_of(section),
                            hide=["toc"], search={"exclude": True}, **self.alternates(url, lang)),
             t=t, rows=rows, back_href="../", title=title,
             references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
@@ -298,6 +333,7 @@ class Renderer:
         keys = self.keys_cited(section)
         md = self.env.get_template("landing.md.j2").render(
             meta=self.meta(title=review.title[lang], lang=lang, review=review.id, section="index", kind="landing",
+                           source=self.source_of(section),
                            **self.alternates(url, lang)),
             t=t, review=review, lang=lang, source=source, dates=dates, license=review.license_name_url(),
             blocks=[Markup(self.block_md(review, section, p, lang)) for p in section.body.pairs],
@@ -320,7 +356,7 @@ class Renderer:
                              for d in self.reference_downloads(review, lang, url))
                 + "</p>\n\n" + self.reflist(review, lang, keys, page_url=url, backlinks=True))
         md = self.env.get_template("plain.md.j2").render(
-            meta=self.meta(title=t.all_references, lang=lang, review=review.id, kind="references",
+            meta=self.meta(title=t.all_references, lang=lang, review=review.id, kind="references", source="refs.bib",
                            **self.alternates(url, lang)), body=Markup(body))
         return Page(page_uri(url), md, "refs.bib", lang)
 
@@ -349,9 +385,53 @@ class Renderer:
             entries.append({"key": key, "html": Markup(f.html), "links": f.links, "uses": uses, "order": order})
         entries.sort(key=lambda e: (e["order"], e["key"]))
         md = self.env.get_template("bibliography.md.j2").render(
-            meta=self.meta(title=t.bibliography, lang=lang, kind="bibliography", **self.alternates(url, lang)),
+            meta=self.meta(title=t.bibliography, lang=lang, kind="bibliography", source="refs.bib", **self.alternates(url, lang)),
             t=t, entries=entries)
         return Page(page_uri(url), md, "refs.bib", lang)
+
+    def status_page(self, lang: str) -> Page:
+        url = f"{lang}/translation-status/"
+        reviews = []
+        for review in self.project.reviews:
+            rows = []
+            for st in (self.status or {}).get(review.id, []):
+                s = st.section
+                title = review.title[lang] if s.kind == "landing" else s.full_title(lang)
+                attention = [{"state": p.state, "href": rel(url, s.url(lang) + f"#{p.pair.anchor}"),
+                              "line": (p.pair.en or p.pair.zh).line, "anchor": p.pair.anchor}
+                             for p in st.pairs if p.state != "complete"]
+                rows.append({"title": title, "href": rel(url, s.url(lang)), "source": self.source_of(s),
+                             "total": len(st.pairs), "complete": st.count("complete"),
+                             "pending": st.count("pending"), "stale": st.count("stale"), "attention": attention})
+            reviews.append({"title": review.title[lang], "rows": rows})
+        md = self.env.get_template("status.md.j2").render(
+            meta=self.meta(title=STRINGS_X("status_title", lang), lang=lang, kind="status",
+                           **self.alternates(url, lang)),
+            t=Strings(lang), reviews=reviews, git=bool(self.history and self.history.available))
+        return Page(page_uri(url), md, None, lang)
+
+    def changelog_page(self, lang: str) -> Page:
+        url = f"{lang}/changelog/"
+        entries = []
+        pages = {}
+        if self.links is not None:
+            for path, target in self.links.pages.items():
+                try:
+                    pages[path.relative_to(self.project.root.resolve()).as_posix()] = target
+                except ValueError:
+                    pass
+        for change in (self.history.changes if self.history else []):
+            files = []
+            for f in change.files:
+                target = pages.get(f)
+                files.append({"name": f, "href": rel(url, target.url(lang)) if target else None})
+            entries.append({"date": change.date, "subject": change.subject, "commit": change.commit[:7],
+                            "files": files})
+        md = self.env.get_template("changelog.md.j2").render(
+            meta=self.meta(title=STRINGS_X("changelog", lang), lang=lang, kind="changelog",
+                           **self.alternates(url, lang)),
+            t=Strings(lang), entries=entries, git=bool(self.history and self.history.available))
+        return Page(page_uri(url), md, None, lang)
 
     def home_page(self, lang: str) -> Page:
         url = f"{lang}/"
@@ -386,7 +466,7 @@ class Renderer:
         terms = [{"abbr": term.abbr, "zh": term.zh, "en": term.en, "slug": slugify(term.abbr)}
                  for term in sorted(g.terms, key=lambda x: x.abbr.lower())]
         md = self.env.get_template("glossary.md.j2").render(
-            meta=self.meta(title=g.title[lang], lang=lang, kind="glossary", **self.alternates(url, lang)),
+            meta=self.meta(title=g.title[lang], lang=lang, kind="glossary", source=self.source_of_path(g.path), **self.alternates(url, lang)),
             t=Strings(lang), blocks=blocks, terms=terms)
         return Page(f"{lang}/glossary.md", md, self.source_of_path(g.path), lang)
 

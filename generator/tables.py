@@ -23,7 +23,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import yaml
 from markupsafe import Markup, escape
@@ -31,8 +31,8 @@ from markupsafe import Markup, escape
 from .bilingual import LANGS
 from .diagnostics import Report, suggest
 from .frontmatter import parse_yaml
-from .records import (CATEGORIES, DESIGNS, DRUG_CLASSES, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records,
-                      Regimen, Trial, format_number)
+from .records import (CATEGORIES, DESIGNS, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
+                      format_number)
 from .render import jinja_env, rel
 from .schema import BI, Field, listof, validate
 
@@ -575,24 +575,5 @@ def directive_keys(text: str, records: Records) -> list[str]:
     return RecordTables(records).keys(text)
 
 
-def renumber(tables: RecordTables, project: Any, bib: Any, citations: Any) -> None:
-    """Number the citations of the records tables with the review's own citations, in reading order.
-
-    Interim: until ``numbering.CitationIndex.scan_of`` scans ``tables.citation_text(block.text)``
-    itself, this re-scans the blocks that hold a table and numbers their reviews again.
-    """
-    from .citations import scan
-    from .numbering import _number_review
-
-    for review in project.reviews:
-        blocks = [b for sec in review.pages_in_order for p in sec.body.pairs for b in (p.zh, p.en)
-                  if b is not None and not b.pending and find(b.text)]
-        if not blocks:
-            continue
-        for b in blocks:
-            citations.scans[id(b)] = scan(tables.citation_text(b.text), b.first_line)
-        citations.numbering[review.id] = _number_review(review, bib, Report(), citations)
-
-
-__all__ = ["RecordTables", "directive_keys", "renumber", "find", "figure_text", "value_text", "cell_items",
-           "STRINGS", "DRUG_CLASSES"]
+__all__ = ["RecordTables", "directive_keys", "find", "figure_text", "value_text", "cell_items",
+           "STRINGS"]

@@ -248,7 +248,7 @@ def test_all_problems_are_reported_at_once(tmp_path):
     content = records_dir(tmp_path)
     for case in ("unknown-regimen", "registry", "unknown-field", "value-not-in-quote"):
         text = (FIX / "errors" / case / "trials" / "alpha.md").read_text(encoding="utf-8")
-        base = (content / "trials" / "alpha.md").read_text(encoding="utf-8")
+        base = (FIX / "valid" / "trials" / "alpha.md").read_text(encoding="utf-8")
         # apply each case's single change on top of the others
         for old, new in zip(base.split("\n"), text.split("\n")):
             if old != new:
@@ -327,9 +327,11 @@ def test_sequences_of_the_required_trials_are_drawn(real):
             svg = timeline_chart(records, trial, lang, f"t-{tid}")
             assert svg is not None and 'role="img"' in svg
     leap = timeline_chart(records, records.trials["leap-012"], "en", "x")
+    leap = leap[leap.index("</desc>"):]
     # systemic therapy first, then TACE: the boxes come in that order along the time axis
-    assert leap.index("lenvatinib + pembrolizumab") < leap.index(">TACE<")
+    assert leap.index(">lenvatinib +<") < leap.index(">pembrolizumab<") < leap.index(">TACE<") < leap.rindex(">lenvatinib<")
     emerald = timeline_chart(records, records.trials["emerald-1"], "zh", "x")
+    emerald = emerald[emerald.index("</desc>"):]
     assert emerald.index(">TACE<") < emerald.index("度伐利尤单抗") < emerald.index("贝伐珠单抗")
     assert "首次 TACE 后至少 7 d" in emerald
 
@@ -490,7 +492,7 @@ def test_record_text_is_escaped_in_pages_and_tables(tmp_path):
 def test_charts_are_accessible_and_self_contained(real):
     project, bib, records, _ = real
     trials = list(records.trials.values())
-    for lang, word in (("zh", "客观缓解率"), ("en", "Objective response rate")):
+    for lang, word in (("zh", "客观缓解率"), ("en", "objective response rate")):
         bars = response_chart(records, trials, lang, lambda k: "[1]", f"r-{lang}")
         forest = forest_chart(records, trials, lang, lambda k: "[1]", f"f-{lang}")
         for svg in (bars, forest):
@@ -573,9 +575,20 @@ def test_built_site_has_the_table_and_the_record_pages(tmp_path):
     result = run_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stdout + result.stderr
     html = (tmp_path / "site" / "en" / "demo" / "table" / "index.html").read_text(encoding="utf-8")
-    table = html[html.index('<div class="table-wrap records-table"'):]
+    table = html[html.index('class="table-wrap records-table"'):]
     table = table[:table.index("</table>")]
     assert "<thead>" in table and "<code" not in table and "[@" not in table
     assert 'class="cite"' in table and "&lt;script&gt;" in table and "<script>alert" not in table
+    for page in ("zh/trials/alpha", "en/trials/index", "en/regimens/atezolizumab-bevacizumab"):
+        built = (tmp_path / "site" / page.replace("/index", "") / "index.html").read_text(encoding="utf-8")
+        assert "<script>alert" not in built, page  # also in <title>, <h1> and the navigation
     trial = (tmp_path / "site" / "zh" / "trials" / "alpha" / "index.html").read_text(encoding="utf-8")
-    assert "<script>alert" not in trial and 'role="img"' in trial
+    assert "<h1>ALPHA-1 &lt;script&gt;alert(" in trial and 'role="img"' in trial
+
+
+def test_regimen_page_shows_only_its_own_arm(tmp_path):
+    model = pipeline.load(mini_project(tmp_path))
+    pages = {p.uri: p.markdown for p in pipeline.pages(model)}
+    md = pages["en/regimens/tace-lenvatinib-pembrolizumab.md"]
+    assert "DCR 80%" in md and "22 months" not in md  # the OS figure belongs to the TACE arm
+    assert "22 months" in pages["en/regimens/tace.md"]

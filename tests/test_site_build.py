@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import html as html_lib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -96,7 +97,7 @@ def nav_titles(path: Path) -> list[str]:
     html = path.read_text(encoding="utf-8")
     start = html.index('md-nav--primary')
     nav = html[start:html.index('md-sidebar--secondary', start)]
-    return [re.sub(r"<[^>]+>|\s+", " ", t).strip() for t in re.findall(r'class="md-ellipsis">(.*?)</span>', nav, re.S)]
+    return [html_lib.unescape(re.sub(r"<[^>]+>|\s+", " ", t)).strip() for t in re.findall(r'class="md-ellipsis">(.*?)</span>', nav, re.S)]
 
 
 def test_navigation_is_in_the_page_language_and_in_front_matter_order(built_site):
