@@ -2,6 +2,7 @@
 
     build   build the whole site into site/ (MkDocs with our plugin; atomic)
     check   validate every source without building pages
+    pdf     make the PDFs of the reviews and the handouts from the built site
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = project_root()
     model = pipeline.load(root, cache_dir=root / ".cache")
     report = model.report
+    cited = model.citations.all_cited()
+    for key in model.bib:
+        if key not in cited:
+            report.warning(model.bib.path, model.bib.key_lines.get(key, 1),
+                           f"the reference '{key}' is never cited: cite it as [@{key}] in a section or a record, "
+                           "or remove it from refs.bib")
     items = report.sorted()
     for d in items:
         print(d.format())
@@ -55,6 +62,42 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """The PDFs alone, from the built site in site/ (which is built first if it is missing)."""
+    import logging
+
+    from . import pdf, pipeline
+    from .diagnostics import SourceError
+
+    root = project_root()
+    site = root / "site"
+    out = logging.StreamHandler()
+    out.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    pdf_log = logging.getLogger(pdf.log.name)
+    pdf_log.addHandler(out)
+    pdf_log.setLevel(logging.INFO)
+    pdf_log.propagate = False
+    model = pipeline.load(root, cache_dir=root / ".cache")
+    try:
+        model.report.raise_if_errors(strict=False)
+    except SourceError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
+    if not all((site / lang / "index.html").exists() for lang in ("zh", "en")):
+        print("site/ has no built site: building it first (the build makes the PDFs too)", file=sys.stderr)
+        code = cmd_build(argparse.Namespace(strict=False))
+        if code or all((site / name).exists() for name in pdf.expected_files(model)):
+            return code
+    try:
+        written = pdf.export_all(model, site, cache=not args.no_cache, jobs=args.jobs)
+    except pdf.PdfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path.relative_to(root) if path.is_relative_to(root) else path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -65,5 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="validate the sources without building")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("pdf", help="make the PDFs (site/pdf/) from the built site, building it first if missing")
+    p.add_argument("--no-cache", action="store_true", help="render every PDF, even unchanged ones")
+    p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per CPU)")
+    p.set_defaults(func=cmd_pdf)
     args = parser.parse_args(argv)
     return args.func(args)

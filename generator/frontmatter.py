@@ -15,6 +15,8 @@ import yaml
 from .diagnostics import Report
 
 Key = tuple  # a path into the data: ("endpoints", 2, "value")
+# libyaml's safe loader when present (same safe semantics, several times faster).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -63,7 +65,7 @@ def _walk(node: yaml.Node, prefix: Key, offset: int, lines: dict[Key, int], dupe
 def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontMatter | None:
     """Safe-load ``text``; ``offset`` is the number of file lines before it."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = SAFE_LOADER(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else {}

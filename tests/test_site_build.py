@@ -227,3 +227,37 @@ def test_pending_translation_builds_with_a_notice_and_strict_refuses_it(tmp_path
     strict = run_build(project, project / "site2", "--strict")
     assert strict.returncode != 0
     assert not (project / "site2").exists()
+
+
+@pytest.mark.parametrize("url,source", [
+    ("en/ici-hcc/ici-monotherapy/", "content/ici-hcc/03-ici-monotherapy.md"),
+    ("zh/ici-hcc/ici-monotherapy/parallel/", "content/ici-hcc/03-ici-monotherapy.md"),
+    ("en/trials/imbrave150/", "content/trials/imbrave150.md"),
+    ("zh/regimens/atezolizumab-bevacizumab/", "content/regimens/atezolizumab-bevacizumab.md"),
+])
+def test_edit_links_point_at_the_source_file(built_site, url, source):
+    html = (built_site / url / "index.html").read_text(encoding="utf-8")
+    edit = re.search(r'<a href="([^"]+)" title="[^"]*" class="md-content__button md-icon" rel="edit">', html)
+    assert edit and edit.group(1).endswith("/edit/main/" + source)
+    assert (ROOT / source).exists()
+
+
+def test_last_updated_comes_from_the_git_history_of_the_source(built_site):
+    import subprocess
+    stamp = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "content/ici-hcc/03-ici-monotherapy.md"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    html = (built_site / "en/ici-hcc/ici-monotherapy/index.html").read_text(encoding="utf-8")
+    expected = stamp or "unknown (not built from a git checkout)"
+    assert re.search(r'md-source-file__fact.*?' + re.escape(expected), html, re.S)
+
+
+def test_last_updated_has_a_clear_fallback_outside_git(mini_project, tmp_path):
+    assert run_build(mini_project, tmp_path / "s").returncode == 0
+    html = (tmp_path / "s/en/demo/first/index.html").read_text(encoding="utf-8")
+    assert "unknown (not built from a git checkout)" in html
+
+
+def test_translation_status_and_changelog_pages_exist_in_both_languages(built_site):
+    for lang, title in (("zh", "翻译状态"), ("en", "Translation status")):
+        assert title in (built_site / lang / "translation-status/index.html").read_text(encoding="utf-8")
+        assert (built_site / lang / "changelog/index.html").exists()
