@@ -38,7 +38,7 @@ class Model:
 
     def renderer(self) -> Renderer:
         r = Renderer(self.project, self.bib, self.citations, site_url=self.site_url)
-        r.links, r.history, r.status = self.links, self.history, self.status
+        r.links, r.history, r.status, r.records = self.links, self.history, self.status, self.records
         r.directives.append(self.tables.expand)  # ```records tables inside sections
         return r
 

@@ -36,6 +36,11 @@ EXTRA_STRINGS = {
     "downloads_bib": {"zh": "参考文献 BibTeX", "en": "References (BibTeX)"},
     "downloads_ris": {"zh": "参考文献 RIS", "en": "References (RIS)"},
     "cite_this": {"zh": "引用本综述", "en": "Cite this review"},
+    "drugs_heading": {"zh": "药物与治疗方式", "en": "Drugs and procedures"},
+    "drug_inn": {"zh": "国际非专利名（INN）", "en": "INN / name"},
+    "drug_zh": {"zh": "中文名", "en": "Chinese name"},
+    "drug_class": {"zh": "类别 / 靶点", "en": "Class / target"},
+    "drug_aliases": {"zh": "原文中的其他写法", "en": "Other spellings in the sources"},
     "updated_unknown": {"zh": "未知（不是从 git 仓库构建）", "en": "unknown (not built from a git checkout)"},
     "status_title": {"zh": "翻译状态", "en": "Translation status"},
     "status_intro": {"zh": "每节的段落翻译状态：已完成、翻译中，或中文在英文之后修改过（译文可能需要更新）。",
@@ -139,6 +144,7 @@ class Renderer:
         self.links = None  # generator.links.Links: rewrites links to sources into page links
         self.history = None  # generator.history.History: last-updated dates, changelog
         self.status = None  # translation status per review (generator.status)
+        self.records = None  # generator.records.Records: drug names for the glossary
         self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [self.reference_downloads]
 
     # ---- blocks -------------------------------------------------------------------------
@@ -465,9 +471,15 @@ class Renderer:
                 blocks.append(Markup(f'<div class="blk" id="{pair.anchor}" markdown>\n\n{pair.text(lang)}\n\n</div>'))
         terms = [{"abbr": term.abbr, "zh": term.zh, "en": term.en, "slug": slugify(term.abbr)}
                  for term in sorted(g.terms, key=lambda x: x.abbr.lower())]
+        drugs = []
+        if self.records is not None:
+            from .records import DRUG_CLASSES
+            for d in sorted(self.records.drugs.values(), key=lambda d: (d.is_procedure, d.name.en.lower())):
+                drugs.append({"inn": d.inn or d.name.en, "zh": d.name.zh, "cls": DRUG_CLASSES[d.cls][lang],
+                              "href": rel(url, f"{lang}/drugs/#drug-{d.id}"), "aliases": d.aliases.zh + d.aliases.en})
         md = self.env.get_template("glossary.md.j2").render(
             meta=self.meta(title=g.title[lang], lang=lang, kind="glossary", source=self.source_of_path(g.path), **self.alternates(url, lang)),
-            t=Strings(lang), blocks=blocks, terms=terms)
+            t=Strings(lang), blocks=blocks, terms=terms, drugs=drugs)
         return Page(f"{lang}/glossary.md", md, self.source_of_path(g.path), lang)
 
     def source_of(self, section: Section) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 
 def staging_dir(site_dir: Path) -> Path:
-    return site_dir.parent / f".{site_dir.name}.staging"
+    # One per process: two builds running at once never write into each other's folder.
+    return site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
 
 
 def prepare(site_dir: Path) -> Path:
@@ -24,7 +25,7 @@ def prepare(site_dir: Path) -> Path:
 
 
 def publish(staging: Path, site_dir: Path) -> None:
-    old = site_dir.parent / f".{site_dir.name}.old"
+    old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
     discard(old)
     if site_dir.exists():
         os.replace(site_dir, old)
