@@ -76,7 +76,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "download_review": {"zh": "PDF（中文）", "en": "PDF (English)"},
     "download_review_other": {"zh": "PDF（英文版）", "en": "PDF (Chinese version)"},
     "download_handout": {"zh": "治疗方案对比一页纸（PDF）", "en": "Regimen comparison, one page (PDF)"},
-    "handout_title": {"zh": "肝细胞癌治疗方案对比", "en": "Treatment regimens for hepatocellular carcinoma: a comparison"},
+    "handout_title": {"zh": "肝细胞癌治疗方案对比", "en": "Treatment regimens for HCC: a comparison"},
     "handout_intro": {"zh": "本站综述所讨论的治疗方案：类别、适用情形、关键研究，以及研究记录中的疗效数据（方括号内为出处文献编号，见下方文献表）。",
                       "en": "The treatment regimens discussed in the reviews of this site: category, setting, key studies "
                             "and the efficacy figures recorded for them (numbers in brackets refer to the references below)."},
@@ -581,6 +581,7 @@ class Engine:
         collect = _Collect()
         wlog = logging.getLogger("weasyprint")
         wlog.addHandler(collect)
+        propagate, wlog.propagate = wlog.propagate, False  # reported through our logger, once
         try:
             for document_html in job.htmls:
                 collect.records.clear()
@@ -591,6 +592,7 @@ class Engine:
             data = doc.write_pdf(pdf_identifier=_identifier(job.htmls[0]))
         finally:
             wlog.removeHandler(collect)
+            wlog.propagate = propagate
         return data, len(doc.pages), _judge(job.name, collect.records)
 
 
@@ -629,9 +631,9 @@ class Job:
         for part in (weasyprint_version, self.name, str(self.max_pages), *self.htmls):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
-        for path in [*css, *self.files]:
-            h.update(str(path).encode("utf-8") + b"\0")
+        for path in [*css, *self.files]:  # (the files' addresses are in the HTML)
             h.update(path.read_bytes() if path.exists() else b"")
+            h.update(b"\0")
         return h.hexdigest()[:24]
 
 
@@ -1016,7 +1018,11 @@ def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, j
     taken from ``.cache/pdf`` (the output is reproducible, so it is the same file); the others are
     rendered, in parallel processes when there are several CPUs.
     """
+    if os.environ.get("HCC_PDF", "1") == "0":  # e.g. timing the HTML build alone
+        log.info("PDF export skipped (HCC_PDF=0)")
+        return []
     started = time.perf_counter()
+    cache = cache and os.environ.get("HCC_PDF_CACHE", "1") != "0"
     root = model.project.root
     check_system(root)
     site_dir = Path(site_dir).resolve()
@@ -1039,6 +1045,7 @@ def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, j
         else:
             pending.append(job)
     results: list[tuple[str, bytes, int, list[str]]] = []
+    workers = 1
     if pending:
         engine = _engine(site_dir, root)
         workers = _workers(jobs, len(pending))
@@ -1065,8 +1072,9 @@ def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, j
                 if old.name.count(".") == 2:
                     old.unlink()
             _write(cache_dir / f"{stem}.{keys[name]}.pdf", data)
-    log.info(f"PDF export: {len(written)} files ({len(results)} rendered, {len(written) - len(results)} unchanged) "
-             f"in {time.perf_counter() - started:.2f} s")
+    log.info(f"PDF export: {len(written)} files ({len(results)} rendered"
+             f"{f' by {workers} processes' if results and workers > 1 else ''}, {len(written) - len(results)} "
+             f"unchanged) in {time.perf_counter() - started:.2f} s")
     return sorted(written)
 
 

@@ -1,43 +1,51 @@
 """One search index per language, made for Chinese and for the records' names.
 
-mkdocs-material's search plugin builds one index per build: a merged index mixes the
+mkdocs-material's search plugin writes one index per build: a merged index mixes the
 languages, and its Chinese support finds only the beginnings of jieba's words (血糖 does
 not find 低血糖) and cuts drug names apart (帕/博利/珠/单抗). Its plugin still parses every
-page into sections (we reuse that well-kept parser); after the build its entries are
-rewritten here into ``zh/search/search_index.json`` and ``en/search/search_index.json``
-and the merged file is removed. The theme points each page at its language's index
+page into sections, a well-kept parser we reuse: after the build its entries are rewritten
+here into ``zh/search/search_index.json`` and ``en/search/search_index.json`` and the
+merged file is removed. The theme points each page at its language's index
 (site_overrides/main.html sets ``base``).
 
-How the browser searches (mkdocs-material's lunr worker, which we do not change): the
-text of each field is split by the index's ``separator`` into terms; every query word
-gets a trailing wildcard, so a query finds the terms it *begins*; a Chinese query is
-first cut into terms that exist in the index. Everything below works by choosing the
-terms the index contains:
+How the reader's browser searches (mkdocs-material's lunr worker, unchanged): each field
+of each document is split into terms by the index's ``separator``; every word of a query
+gets a trailing wildcard, so a query word finds the terms it *begins*; before that, a
+Chinese query is cut greedily into terms found in the index, and the piece at its end is
+dropped (仑伐替尼 -> 仑伐*, 化疗栓塞 -> 化疗*). The rewriting below chooses the terms:
 
-* ``title`` and ``text`` stay what the reader sees, but Chinese is cut again by jieba
-  with the lexicon of the records loaded first (generator/searchdict.py), so that
-  帕博利珠单抗, 仑伐替尼 and 肝动脉灌注化疗 are single terms; the cuts are marked by
-  zero-width spaces (U+200B, in the separator), invisible in the results.
-* two hidden fields, indexed but never shown (the result list renders only title, text
-  and tags):
+* **Every Chinese term ends in an invisible sentinel** (U+2060 WORD JOINER, not a
+  separator). No Chinese term then equals the beginning of a query, so the worker leaves
+  Chinese queries whole, and 化疗栓塞 looks for terms beginning with 化疗栓塞.
+* ``title`` and ``text`` stay what the reader sees, with Chinese cut again by jieba with
+  the lexicon of the records loaded first (generator/searchdict.py): 帕博利珠单抗, 仑伐替尼
+  and 肝动脉灌注化疗 are single terms. Cuts are zero-width spaces (in the separator).
+* Hidden fields, indexed but never shown (the result list renders title, text and tags):
 
-  - ``parts``: every tail of every Chinese word of three or more characters
-    (化疗栓塞 -> 疗栓塞 栓塞): with prefix matching, any part of a word is found
-    (栓塞 finds 化疗栓塞; 血糖 finds 低血糖);
-  - ``names``: the other names of everything the section names, from the glossary and
-    the drug and trial records: a Chinese section that writes TACE also carries
-    经动脉化疗栓塞 and transarterial chemoembolization, one that writes 仑伐替尼 carries
-    lenvatinib, one that names KEYNOTE-524 carries NCT03006926. English sections carry
-    the English names and abbreviations only.
+  - ``parts`` / ``tparts``: from every character of every run of Chinese, the run's tail
+    (up to PART_MAX characters). Every piece of Chinese text, inside a word or across
+    words, begins one of these terms: 栓塞 finds 化疗栓塞, 门静脉癌栓 finds 门静脉癌栓.
+  - ``names`` / ``tnames``: the other names of what a section names, from the glossary
+    and the drug and trial records, as often as it names it. A Chinese section that
+    writes TACE also carries 经动脉化疗栓塞 and transarterial chemoembolization, one that
+    writes 仑伐替尼 carries lenvatinib, one that names NCT03006926 carries KEYNOTE-524.
+    English sections carry the English names and abbreviations.
+  - ``aka``: all the names of the one thing a page is about, when its title is one of
+    them (the page 仑伐替尼 is the first answer to lenvatinib).
 
-* separators that also split at punctuation (Chinese and ASCII), so that
-  "（hepatocellular" or "(TACE)" are the terms "hepatocellular" and "tace";
-* no stemmer in either language: a wildcard query is not stemmed by lunr, so stemmed
-  index terms would hide full English words typed on the Chinese site.
+* Separators also split at punctuation, Chinese and ASCII ("（hepatocellular" is the
+  term "hepatocellular"), and between Latin letters and Chinese ("TACE联合").
+* No stemmer: the worker does not stem wildcard queries, so stemmed terms would hide
+  words typed in full.
+* Weights: titles 5 times the text (mkdocs-material: 1000, which lets the titles of the
+  record pages bury the reviews); the reviews' sections get back the 2.5 times that
+  mkdocs-material gives the top of a page over its sections; record pages weigh less than
+  the reviews, and lists (reference lists, the bibliography, the record indexes) least.
 
-Reference lists (a page's "References" section, the review's reference page and the
-bibliography) are kept but weighed down, so that a drug name finds the sections that
-discuss it before the titles of papers.
+Limits: a Chinese query is looked up as one piece of text; words that are not next to each
+other in the text are found when typed with a space between them. A query in quotes
+("仑伐替尼") is an exact-term query in lunr and finds nothing in Chinese (the terms end in
+the sentinel).
 """
 
 from __future__ import annotations
@@ -52,126 +60,126 @@ from . import searchdict
 
 LANGS = ("zh", "en")
 
-SEPARATOR = {
-    "zh": r"[\s\u200b\u3000\-、。，．？！；：“”‘’「」『』（）【】《》〈〉…—·,;:!?()\[\]{}\"'/|]+|\.(?!\d)",
-    "en": r"[\s\u200b\u3000\-,;:!?()\[\]{}\"“”‘’'/|…—–·]+|\.(?!\d)",
-}
+SENTINEL = "\u2060"
+_ZWSP = "\u200b"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PUNCT = r"\s\u200b\u3000\-、。，．？！；：“”‘’「」『』（）【】《》〈〉…—–·,;:!?()\[\]{}\"'/|"
+SEPARATOR = (rf"[{_PUNCT}]+|\.(?!\d)"
+             rf"|(?<=[A-Za-z0-9])(?=[{_HAN}])|(?<=[{_HAN}{SENTINEL}])(?=[A-Za-z0-9])")
 FIELDS = {
-    "title": {"boost": 1000.0},
+    "title": {"boost": 5.0},
     "text": {"boost": 1.0},
     "tags": {"boost": 1000000.0},
+    "aka": {"boost": 30.0},
+    "tnames": {"boost": 5.0},
+    "tparts": {"boost": 5.0},
+    "names": {"boost": 2.0},
     "parts": {"boost": 1.0},
-    "names": {"boost": 1.0},
 }
-SEARCH_CONFIG = {
-    lang: {"lang": ["en"], "separator": SEPARATOR[lang], "pipeline": ["stopWordFilter"], "fields": FIELDS}
-    for lang in LANGS
-}
-# Reference lists weigh this much relative to other sections.
-REFERENCE_BOOST = 0.3
-MIN_PART = 2  # the shortest tail of a word that is indexed
+SEARCH_CONFIG = {"lang": ["en"], "separator": SEPARATOR, "pipeline": ["stopWordFilter"], "fields": FIELDS}
+
+RECORD_KINDS = ("trials", "regimens", "drugs")
+BOOST = {"section": 2.5, "record": 0.3, "listing": 0.1, "reference-list": 0.3}
+NAME_REPEAT = 5  # the other names are repeated as often as the thing is named, up to this
+PART_MAX = 8  # the longest tail of a run of Chinese indexed (a longer query finds whole words only)
 
 _TAG = re.compile(r"<[^>]*>")
-_ZWSP = "\u200b"
+_NUMBERING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
+_TIDY = re.compile(rf"{_ZWSP}(?=[\s<，。、；：！？（）])|(?<=[\s>，。、；：！？（）]){_ZWSP}")
 
 
-def is_reference_list(location: str) -> bool:
+def doc_boost(location: str) -> float:
+    """The weight of a search document by the kind of page it is on (``location`` relative to the
+    language root: 'ici-hcc/combination-therapy/#4-1-...', 'trials/leap-012/', 'trials/')."""
     path, _, anchor = location.partition("#")
-    return anchor == "references" or path.endswith(("references/", "bibliography/"))
+    parts = [p for p in path.split("/") if p]
+    if anchor == "references" or (parts and parts[-1] in ("references", "bibliography")):
+        return BOOST["reference-list"]
+    if parts and parts[0] in RECORD_KINDS:
+        return BOOST["listing"] if len(parts) == 1 else BOOST["record"]
+    return BOOST["section"] if anchor else 1.0
+
+
+def plain(value: str) -> str:
+    """The text of an entry's HTML, without the search markup."""
+    return html.unescape(_TAG.sub(" ", value)).replace(_ZWSP, "").replace(SENTINEL, "")
 
 
 class IndexBuilder:
-    """Rewrites mkdocs-material's entries of one language."""
+    """Rewrites mkdocs-material's search entries (see the module docstring)."""
 
     def __init__(self, lexicon: searchdict.Lexicon):
-        self.lexicon = lexicon
         self.segmenter = searchdict.Segmenter(lexicon.words)
         self.matcher = searchdict.Matcher(lexicon.concepts)
 
-    # Chinese segmentation ------------------------------------------------------------------------------------
-
     def segment(self, value: str) -> tuple[str, list[str]]:
-        """The value with its Chinese cut by U+200B, and the Chinese words."""
-        words: list[str] = []
+        """The value with its Chinese cut into words, each ending in the sentinel; and its runs of Chinese."""
+        runs: list[str] = []
 
         def cut(match: re.Match[str]) -> str:
-            found = self.segmenter.cut(match.group(0))
-            words.extend(found)
-            return _ZWSP + _ZWSP.join(found) + _ZWSP
+            run = match.group(0)
+            runs.append(run)
+            return _ZWSP + _ZWSP.join(w + SENTINEL for w in self.segmenter.cut(run)) + _ZWSP
 
-        value = searchdict.HAN_RUN.sub(cut, value.replace(_ZWSP, ""))
+        value = searchdict.HAN_RUN.sub(cut, value.replace(_ZWSP, "").replace(SENTINEL, ""))
         value = re.sub(f"{_ZWSP}+", _ZWSP, value).strip(_ZWSP)
-        # no zero-width space next to a real separator (keeps highlighting tidy)
-        value = re.sub(rf"{_ZWSP}(?=[\s<，。、；：！？（）])|(?<=[\s>，。、；：！？（）]){_ZWSP}", "", value)
-        return value, words
+        return _TIDY.sub("", value), runs
 
     @staticmethod
-    def parts(words: list[str]) -> list[str]:
-        out = []
-        for word in words:
-            for i in range(1, len(word) - MIN_PART + 1):
-                out.append(word[i:])
-        return out
+    def parts(runs: list[str]) -> str:
+        """From every character of every run (but the last), the run's tail as a term."""
+        return " ".join(run[i:i + PART_MAX] + SENTINEL for run in runs for i in range(len(run) - 1))
 
-    # Other names -----------------------------------------------------------------------------------------------
-
-    def names(self, plain: str, lang: str) -> list[str]:
+    def names(self, text: str, lang: str) -> list[str]:
+        """The other names of what ``text`` names, each as often as the thing is named."""
         out: list[str] = []
-        for concept, counts in self.matcher.mentions(plain):
+        for concept, counts in self.matcher.mentions(text):
             forms = concept.forms if lang == "zh" else concept.en
-            for form in forms:
-                if form not in counts and form not in out:
-                    out.append(form)
+            out += [form for form in forms if form not in counts] * min(sum(counts.values()), NAME_REPEAT)
         return out
 
-    # One entry ------------------------------------------------------------------------------------------------
+    def aka(self, title: str, lang: str) -> list[str]:
+        """All the names of the thing a page is about, when its title is one of them."""
+        key = _NUMBERING.sub("", title).strip().casefold()
+        for concept in self.matcher.concepts:
+            if any(form.casefold() == key for form in concept.forms):
+                return concept.forms if lang == "zh" else concept.en
+        return []
 
-    def entry(self, doc: dict[str, Any], lang: str) -> dict[str, Any]:
-        title, text = doc.get("title", ""), doc.get("text", "")
-        out = dict(doc)
-        words: list[str] = []
-        if lang == "zh":
-            out["title"], title_words = self.segment(title)
-            out["text"], text_words = self.segment(text)
-            words = title_words + text_words
-        plain = html.unescape(_TAG.sub(" ", f"{title}\n{text}")).replace(_ZWSP, "")
-        names = self.names(plain, lang)
-        if lang == "zh":
-            name_words: list[str] = []
-            segmented = []
-            for name in names:
-                value, found = self.segment(name)
-                segmented.append(value)
-                name_words += found
-            names = segmented
-            words += name_words
-        parts = self.parts(words)
-        if parts:
-            out["parts"] = " ".join(parts)
-        if names:
-            out["names"] = " ".join(names)
-        if is_reference_list(doc.get("location", "")):
-            out["boost"] = doc.get("boost", 1) * REFERENCE_BOOST
+    def entry(self, doc: dict[str, Any], lang: str, location: str) -> dict[str, Any]:
+        """The entry for ``doc`` (``location``: relative to the language root)."""
+        title, text = plain(doc.get("title", "")), plain(doc.get("text", ""))
+        out = {**doc, "location": location}
+        out["title"], title_runs = self.segment(doc.get("title", ""))
+        out["text"], text_runs = self.segment(doc.get("text", ""))
+        aka, _ = self.segment(" ".join(self.aka(title, lang)))
+        tnames, tname_runs = self.segment(" ".join(self.names(title, lang)))
+        names, name_runs = self.segment(" ".join(self.names(text, lang)))
+        tname_runs, name_runs = list(dict.fromkeys(tname_runs)), list(dict.fromkeys(name_runs))  # parts once
+        hidden = {"aka": aka, "tnames": tnames, "tparts": self.parts(title_runs + tname_runs),
+                  "names": names, "parts": self.parts(text_runs + name_runs)}
+        out.update({key: value for key, value in hidden.items() if value})
+        boost = doc_boost(location)
+        if boost != 1:
+            out["boost"] = round(doc.get("boost", 1) * boost, 3)
         return out
 
 
 def build_indexes(data: dict[str, Any], lexicon: searchdict.Lexicon) -> dict[str, dict[str, Any]]:
-    """mkdocs-material's merged index -> one index per language (locations relative to the language root)."""
+    """mkdocs-material's merged index -> one index per language, locations relative to the language root.
+    Pages outside the language folders (the root page that links both) are in neither."""
     builder = IndexBuilder(lexicon)
     out = {}
     for lang in LANGS:
         prefix = f"{lang}/"
-        docs = []
-        for doc in data["docs"]:
-            if doc["location"].startswith(prefix):
-                entry = builder.entry(doc, lang)
-                entry["location"] = doc["location"][len(prefix):]
-                docs.append(entry)
-        out[lang] = {"config": {**data["config"], **SEARCH_CONFIG[lang]}, "docs": docs}
+        docs = [builder.entry(doc, lang, doc["location"][len(prefix):])
+                for doc in data["docs"] if doc["location"].startswith(prefix)]
+        out[lang] = {"config": {**data["config"], **SEARCH_CONFIG}, "docs": docs}
     return out
 
 
 def split_by_language(config) -> None:
+    """After the build: replace mkdocs-material's merged index by one index per language."""
     plugin = config.plugins.get("material/search")
     site = Path(config.site_dir)
     merged = site / "search" / "search_index.json"
