@@ -25,6 +25,7 @@ download buttons).
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import html
 import importlib.util
@@ -996,7 +997,10 @@ def _engine(site_dir: Path, root: Path) -> Engine:
 def _work(job: Job) -> tuple[str, bytes, int, list[str]]:
     """A worker process's task (the engine comes with the fork, ready)."""
     assert _ENGINE is not None
+    c = time.process_time()
     data, pages, warnings = _ENGINE.pdf(job)
+    if os.environ.get("HCC_PDF_DEBUG"):
+        print(f"[pdf worker {os.getpid()}] {job.name}: {time.process_time() - c:.2f} s CPU", flush=True)
     return job.name, data, pages, warnings
 
 
@@ -1052,8 +1056,12 @@ def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, j
         pending.sort(key=lambda j: -sum(len(h) for h in j.htmls[:1]))  # the longest first
         if workers > 1:
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(workers) as pool:
-                results = list(pool.imap_unordered(_work, pending, chunksize=1))
+            gc.freeze()  # the workers' garbage collections must not copy the whole parent (MkDocs, jieba...)
+            try:
+                with ctx.Pool(workers) as pool:
+                    results = list(pool.imap_unordered(_work, pending, chunksize=1))
+            finally:
+                gc.unfreeze()
         else:
             results = [(job.name, *engine.pdf(job)) for job in pending]
     for name, data, pages, warnings in sorted(results):

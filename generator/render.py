@@ -446,7 +446,8 @@ class Renderer:
         for r in self.project.reviews:
             names = ", ".join(a.zh if lang == "zh" else a.en for a in r.authors)
             byline = names or STRINGS["no_authors"][lang]
-            reviews.append({"title": r.title[lang], "href": rel(url, r.landing.url(lang)), "id": r.id,
+            # a link to the page's source as MkDocs knows it, so MkDocs validates it
+            reviews.append({"title": r.title[lang], "href": f"{r.id}/index.md", "id": r.id,
                             "byline": byline})
         md = self.env.get_template("home.md.j2").render(
             meta=self.meta(title=STRINGS["site_name"][lang], lang=lang, kind="home", **self.alternates(url, lang)),
