@@ -768,16 +768,7 @@ def gbt_source(children, context):
     """"N Engl J Med, 2020, 382(20): 1894-1905" with whatever is present."""
     entry = context["entry"]
     head = join(sep=", ")[optional[latex("journal")], optional[plain("year")], optional[volume_issue()]]
-    text = head.format_data(context)
-    try:
-        pg = _pages(entry)
-    except FieldIsMissing:
-        pg = ""
-    if pg:
-        text = Text(text, ": ", pg) if text else Text(pg)
-    if not text:
-        raise FieldIsMissing("journal", entry)
-    return text
+    return _then_pages(head.format_data(context), entry, "journal")
 
 
 @node
@@ -787,7 +778,11 @@ def gbt_publication(children, context):
     place = join(sep=": ")[optional[latex("address")], first_of[
         optional[latex("publisher")], optional[latex("school")], optional[latex("institution")],
         optional[latex("organization")]]].format_data(context)
-    text = join(sep=", ")[place, optional[plain("year")]].format_data(context)
+    return _then_pages(join(sep=", ")[place, optional[plain("year")]].format_data(context), entry, "publisher")
+
+
+def _then_pages(text, entry, required: str):
+    """'<text>: <pages>' with whatever is present; nothing at all is a missing ``required`` field."""
     try:
         pg = _pages(entry)
     except FieldIsMissing:
@@ -795,7 +790,7 @@ def gbt_publication(children, context):
     if pg:
         text = Text(text, ": ", pg) if text else Text(pg)
     if not text:
-        raise FieldIsMissing("publisher", entry)
+        raise FieldIsMissing(required, entry)
     return text
 
 
