@@ -20,6 +20,13 @@ Output, with stable names: ``site/pdf/<review>-<lang>.pdf`` and
 ``site/pdf/handout-regimens-<lang>.pdf``. Entry points: :func:`export_all` (the plugin's
 post-build step and ``python -m generator pdf``) and :func:`downloads` (the landing page's
 download buttons).
+
+Cost: the HTML of every PDF is assembled first (cheap); a PDF whose inputs are unchanged since
+the last export is copied from ``.cache/pdf``; the others are rendered, one WeasyPrint render
+each, with the stylesheets parsed once, in one process per CPU (forked; one process when the
+caller runs threads, as ``mkdocs serve`` does). Environment: ``HCC_PDF=0`` skips the export
+(e.g. to time the HTML build alone), ``HCC_PDF_CACHE=0`` renders every PDF, ``HCC_PDF_JOBS=n``
+sets the number of processes, ``HCC_PDF_DEBUG=1`` prints each render's CPU time.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ from .i18n import HTML_LANG, OTHER
 from .i18n import STRINGS as SITE_STRINGS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .content import Review, Section
+    from .content import Review
     from .pipeline import Model
 
 try:  # a failed export stops `mkdocs build` with a message, not a traceback
@@ -214,6 +221,10 @@ REF_ID = re.compile(r"ref-\d+")
 # Elements whose tags are dropped but whose text is kept: an abbreviation's title is a tooltip on the
 # web, nothing on paper, and each <abbr> costs WeasyPrint a separate inline box in the line breaking.
 UNWRAP = {"abbr"}
+# Charts are inline SVG with a generic font family: with it fontconfig picks DejaVu and the Japanese
+# shapes of the CJK fonts. In the PDF they get the explicit families of the text.
+SVG_FONTS = {"zh": "'Noto Sans CJK SC', sans-serif", "en": "'Liberation Sans', 'Noto Sans CJK SC', sans-serif"}
+SVG_MAX_WIDTH = 640.0  # CSS px: the text width of an A4 page with 20 mm margins (170 mm)
 # Punctuation that must not start a line: it stays with the citation before it.
 CLOSING = set("，。、；：！？）》」』】〕,.;:!?)]")
 
@@ -252,8 +263,10 @@ class ArticleRewriter(HTMLParser):
 
     def __init__(self, prefix: str, *, link: Callable[[str], tuple[str | None, bool]],
                  src: Callable[[str], str], skip_heading_ids: set[str] = frozenset(), drop_h1: bool = False,
-                 replace_from: dict[str, str] | None = None):
+                 replace_from: dict[str, str] | None = None, lang: str = "en"):
         super().__init__(convert_charrefs=True)
+        self.lang = lang
+        self._svg = 0  # depth inside inline SVG
         self.prefix = prefix
         self.link = link
         self.src = src
@@ -320,6 +333,17 @@ class ArticleRewriter(HTMLParser):
                 continue
             elif name == "src" and tag != "script":
                 v = self.src(value)
+            elif name == "font-family" and (self._svg or tag == "svg"):
+                v = SVG_FONTS.get(self.lang, SVG_FONTS["en"])
+            elif tag == "svg" and not self._svg and name in ("width", "height", "style") and _svg_box(attrs):
+                # an explicit size that fits the text width: WeasyPrint draws a chart with 'height: auto' in
+                # a box of the original height, the caption far below it
+                w, h = _svg_box(attrs)
+                scale = min(1.0, SVG_MAX_WIDTH / w)
+                if name == "style":
+                    changed = True
+                    continue
+                v = f"{(w if name == 'width' else h) * scale:.1f}"
             elif "url(#" in value:
                 v = self._frag(value)
             changed |= v != value
@@ -375,6 +399,8 @@ class ArticleRewriter(HTMLParser):
             self._glue_before()
             self._cite = 1
         self.out.append(text)
+        if tag == "svg" and not closed:
+            self._svg += 1
         if tag == "table" and self._table is not None and self._table["slot"] is None:
             self._table["slot"] = len(self.out)
             self.out.append("")  # the <colgroup> goes here
@@ -405,6 +431,8 @@ class ArticleRewriter(HTMLParser):
                 self._stopped = True
                 return
         self.out.append(f"</{tag}>")
+        if tag == "svg" and self._svg:
+            self._svg -= 1
         self._table_end(tag)
         if self._cite and tag == "span":
             self._cite -= 1
@@ -495,6 +523,16 @@ class ArticleRewriter(HTMLParser):
 
 
 _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def _svg_box(attrs: list[tuple[str, str | None]]) -> tuple[float, float] | None:
+    """The width and height of an <svg> given in plain numbers (CSS px), else None."""
+    d = dict(attrs)
+    try:
+        w, h = float(d.get("width") or ""), float(d.get("height") or "")
+    except ValueError:
+        return None
+    return (w, h) if w > 0 and h > 0 else None
 
 
 def _em_width(text: str) -> float:
@@ -606,7 +644,7 @@ def _judge(name: str, records: list[logging.LogRecord]) -> list[str]:
         if ".notdef" in msg:
             fatal.append(f"a character has no glyph in the fonts ({msg}): use a font that has it, or look for "
                          "a stray control character in the source")
-        elif r.levelno >= logging.ERROR:
+        elif r.levelno >= logging.ERROR and not msg.startswith("No anchor"):  # a dead link is a warning
             fatal.append(msg)
         else:
             warnings.append(msg)
@@ -626,10 +664,8 @@ class Job:
     def key(self, css: list[Path]) -> str:
         from importlib.metadata import version
 
-        weasyprint_version = version("weasyprint")
-
         h = hashlib.sha256()
-        for part in (weasyprint_version, self.name, str(self.max_pages), *self.htmls):
+        for part in (version("weasyprint"), self.name, str(self.max_pages), *self.htmls):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
         for path in [*css, *self.files]:  # (the files' addresses are in the HTML)
@@ -747,7 +783,7 @@ class Exporter:
                 if section.kind == "editor-notes" else None
             rw = ArticleRewriter(prefix, link=self._linker(review, lang, page, prefix, prefixes),
                                  src=self._src(page), skip_heading_ids={"references", "contents"},
-                                 drop_h1=landing, replace_from=replace)
+                                 drop_h1=landing, replace_from=replace, lang=lang)
             body = rw.rewrite(page.article)
             parts.append(Part(prefix, Markup(body), rw.headings, landing))
         return landing_page, parts
@@ -781,7 +817,8 @@ class Exporter:
             html_lang=HTML_LANG[lang], lang=lang, t=_Strings(lang), title=review.title[lang],
             other_title=review.title[other] if review.title[other] != review.title[lang] else "",
             other_lang=HTML_LANG[other], running_title=_running_title(review.title[lang], lang),
-            authors=authors, subject=f"{t('site_name', lang)}: {review.title[lang]}", keywords=keywords,
+            authors=authors, keywords=keywords,
+            subject=f"{t('site_name', lang)}{'：' if lang == 'zh' else ': '}{review.title[lang]}",
             generator="hcc-reviews generator (WeasyPrint)", created=self.created, build_date=self.build_date,
             web_url=landing_page.canonical or "", meta_html=Markup(meta.group("body").strip()) if meta else "",
             toc=toc, parts=parts, refs=refs,
@@ -854,10 +891,10 @@ def short_reference(model: "Model", key: str, lang: str) -> tuple[str, str | Non
     persons = model.bib.entry(key).persons.get("author") or []
     who = ""
     if persons:
-        who = f.text.split(",", 1)[0].strip() if "," in f.text else str(persons[0])
+        who = re.split(r",\s|\.\s", f.text, maxsplit=1)[0].strip()  # the first author as the style writes it
         if len(persons) > 1 or "others" in str(persons[-1]).lower():
-            who += ", " + t("et_al", lang) if lang == "en" else f", {t('et_al', lang)}"
-    where = fields.get("journal") or fields.get("booktitle") or fields.get("organization") or fields.get("publisher") or ""
+            who += f", {t('et_al', lang)}"
+    where = next((fields[k] for k in ("journal", "booktitle", "organization", "publisher") if fields.get(k)), "")
     if not persons and not fields.get("journal") and fields.get("title"):
         where = fields["title"]
     bits = [where] if where else []
@@ -866,10 +903,11 @@ def short_reference(model: "Model", key: str, lang: str) -> tuple[str, str | Non
     if fields.get("volume"):
         detail += (", " if lang == "zh" else ";") + fields["volume"]
     if fields.get("pages"):
-        detail += ": " + fields["pages"]
+        detail += (": " if lang == "zh" else ":") + fields["pages"]
     if detail:
         bits.append(detail)
-    text = ". ".join(b.rstrip(".") for b in [who, ", ".join(bits) if lang == "zh" else " ".join(bits)] if b)
+    # GB/T 7714 'The Lancet, 2017, 389: 2492-2502' / Vancouver 'The Lancet. 2017;389:2492-2502'
+    text = ". ".join(b.rstrip(".") for b in [who, *([", ".join(bits)] if lang == "zh" else bits)] if b)
     return text or f.text, href
 
 
@@ -984,13 +1022,15 @@ def _identifier(document_html: str) -> bytes:
 
 
 _ENGINE: Engine | None = None
-_ENGINE_ARGS: tuple[Path, Path] | None = None
+_ENGINE_ARGS: tuple[Any, ...] | None = None
 
 
 def _engine(site_dir: Path, root: Path) -> Engine:
+    """The engine of the last export when nothing it depends on changed (``mkdocs serve`` rebuilds)."""
     global _ENGINE, _ENGINE_ARGS
-    if _ENGINE is None or _ENGINE_ARGS != (site_dir, root):
-        _ENGINE, _ENGINE_ARGS = Engine(site_dir, root), (site_dir, root)
+    args = (site_dir, root, *((p, p.stat().st_mtime_ns) for p in stylesheet_paths(site_dir, root)))
+    if _ENGINE is None or _ENGINE_ARGS != args:
+        _ENGINE, _ENGINE_ARGS = Engine(site_dir, root), args
     return _ENGINE
 
 
@@ -1000,7 +1040,7 @@ def _work(job: Job) -> tuple[str, bytes, int, list[str]]:
     c = time.process_time()
     data, pages, warnings = _ENGINE.pdf(job)
     if os.environ.get("HCC_PDF_DEBUG"):
-        print(f"[pdf worker {os.getpid()}] {job.name}: {time.process_time() - c:.2f} s CPU", flush=True)
+        print(f"[pdf {os.getpid()}] {job.name}: {pages} pages, {time.process_time() - c:.2f} s CPU", flush=True)
     return job.name, data, pages, warnings
 
 
@@ -1051,7 +1091,7 @@ def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, j
     results: list[tuple[str, bytes, int, list[str]]] = []
     workers = 1
     if pending:
-        engine = _engine(site_dir, root)
+        _engine(site_dir, root)  # fonts and stylesheets once, inherited by the worker processes
         workers = _workers(jobs, len(pending))
         pending.sort(key=lambda j: -sum(len(h) for h in j.htmls[:1]))  # the longest first
         if workers > 1:
@@ -1063,7 +1103,7 @@ def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, j
             finally:
                 gc.unfreeze()
         else:
-            results = [(job.name, *engine.pdf(job)) for job in pending]
+            results = [_work(job) for job in pending]
     for name, data, pages, warnings in sorted(results):
         for w in warnings:
             log.warning(f"{name}: {w}")

@@ -26,6 +26,7 @@ log = logging.getLogger("mkdocs.plugins.bilingual")
 class BilingualConfig(Config):
     cache_dir = c.Type(str, default=".cache")
     atomic = c.Type(bool, default=True)
+    pdf = c.Type(bool, default=True)  # PDF handouts after the pages (not under `mkdocs serve`)
 
 
 class BilingualPlugin(BasePlugin[BilingualConfig]):
@@ -103,7 +104,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_post_build(self, *, config) -> None:
         search.split_by_language(config)
         sitemaps.write_language_sitemaps(Path(config.site_dir), config.site_url or "")
-        pdf.export_all(self.model, Path(config.site_dir))
+        if self.config.pdf and self.command != "serve":  # serve reloads fast; `python -m generator pdf` on demand
+            pdf.export_all(self.model, Path(config.site_dir))
         if self.warnings is not None and self.warnings.get_counts():
             return  # strict mode: MkDocs aborts right after this event; keep the old site
         if self.staging is not None and self.final_site is not None:

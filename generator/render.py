@@ -145,7 +145,9 @@ class Renderer:
         self.history = None  # generator.history.History: last-updated dates, changelog
         self.status = None  # translation status per review (generator.status)
         self.records = None  # generator.records.Records: drug names for the glossary
-        self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [self.reference_downloads]
+        from . import pdf  # PDF links first: they are what most readers download
+        self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [
+            pdf.downloads, self.reference_downloads]
 
     # ---- blocks -------------------------------------------------------------------------
     def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "",
@@ -260,7 +262,7 @@ class Renderer:
             out.append(f"### {escape(title)} {{#notes-{section.id}}}")
             for pair in notes:
                 href = rel(here, section.url(lang) + f"#{pair.anchor}")
-                text = self.block_text(review, section, pair, lang, id_prefix="n-", page_url=here)
+                text = self.block_text(review, section, pair, lang, id_prefix=f"n-{section.id}-", page_url=here)
                 out.append(f'<div class="blk editor-note" markdown>\n\n<p class="note-where">'
                            f'<a href="{href}">{escape(STRINGS["in_section"][lang])}: {escape(title)}</a></p>\n\n'
                            f'{text}\n\n</div>')
