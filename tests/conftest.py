@@ -16,12 +16,13 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 EPOCH = "1767225600"  # 2026-01-01, fixed so that builds compare byte for byte
 
 
-def run_build(project: Path, site_dir: Path | None = None, *extra: str) -> subprocess.CompletedProcess:
+def run_build(project: Path, site_dir: Path | None = None, *extra: str, pdf: bool = False) -> subprocess.CompletedProcess:
+    """``mkdocs build`` of ``project``; PDFs only when asked for (they take most of the time)."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")]
     if site_dir is not None:
         cmd += ["--site-dir", str(site_dir)]
     cmd += list(extra)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "HCC_PDF": "1" if pdf else "0", "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env)
 
 
@@ -29,7 +30,7 @@ def run_build(project: Path, site_dir: Path | None = None, *extra: str) -> subpr
 def built_site(tmp_path_factory) -> Path:
     """The real site, built once for the whole test session."""
     out = tmp_path_factory.mktemp("real") / "site"
-    result = run_build(ROOT, out)
+    result = run_build(ROOT, out, pdf=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
