@@ -65,9 +65,9 @@ EXTRA_STRINGS = {
                          "en": "Every reference of this review, numbered in order of first citation (the same "
                                "numbers as in the text and in the PDF)."},
     "bibliography": {"zh": "文献总目", "en": "Bibliography"},
-    "bibliography_intro": {"zh": "本站全部参考文献，并列出每条文献在各综述中的编号与全部引用位置。",
-                           "en": "Every reference on this site, with its number in each review and links back "
-                                 "to every place that cites it."},
+    "bibliography_intro": {"zh": "本站引用的全部参考文献，并列出每条文献在各综述中的编号与全部引用位置。",
+                           "en": "Every reference cited on this site, with its number in each review and links "
+                                 "back to every place that cites it."},
     "cited_in": {"zh": "引用于", "en": "Cited in"},
     "not_cited": {"zh": "综述正文未引用（见试验记录）", "en": "not cited in the reviews' text (see the trial records)"},
 }
@@ -372,7 +372,10 @@ class Renderer:
         url = f"{lang}/bibliography/"
         t = Strings(lang)
         entries = []
-        for key in self.bib:
+        # Every entry the site cites (the reviews' text, their tables, the records); an entry nobody cites
+        # is the checker's warning, and formatting all of a large refs.bib would cost every build.
+        cited = self.cindex.all_cited()
+        for key in (k for k in self.bib if k in cited):
             uses = []
             for review in self.project.reviews:
                 numbering = self.cindex.numbering[review.id]
