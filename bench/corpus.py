@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SIZES: dict[str, dict[str, int]] = {
     # sections = section files (= pages per language); trials; refs (entries of refs.bib)
-    "tiny": {"sections": 4, "trials": 6, "refs": 40, "copies": 1},
+    "tiny": {"sections": 2, "trials": 3, "refs": 20, "copies": 1},
     "small": {"sections": 50, "trials": 100, "refs": 500, "copies": 1},
     "large": {"sections": 200, "trials": 500, "refs": 5000, "copies": 1},
     "large-x2": {"sections": 200, "trials": 500, "refs": 5000, "copies": 2},

@@ -1,0 +1,289 @@
+"""Tools of the browser suite: a local server, Debian's Chromium, and the checks that both the
+real site and the deliberately broken fixture site go through (so a check that passes on the
+real site is known to fail on a broken one).
+
+Nothing here reaches the network: the server listens on 127.0.0.1, Chromium is started with the
+flags that keep it from calling out, and every request to another host is recorded and aborted.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import importlib.util
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+VNU_JAR = ROOT / ".cache" / "npm" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Kinds of pages: the representative page of each kind, in both languages
+# ---------------------------------------------------------------------------------------------------------------
+
+# kind -> path under the language root ("{lang}" is replaced); "?q=" opens the search dialog
+PAGE_KINDS = {
+    "home": "/{lang}/",
+    "landing": "/{lang}/ici-hcc/",
+    "section": "/{lang}/ici-hcc/combination-therapy/",
+    "parallel": "/{lang}/ici-hcc/combination-therapy/parallel/",
+    "references": "/{lang}/interventional-hcc/references/",
+    "editor-notes": "/{lang}/interventional-hcc/editor-notes/",
+    "glossary": "/{lang}/glossary/",
+    "bibliography": "/{lang}/bibliography/",
+    "trial-index": "/{lang}/trials/",
+    "trial": "/{lang}/trials/leap-012/",
+    "regimen-index": "/{lang}/regimens/",
+    "regimen": "/{lang}/regimens/lenvatinib-pembrolizumab/",
+    "drugs": "/{lang}/drugs/",
+    "search": "/{lang}/ici-hcc/?q={query}",
+}
+SEARCH_QUERY = {"zh": "仑伐替尼", "en": "lenvatinib"}
+
+
+def kind_path(kind: str, lang: str) -> str:
+    return PAGE_KINDS[kind].format(lang=lang, query=SEARCH_QUERY[lang])
+
+
+def kind_file(site: Path, kind: str, lang: str) -> Path:
+    path = kind_path(kind, lang).split("?")[0]
+    return site / path.lstrip("/") / "index.html"
+
+
+
+def project_tools():
+    """tests/conftest.py as a module (make_project, run_build), whatever pytest named it."""
+    spec = importlib.util.spec_from_file_location("_hcc_tests_conftest", ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Serving
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml"}
+
+    def end_headers(self):
+        # A server that answers with this header lets LinkChecker check it at full speed (it otherwise
+        # waits 0.1-0.6 s between two requests to one host: over 15 minutes for this site).
+        self.send_header("LinkChecker", "unthrottled")
+        super().end_headers()
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # clients that close early (a link checker reading headers only) are not errors
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+class SiteServer:
+    """A built site served on 127.0.0.1 at a free port, in a thread."""
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = _Server(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.directory = directory
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> "SiteServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def html_pages(site: Path) -> list[str]:
+    """Every HTML page of a built site, as URL paths ('/zh/ici-hcc/', '/404.html')."""
+    out = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        out.append("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Browser
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def launch(playwright):
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"Chromium is needed at {CHROMIUM} (Debian package 'chromium')")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+@dataclass
+class Watch:
+    """What the pages of one browser context did that they should not: requests to other hosts
+    (aborted), console errors, uncaught exceptions, failed local requests."""
+    origin: str
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.external.clear()
+        self.errors.clear()
+
+    def attach_context(self, context) -> None:
+        context.route(lambda url: not self.local(url), self._abort)
+
+    def attach_page(self, page) -> None:
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: self.errors.append(f"exception: {exc}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", lambda r: r.status >= 400 and self.local(r.url)
+                and self.errors.append(f"HTTP {r.status}: {r.url}"))
+
+    def local(self, url: str) -> bool:
+        scheme = urlsplit(url).scheme
+        return url.startswith(self.origin + "/") or url == self.origin or scheme in ("data", "blob", "about")
+
+    def _abort(self, route) -> None:
+        self.external.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    def _failed(self, request) -> None:
+        if self.local(request.url) and request.failure not in ("net::ERR_ABORTED",):
+            self.errors.append(f"request failed ({request.failure}): {request.url}")
+
+
+def open_page(context, watch: Watch):
+    page = context.new_page()
+    watch.attach_page(page)
+    return page
+
+
+def visit(page, url: str, *, wait: str = "load") -> None:
+    response = page.goto(url, wait_until=wait)
+    assert response is not None and response.ok, f"{url}: HTTP {response.status if response else '?'}"
+
+
+def settle(page) -> None:
+    """Wait until the page's own scripts have run and the search worker has loaded its index."""
+    page.wait_for_load_state("networkidle")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checks shared by the real site and the broken fixture
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def clean_load(page, watch: Watch, url: str) -> list[str]:
+    """Load a page; the problems: requests to other hosts, console errors, exceptions."""
+    watch.clear()
+    visit(page, url)
+    settle(page)
+    return [f"request to another host: {u}" for u in watch.external] + list(watch.errors)
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core (bundled by axe-playwright-python, injected into the page: no CDN) on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = [", ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"]) for n in v["nodes"]]
+        lines.append(f"{v['impact']}: {v['id']} ({v['help']}) x{len(v['nodes'])}: {'; '.join(targets[:4])}")
+    return "\n".join(lines)
+
+
+def linkcheck(base_url: str, out_dir: Path) -> list[dict]:
+    """LinkChecker over the served site: internal links only (no --check-extern), anchors checked
+    (its AnchorCheck plugin), run by linkcheck_run.py. The broken links and anchors, as dicts
+    (url, parent, result, warning); LinkChecker's full CSV report is written to ``out_dir``."""
+    out_dir = out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.chmod(0o755)  # LinkChecker drops root privileges to "nobody", who must read the configuration
+    config = out_dir / "linkcheckerrc"
+    config.write_text("[checking]\nthreads=8\nmaxrequestspersecond=10000\n\n[filtering]\ncheckextern=0\n\n"
+                      "[AnchorCheck]\n", encoding="utf-8")
+    config.chmod(0o644)
+    runner = Path(__file__).resolve().parent / "linkcheck_run.py"
+    proc = subprocess.run([sys.executable, str(runner), "-f", str(config), "--no-status", "-o", "csv", "-v",
+                           "--no-robots", "-r", "-1", base_url + "/"],
+                          capture_output=True, text=True, timeout=900, cwd=out_dir)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"linkchecker failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    (out_dir / "linkchecker.csv").write_text(proc.stdout, encoding="utf-8")
+    rows = [line for line in proc.stdout.splitlines() if line and not line.startswith("#")]
+    problems = []
+    for row in csv.DictReader(io.StringIO("\n".join(rows)), delimiter=";"):
+        anchor = "anchor" in (row.get("warningstring") or "").lower()
+        if row.get("valid") == "False" or anchor:
+            problems.append({"url": row.get("url"), "parent": row.get("parentname"),
+                             "result": row.get("result"), "warning": (row.get("warningstring") or "")[:200]})
+    if not rows:
+        raise RuntimeError(f"linkchecker checked nothing:\n{proc.stderr[-3000:]}")
+    return problems
+
+
+def vnu(paths: list[Path]) -> tuple[list[dict], list[dict]]:
+    """The Nu Html Checker (npm vnu-jar, run with the machine's Java): (errors, warnings)."""
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("Java is needed for the Nu Html Checker")
+    if not VNU_JAR.exists():
+        raise RuntimeError(f"the Nu Html Checker is missing: run 'make test' (npm install --prefix .cache/npm "
+                           f"vnu-jar) or install it there ({VNU_JAR})")
+    errors, warnings = [], []
+    chunk = 200
+    for i in range(0, len(paths), chunk):
+        proc = subprocess.run([java, "-Xss1m", "-jar", str(VNU_JAR), "--format", "json", "--also-check-svg",
+                               *[str(p) for p in paths[i:i + chunk]]],
+                              capture_output=True, text=True, timeout=900)
+        data = json.loads(proc.stderr or proc.stdout or '{"messages": []}')
+        for m in data.get("messages", []):
+            kind = m.get("type")
+            if kind == "error" or (kind == "non-document-error"):
+                errors.append(m)
+            elif kind == "info" and m.get("subType") == "warning":
+                warnings.append(m)
+    return errors, warnings
+
+
+def describe_vnu(messages: list[dict], root: Path) -> str:
+    lines = []
+    for m in messages:
+        where = m.get("url", "")
+        if where.startswith("file:"):
+            where = str(Path(where[5:]).relative_to(root)) if Path(where[5:]).is_relative_to(root) else where
+        lines.append(f"{where}:{m.get('lastLine', '?')}: {m.get('message')}  [{(m.get('extract') or '').strip()[:80]}]")
+    return "\n".join(lines)
