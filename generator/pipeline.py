@@ -6,7 +6,8 @@ never disagree about what the sources mean.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 from . import opendata, recordpages
@@ -23,6 +24,9 @@ from .status import SectionStatus, translation_status
 from .tables import RecordTables
 
 
+FRAGMENT = re.compile(r"<!--hcc-fragment:\d+-->")
+
+
 @dataclass
 class Model:
     project: Project
@@ -35,9 +39,11 @@ class Model:
     status: dict[str, list[SectionStatus]]
     report: Report
     site_url: str = ""
+    fragments: dict[str, str] = field(default_factory=dict)  # finished HTML put into pages after markdown
 
     def renderer(self) -> Renderer:
         r = Renderer(self.project, self.bib, self.citations, site_url=self.site_url)
+        r.fragments = self.fragments
         r.links, r.history, r.status, r.records = self.links, self.history, self.status, self.records
         r.directives.append(self.tables.expand)  # ```records tables inside sections
         return r
@@ -82,6 +88,13 @@ def pages(model: Model) -> list[Page]:
         out.append(r.changelog_page(lang))
     out += recordpages.pages(model.project, model.records, model.bib, r)
     return out
+
+
+def fill(model: Model, html: str) -> str:
+    """Put the deferred HTML fragments (reference lists, the bibliography) into a converted page."""
+    if "<!--hcc-fragment:" not in html:
+        return html
+    return FRAGMENT.sub(lambda m: model.fragments.get(m.group(0), m.group(0)), html)
 
 
 def static_files(model: Model) -> dict[str, bytes]:

@@ -95,6 +95,9 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             self.glossary_ext.lang = page.meta.get("lang", "en")
         return markdown
 
+    def on_page_content(self, html, *, page, config, files):
+        return pipeline.fill(self.model, html)
+
     def on_page_context(self, context, *, page, config, nav):
         page.meta.setdefault("source_path", page.file.edit_uri)
         return context
@@ -102,6 +105,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     # 5. after the pages (and after other plugins' post_build): per-language search, then publish
     @event_priority(-100)
     def on_post_build(self, *, config) -> None:
+        self.model.bib.save_formatted()
         search.split_by_language(config)
         sitemaps.write_language_sitemaps(Path(config.site_dir), config.site_url or "")
         if self.config.pdf and self.command != "serve":  # serve reloads fast; `python -m generator pdf` on demand

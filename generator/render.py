@@ -141,6 +141,7 @@ class Renderer:
         # They run before citations are rendered, so tables may cite like prose does.
         self.directives: list[Callable[..., str]] = []
         # Download links of a review page: fn(review, lang, page_url) -> [{"href", "label"}].
+        self.fragments: dict[str, str] = {}  # placeholder -> HTML, filled in after markdown (see defer)
         self.links = None  # generator.links.Links: rewrites links to sources into page links
         self.history = None  # generator.history.History: last-updated dates, changelog
         self.status = None  # translation status per review (generator.status)
@@ -202,6 +203,16 @@ class Renderer:
         return f'<div class="blk{kind}" id="{pair.anchor}" markdown>\n\n{text}\n\n</div>'
 
     # ---- references -----------------------------------------------------------------------
+    def defer(self, html: str) -> Markup:
+        """A placeholder for ready-made HTML, put in after the markdown conversion.
+
+        Reference lists and the bibliography are large, finished HTML: passing them through
+        Python-Markdown's raw-HTML parser costs more than the rest of the page (see BENCHMARKS.md).
+        """
+        token = f"<!--hcc-fragment:{len(self.fragments)}-->"
+        self.fragments[token] = html
+        return Markup(f"\n{token}\n")
+
     def reflist(self, review: Review, lang: str, keys: list[str], *, page_url: str = "",
                 backlinks: bool = False) -> str:
         numbering = self.cindex.numbering[review.id]
@@ -218,7 +229,7 @@ class Renderer:
                                  "label": EXTRA_STRINGS["backlink"][lang].format(k=k)})
             refs.append({"n": numbering.numbers[key], "html": Markup(f.html), "links": f.links,
                          "count": n, "count_text": count_text, "backlinks": back})
-        return self._reflist_tpl.render(refs=refs).strip()
+        return self.defer(self._reflist_tpl.render(refs=refs).strip())
 
     def section_by_id(self, review: Review, section_id: str) -> Section:
         for s in review.pages_in_order:
@@ -359,10 +370,10 @@ class Renderer:
         url = f"{lang}/{review.id}/references/"
         keys = self.cindex.numbering[review.id].ordered_keys()
         t = Strings(lang)
-        body = (f"{escape(t.references_intro)}\n\n<p class=\"page-tools\">"
-                + " · ".join(f'<a href="{escape(d["href"])}" download>{escape(d["label"])}</a>'
-                             for d in self.reference_downloads(review, lang, url))
-                + "</p>\n\n" + self.reflist(review, lang, keys, page_url=url, backlinks=True))
+        downloads = " · ".join(f'<a href="{escape(d["href"])}" download>{escape(d["label"])}</a>'
+                               for d in self.reference_downloads(review, lang, url))
+        body = (Markup(f'{escape(t.references_intro)}\n\n<p class="page-tools">{downloads}</p>\n\n')
+                + self.reflist(review, lang, keys, page_url=url, backlinks=True))
         md = self.env.get_template("plain.md.j2").render(
             meta=self.meta(title=t.all_references, lang=lang, review=review.id, kind="references", source="refs.bib",
                            **self.alternates(url, lang)), body=Markup(body))
@@ -397,7 +408,7 @@ class Renderer:
         entries.sort(key=lambda e: (e["order"], e["key"]))
         md = self.env.get_template("bibliography.md.j2").render(
             meta=self.meta(title=t.bibliography, lang=lang, kind="bibliography", source="refs.bib", **self.alternates(url, lang)),
-            t=t, entries=entries)
+            t=t, listing=self.defer(self.env.get_template("biblist.html").render(t=t, entries=entries)))
         return Page(page_uri(url), md, "refs.bib", lang)
 
     def status_page(self, lang: str) -> Page:
