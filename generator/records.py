@@ -683,29 +683,54 @@ def _plain(text: str) -> str:
     return "".join(out)
 
 
-def _named(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> set[str]:
-    """The records named in ``text``; a name inside a longer name of another record does not count
-    ('TACE plus lenvatinib' inside 'TACE plus lenvatinib and pembrolizumab')."""
-    spans: list[tuple[int, int, str]] = []
-    for rid, rxs in patterns.items():
-        for rx in rxs:
-            spans += [(m.start(), m.end(), rid) for m in rx.finditer(text)]
-    found = set()
-    for a, b, rid in spans:
-        if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and rid2 != rid for a2, b2, rid2 in spans):
-            found.add(rid)
+def _norm(word: str) -> str:
+    return re.sub(r"[\s\-]+", "", word).casefold()
+
+
+@dataclass
+class NamePattern:
+    """Every record name in one regular expression, longest first, so that a text is read once
+    whatever the number of records (the benchmark's large corpus has thousands of names)."""
+
+    rx: re.Pattern[str] | None
+    owners: dict[str, set[str]]  # normalised name -> record ids
+
+    @classmethod
+    def of(cls, words_by_id: dict[str, list[str]]) -> "NamePattern":
+        owners: dict[str, set[str]] = {}
+        words: set[str] = set()
+        for rid, words_ in words_by_id.items():
+            for w in words_:
+                owners.setdefault(_norm(w), set()).add(rid)
+                words.add(w)
+        if not words:
+            return cls(None, owners)
+        alts = [_compile(w).pattern for w in sorted(words, key=lambda w: (-len(w), w))]
+        return cls(re.compile("|".join(alts), re.IGNORECASE), owners)
+
+
+def _named(text: str, names: NamePattern) -> set[str]:
+    """The records named in ``text``. Matches never overlap and the longest name wins, so a name inside
+    a longer name of another record does not count ('TACE plus lenvatinib' inside 'TACE plus lenvatinib
+    and pembrolizumab')."""
+    if names.rx is None:
+        return set()
+    found: set[str] = set()
+    for m in names.rx.finditer(text):
+        found |= names.owners.get(_norm(m.group(0)), set())
     return found
 
 
 def find_mentions(project: Any, records: Records) -> dict[str, list[Mention]]:
     """record id -> every (review, section, pair anchor) that names the trial or regimen, or cites a
     publication of the trial (its ``refs``)."""
-    patterns = {rid: [_compile(w) for w in words] for rid, words in mention_patterns(records).items()}
+    words = mention_patterns(records)
+    patterns = NamePattern.of(words)
     by_key: dict[str, list[str]] = {}
     for t in records.trials.values():
         for key in t.refs:
             by_key.setdefault(key, []).append(t.id)
-    out: dict[str, list[Mention]] = {rid: [] for rid in patterns}
+    out: dict[str, list[Mention]] = {rid: [] for rid in words}
     for review in project.reviews:
         for section in review.pages_in_order:
             for pair in section.body.pairs:
