@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-EPOCH = "1767225600"  # 2026-01-01, fixed so that builds compare byte for byte
-
-
-def run_build(project: Path, site_dir: Path | None = None, *extra: str, pdf: bool = False) -> subprocess.CompletedProcess:
-    """``mkdocs build`` of ``project``; PDFs only when asked for (they take most of the time)."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")]
-    if site_dir is not None:
-        cmd += ["--site-dir", str(site_dir)]
-    cmd += list(extra)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "HCC_PDF": "1" if pdf else "0", "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env)
+from sitekit import ROOT, make_project, run_build  # noqa: F401  (re-exported for the fixtures' users)
 
 
 @pytest.fixture(scope="session")
@@ -33,75 +16,6 @@ def built_site(tmp_path_factory) -> Path:
     result = run_build(ROOT, out, pdf=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
-
-
-MINI_BIB = textwrap.dedent("""\
-    @article{finn2020imbrave150,
-      author = {Finn, Richard S. and Qin, Shukui and Ikeda, Masafumi},
-      title = {Atezolizumab plus Bevacizumab in Unresectable Hepatocellular Carcinoma},
-      journal = {N Engl J Med},
-      year = {2020},
-      volume = {382},
-      number = {20},
-      pages = {1894--1905},
-      doi = {10.1056/NEJMoa1915745}
-    }
-    """)
-
-MINI_INDEX = textwrap.dedent("""\
-    ---
-    id: demo
-    order: 1
-    title:
-      zh: 示例综述
-      en: A demo review
-    ---
-
-    ::: zh
-    这是摘要。
-
-    ::: en
-    This is the abstract.
-    """)
-
-MINI_SECTION = textwrap.dedent("""\
-    ---
-    id: first
-    order: 1
-    number: "1"
-    title:
-      zh: 第一节
-      en: First section
-    ---
-
-    ::: zh
-    阿替利珠单抗联合贝伐珠单抗[@finn2020imbrave150]。
-
-    ::: en
-    Atezolizumab plus bevacizumab [@finn2020imbrave150].
-
-    ::: zh
-    ## 1.1 小节
-
-    ::: en
-    ## 1.1 A subsection
-    """)
-
-
-def make_project(tmp: Path, files: dict[str, str] | None = None) -> Path:
-    """A small project using the real theme overrides and configuration."""
-    project = tmp / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "site_overrides", project / "site_overrides")
-    (project / "refs.bib").write_text(MINI_BIB, encoding="utf-8")
-    content = {"content/demo/index.md": MINI_INDEX, "content/demo/01-first.md": MINI_SECTION}
-    content.update(files or {})
-    for rel, text in content.items():
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return project
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import make_project, run_build
+from sitekit import make_project, run_build
 from generator.citations import collapse_text, parse_locator, replace, scan
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from sitekit import ROOT, SEEDS
 from generator import pipeline
 from generator.bilingual import LANGS
 

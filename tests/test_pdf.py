@@ -20,7 +20,7 @@ pypdf = pytest.importorskip("pypdf")
 
 from generator import pdf, pipeline  # noqa: E402
 
-from conftest import EPOCH, ROOT  # noqa: E402
+from sitekit import EPOCH, ROOT  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
                                 reason="poppler-utils (pdftotext, pdffonts) is not installed")

@@ -16,7 +16,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import ROOT, SEEDS, make_project, run_build
+from sitekit import ROOT, SEEDS, make_project, run_build
 from generator import pipeline
 from generator.bibliography import Bibliography
 from generator.charts import forest_chart, response_chart, timeline_chart

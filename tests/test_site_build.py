@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_project, run_build
+from sitekit import ROOT, make_project, run_build
 from generator.content import load_project
 from generator.diagnostics import Report
 

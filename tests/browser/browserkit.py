@@ -68,8 +68,8 @@ def kind_file(site: Path, kind: str, lang: str) -> Path:
 
 
 def project_tools():
-    """tests/conftest.py as a module (make_project, run_build), whatever pytest named it."""
-    spec = importlib.util.spec_from_file_location("_hcc_tests_conftest", ROOT / "tests" / "conftest.py")
+    """tests/sitekit.py (make_project, run_build)."""
+    spec = importlib.util.spec_from_file_location("_hcc_tests_sitekit", ROOT / "tests" / "sitekit.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -187,7 +187,10 @@ def open_page(context, watch: Watch):
 
 
 def visit(page, url: str, *, wait: str = "load") -> None:
+    """Load ``url`` afresh (also when the page is at that address already, which would only scroll)."""
     response = page.goto(url, wait_until=wait)
+    if response is None:  # same document, another anchor: no load happened
+        response = page.reload(wait_until=wait)
     assert response is not None and response.ok, f"{url}: HTTP {response.status if response else '?'}"
 
 
