@@ -9,7 +9,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test check pdf bench system-deps clean
+.PHONY: build serve test test-browser check pdf bench system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,19 @@ check: $(STAMP)
 pdf: $(STAMP) system-deps
 	$(PY) -m generator pdf
 
+# The Nu Html Checker for tests/browser (run with the machine's Java; its install script, which would
+# download a Java runtime, is not run).
+VNU := .cache/npm/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU):
+	npm install --prefix .cache/npm --no-audit --no-fund --ignore-scripts vnu-jar@26.9.27
+
+# `make test`: everything but the real-browser suite and the search-quality set, which are not
+# finished yet (see the open issue); `make test-browser` runs those.
 test: $(TSTAMP) system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/browser --ignore=tests/test_search_quality.py
+
+test-browser: $(TSTAMP) system-deps $(VNU)
+	$(PY) -m pytest tests/browser tests/test_search_quality.py
 
 BSTAMP := $(VENV)/.installed-bench
 $(BSTAMP): $(TSTAMP)

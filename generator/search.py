@@ -40,7 +40,8 @@ dropped (仑伐替尼 -> 仑伐*, 化疗栓塞 -> 化疗*). The rewriting below 
 * Weights: titles 5 times the text (mkdocs-material: 1000, which lets the titles of the
   record pages bury the reviews); the reviews' sections get back the 2.5 times that
   mkdocs-material gives the top of a page over its sections; record pages weigh less than
-  the reviews, and lists (reference lists, the bibliography, the record indexes) least.
+  the reviews, and so do the pages about the site (editor's notes digests, changelog) and
+  lists (reference lists, the bibliography; the record indexes least).
 
 Limits: a Chinese query is looked up as one piece of text; words that are not next to each
 other in the text are found when typed with a space between them. A query in quotes
@@ -79,25 +80,36 @@ FIELDS = {
 SEARCH_CONFIG = {"lang": ["en"], "separator": SEPARATOR, "pipeline": ["stopWordFilter"], "fields": FIELDS}
 
 RECORD_KINDS = ("trials", "regimens", "drugs")
-BOOST = {"section": 2.5, "record": 0.3, "listing": 0.1, "reference-list": 0.3}
+# Pages about the site rather than the subject; a review's editor's notes page repeats the notes its
+# sections show.
+META_PAGES = ("editor-notes", "changelog", "translation-status")
+BOOST = {"section": 2.5, "record": 0.3, "listing": 0.1, "reference-list": 0.3, "meta": 0.3}
 NAME_REPEAT = 5  # the other names are repeated as often as the thing is named, up to this
 PART_MAX = 8  # the longest tail of a run of Chinese indexed (a longer query finds whole words only)
 
 _TAG = re.compile(r"<[^>]*>")
+_LEADING_PARAGRAPHS = re.compile(r"(?:\s*<p>.*?</p>)*", re.S)
 _NUMBERING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 _TIDY = re.compile(rf"{_ZWSP}(?=[\s<，。、；：！？（）])|(?<=[\s>，。、；：！？（）]){_ZWSP}")
 
 
-def doc_boost(location: str) -> float:
-    """The weight of a search document by the kind of page it is on (``location`` relative to the
-    language root: 'ici-hcc/combination-therapy/#4-1-...', 'trials/leap-012/', 'trials/')."""
+def page_kind(location: str) -> str:
+    """The kind of search document at ``location`` (relative to the language root:
+    'ici-hcc/combination-therapy/#4-1-...', 'trials/leap-012/', 'trials/')."""
     path, _, anchor = location.partition("#")
     parts = [p for p in path.split("/") if p]
     if anchor == "references" or (parts and parts[-1] in ("references", "bibliography")):
-        return BOOST["reference-list"]
+        return "reference-list"
     if parts and parts[0] in RECORD_KINDS:
-        return BOOST["listing"] if len(parts) == 1 else BOOST["record"]
-    return BOOST["section"] if anchor else 1.0
+        return "listing" if len(parts) == 1 else "record"
+    if parts and parts[-1] in META_PAGES:
+        return "meta"
+    return "section" if anchor else "page"
+
+
+def doc_boost(location: str) -> float:
+    """The weight of a search document, by the kind of page it is on."""
+    return BOOST.get(page_kind(location), 1.0)
 
 
 def plain(value: str) -> str:
@@ -148,6 +160,9 @@ class IndexBuilder:
 
     def entry(self, doc: dict[str, Any], lang: str, location: str) -> dict[str, Any]:
         """The entry for ``doc`` (``location``: relative to the language root)."""
+        listing = page_kind(location) == "listing"
+        if listing:  # an index of records: its introduction; its rows are the record pages' content
+            doc = {**doc, "text": _LEADING_PARAGRAPHS.match(doc.get("text", "")).group(0).strip()}
         title, text = plain(doc.get("title", "")), plain(doc.get("text", ""))
         out = {**doc, "location": location}
         out["title"], title_runs = self.segment(doc.get("title", ""))
@@ -157,7 +172,7 @@ class IndexBuilder:
         names, name_runs = self.segment(" ".join(self.names(text, lang)))
         tname_runs, name_runs = list(dict.fromkeys(tname_runs)), list(dict.fromkeys(name_runs))  # parts once
         hidden = {"aka": aka, "tnames": tnames, "tparts": self.parts(title_runs + tname_runs),
-                  "names": names, "parts": self.parts(text_runs + name_runs)}
+                  "names": names, "parts": "" if listing else self.parts(text_runs + name_runs)}
         out.update({key: value for key, value in hidden.items() if value})
         boost = doc_boost(location)
         if boost != 1:

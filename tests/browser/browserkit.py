@@ -15,6 +15,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,14 +81,25 @@ def project_tools():
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml"}
+    prefix = ""  # the path of site_url ("/hcc-reviews"): the site is served there, as in production
+
+    def translate_path(self, path):
+        if self.prefix:
+            if path == self.prefix or path.startswith(self.prefix + "/") or path.startswith(self.prefix + "?"):
+                path = path[len(self.prefix):] or "/"
+            else:
+                return str(Path(self.directory) / "\0not-under-the-prefix")
+        return super().translate_path(path)
 
     def end_headers(self):
         # A server that answers with this header lets LinkChecker check it at full speed (it otherwise
         # waits 0.1-0.6 s between two requests to one host: over 15 minutes for this site).
         self.send_header("LinkChecker", "unthrottled")
+        if not self.path.split("?")[0].endswith(("/", ".html")):
+            self.send_header("Cache-Control", "max-age=3600")  # assets, as a host would serve them
         super().end_headers()
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
@@ -103,13 +115,24 @@ class _Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class SiteServer:
-    """A built site served on 127.0.0.1 at a free port, in a thread."""
+def site_prefix(project: Path = ROOT) -> str:
+    """The path of the project's site_url ("/hcc-reviews"), where the site is served; "" for the root."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    match = re.search(r"^site_url:\s*(\S+)", text, re.M)
+    return urlsplit(match.group(1).strip("'\"")).path.rstrip("/") if match else ""
 
-    def __init__(self, directory: Path):
-        handler = functools.partial(_QuietHandler, directory=str(directory))
-        self.httpd = _Server(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+class SiteServer:
+    """A built site served on 127.0.0.1 at a free port, in a thread, under the path of its site_url.
+    ``url`` is the site's root without the final slash (http://127.0.0.1:PORT/hcc-reviews);
+    ``origin`` the server's (http://127.0.0.1:PORT)."""
+
+    def __init__(self, directory: Path, prefix: str | None = None):
+        prefix = site_prefix() if prefix is None else prefix
+        handler = type("Handler", (_Handler,), {"prefix": prefix})
+        self.httpd = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = self.origin + prefix
         self.directory = directory
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -180,6 +203,25 @@ class Watch:
             self.errors.append(f"request failed ({request.failure}): {request.url}")
 
 
+def stub_search_index(context, site: Path) -> None:
+    """Serve each language's search index without documents (same configuration) to this context."""
+    bodies = {}
+    for lang in ("zh", "en"):
+        index = site / lang / "search" / "search_index.json"
+        if index.exists():
+            config = json.loads(index.read_text(encoding="utf-8"))["config"]
+            bodies[lang] = json.dumps({"config": config, "docs": []})
+
+    def fulfil(route) -> None:
+        lang = "zh" if "/zh/search/" in route.request.url else "en"
+        if lang in bodies:
+            route.fulfill(status=200, content_type="application/json", body=bodies[lang])
+        else:
+            route.continue_()
+
+    context.route("**/search/search_index.json", fulfil)
+
+
 def open_page(context, watch: Watch):
     page = context.new_page()
     watch.attach_page(page)
@@ -246,7 +288,8 @@ def linkcheck(base_url: str, out_dir: Path) -> list[dict]:
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"linkchecker failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     (out_dir / "linkchecker.csv").write_text(proc.stdout, encoding="utf-8")
-    rows = [line for line in proc.stdout.splitlines() if line and not line.startswith("#")]
+    # LinkChecker's comments start with "# "; a link's row starts with its text as written, "#anchor;..."
+    rows = [line for line in proc.stdout.splitlines() if line and not line.startswith("# ")]
     problems = []
     for row in csv.DictReader(io.StringIO("\n".join(rows)), delimiter=";"):
         anchor = "anchor" in (row.get("warningstring") or "").lower()
@@ -280,6 +323,18 @@ def vnu(paths: list[Path]) -> tuple[list[dict], list[dict]]:
             elif kind == "info" and m.get("subType") == "warning":
                 warnings.append(m)
     return errors, warnings
+
+
+def summarize_vnu(messages: list[dict], root: Path, examples: int = 3) -> str:
+    """The messages grouped by text: count, then a few places."""
+    groups: dict[str, list[dict]] = {}
+    for m in messages:
+        groups.setdefault(m.get("message", ""), []).append(m)
+    out = []
+    for text, ms in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        out.append(f"{len(ms)} x {text}")
+        out += ["    " + line for line in describe_vnu(ms[:examples], root).splitlines()]
+    return "\n".join(out)
 
 
 def describe_vnu(messages: list[dict], root: Path) -> str:

@@ -49,13 +49,18 @@ def browser(playwright_instance):
 
 @pytest.fixture(scope="session")
 def watch(server) -> bk.Watch:
-    return bk.Watch(server.url)
+    return bk.Watch(server.origin)
 
 
 @pytest.fixture(scope="session")
-def context(browser, watch):
+def context(browser, watch, site):
+    """The context of most tests. Its pages get an empty search index of their language: every page
+    builds its language's index in a web worker as soon as it loads (mkdocs-material), about a second of
+    CPU for the Chinese one, which would halve the speed of every test that does not search. The tests
+    that search use ``search_page``, with the real index."""
     ctx = browser.new_context(viewport=bk.DESKTOP, locale="en-US", color_scheme="light")
     watch.attach_context(ctx)
+    bk.stub_search_index(ctx, site)
     yield ctx
     ctx.close()
 
@@ -65,6 +70,23 @@ def shared_page(context, watch):
     return bk.open_page(context, watch)
 
 
+@pytest.fixture(scope="session")
+def search_context(browser, watch):
+    ctx = browser.new_context(viewport=bk.DESKTOP, locale="en-US", color_scheme="light")
+    watch.attach_context(ctx)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def search_page(search_context, watch):
+    """A page with the real search index."""
+    page = bk.open_page(search_context, watch)
+    watch.clear()
+    yield page
+    page.close()
+
+
 @pytest.fixture
 def page(shared_page, watch):
     """The session's page, reset to desktop size, light colours and a blank state."""
@@ -72,6 +94,17 @@ def page(shared_page, watch):
     shared_page.emulate_media(color_scheme="light")
     watch.clear()
     yield shared_page
+
+
+@pytest.fixture(scope="session")
+def dark_page(browser, watch):
+    """A page of its own context, whose system prefers dark colours (mkdocs-material remembers the
+    scheme of the first visit in localStorage, so dark mode needs a context of its own)."""
+    ctx = browser.new_context(viewport=bk.DESKTOP, locale="en-US", color_scheme="dark")
+    watch.attach_context(ctx)
+    page = bk.open_page(ctx, watch)
+    yield page
+    ctx.close()
 
 
 @pytest.fixture

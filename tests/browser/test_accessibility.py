@@ -31,9 +31,10 @@ def open_kind(page, server, kind: str, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_no_serious_accessibility_violations(page, server, require_kind, report, kind, lang):
+def test_no_serious_accessibility_violations(request, server, require_kind, report, kind, lang):
     assert kind in PAGE_KINDS
     require_kind(kind, lang)
+    page = request.getfixturevalue("search_page" if kind == "search" else "page")
     open_kind(page, server, kind, lang)
     every = bk.axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
     report.append(f"== {kind} /{lang}/ ({kind_path(kind, lang)}): {len(every)} violation(s)")
@@ -41,3 +42,16 @@ def test_no_serious_accessibility_violations(page, server, require_kind, report,
         report.append(bk.describe_violations(every))
     serious = [v for v in every if v.get("impact") in ("serious", "critical")]
     assert not serious, f"{kind_path(kind, lang)}:\n{bk.describe_violations(serious)}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["section", "trial-index", "search"])
+def test_no_serious_accessibility_violations_in_dark_mode(dark_page, server, require_kind, report, kind, lang):
+    require_kind(kind, lang)
+    page = dark_page
+    page.set_viewport_size(bk.DESKTOP)
+    open_kind(page, server, kind, lang)
+    assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"
+    serious = bk.axe_violations(page)
+    report.append(f"== {kind} /{lang}/ dark: {len(serious)} serious or critical violation(s)")
+    assert not serious, f"{kind_path(kind, lang)} (dark):\n{bk.describe_violations(serious)}"

@@ -10,8 +10,13 @@ import pytest
 
 import browserkit as bk
 
-FONT = "https://fonts.googleapis.com/css2?family=Roboto"
-BROKEN = textwrap.dedent(f"""\
+FONT = "https://fonts.googleapis.com/css"
+# The sources are checked when the site is built (raw <link>, broken anchors in Markdown are build
+# errors): these defects come in where that check does not look, as they would in practice.
+# 1. an external font: the theme's Google Fonts switched back on in mkdocs.yml;
+# 2. a broken anchor: a template override that links to an anchor no page has;
+# 3. a missing alt text: an image in the content without one.
+BROKEN = textwrap.dedent("""\
     ---
     id: broken
     order: 2
@@ -22,37 +27,44 @@ BROKEN = textwrap.dedent(f"""\
     ---
 
     ::: zh
-    <link rel="stylesheet" href="{FONT}">
+    这一节的图片没有替代文字：
 
-    这一节用了外部字体，链接到[不存在的锚点](#no-such-anchor)，图片没有替代文字：
-
-    <img src="../../assets/images/favicon.png">
+    <img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" width="16" height="16">
 
     ::: en
-    <link rel="stylesheet" href="{FONT}">
+    The image of this section has no alt text:
 
-    This section uses an external font, links to [an anchor that does not exist](#no-such-anchor) and
-    shows an image without alt text:
-
-    <img src="../../assets/images/favicon.png">
+    <img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" width="16" height="16">
     """)
+TEMPLATE = """
+{% block content %}
+  {{ super() }}
+  {% if page and page.url.endswith("demo/broken/") %}<p><a href="#no-such-anchor">See below</a></p>{% endif %}
+{% endblock %}
+"""
 
 
 @pytest.fixture(scope="module")
 def broken_site(tmp_path_factory):
     conf = bk.project_tools()
     project = conf.make_project(tmp_path_factory.mktemp("broken"), {"content/demo/02-broken.md": BROKEN})
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "font: false" in text
+    config.write_text(text.replace("font: false", "font:\n    text: Roboto"), encoding="utf-8")
+    with (project / "site_overrides" / "main.html").open("a", encoding="utf-8") as f:
+        f.write(TEMPLATE)
     out = project / "site"
     result = conf.run_build(project, out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (out / "en" / "demo" / "broken" / "index.html").exists()
-    with bk.SiteServer(out) as srv:
+    with bk.SiteServer(out, prefix=bk.site_prefix(project)) as srv:
         yield srv
 
 
 @pytest.fixture(scope="module")
 def fixture_page(browser, broken_site):
-    watch = bk.Watch(broken_site.url)
+    watch = bk.Watch(broken_site.origin)
     context = browser.new_context(viewport=bk.DESKTOP)
     watch.attach_context(context)
     page = bk.open_page(context, watch)
@@ -64,8 +76,7 @@ def fixture_page(browser, broken_site):
 def test_external_font_is_caught(fixture_page, broken_site, lang):
     page, watch = fixture_page
     problems = bk.clean_load(page, watch, f"{broken_site.url}/{lang}/demo/broken/")
-    assert any(FONT in p for p in problems), problems
-    assert bk.clean_load(page, watch, f"{broken_site.url}/{lang}/demo/first/") == []
+    assert any(p.startswith(f"request to another host: {FONT}") for p in problems), problems
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -87,6 +98,7 @@ def test_missing_alt_text_is_invalid_html(broken_site):
 def test_broken_anchor_is_caught(broken_site):
     problems = bk.linkcheck(broken_site.url, bk.ARTIFACTS / "linkcheck-fixture")
     broken = [p for p in problems if "no-such-anchor" in (p["url"] or "")]
-    assert {p["url"].split("/", 3)[3] for p in broken} >= {"zh/demo/broken/#no-such-anchor",
-                                                          "en/demo/broken/#no-such-anchor"}, problems
-    assert all("no-such-anchor" in (p["url"] or "") for p in problems), problems
+    assert {p["url"][len(broken_site.url):] for p in broken} >= {"/zh/demo/broken/#no-such-anchor",
+                                                                "/en/demo/broken/#no-such-anchor"}, problems
+    # the fixture build leaves out the PDFs (tests/conftest.py): their links are the only other problems
+    assert all("no-such-anchor" in p["url"] or p["url"].endswith(".pdf") for p in problems), problems

@@ -35,10 +35,15 @@ def test_html_is_valid(site):
               "TOLERATED (mkdocs-material base.html)", bk.describe_vnu(known[:20], site)]
     bk.ARTIFACTS.mkdir(exist_ok=True)
     (bk.ARTIFACTS / "vnu-report.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
-    assert not real, f"{len(real)} HTML error(s):\n{bk.describe_vnu(real[:40], site)}"
+    assert not real, f"{len(real)} HTML error(s) (full list: test-artifacts/vnu-report.txt):\n" \
+                     f"{bk.summarize_vnu(real, site)}"
 
 
 def test_internal_links_and_anchors(server):
     problems = bk.linkcheck(server.url, bk.ARTIFACTS / "linkcheck")
-    listing = "\n".join(f"{p['url']} (on {p['parent']}): {p['result']} {p['warning']}" for p in problems)
-    assert not problems, f"{len(problems)} broken link(s) or anchor(s):\n{listing[:6000]}"
+    by_page: dict[str, list[str]] = {}
+    for p in problems:
+        by_page.setdefault(p["parent"][len(server.url):], []).append(
+            f"{p['url'][len(server.url):]}: {p['result']} {p['warning']}".strip())
+    listing = "\n".join(f"on {page} ({len(v)}):\n    " + "\n    ".join(v[:5]) for page, v in by_page.items())
+    assert not problems, f"{len(problems)} broken link(s) or anchor(s) (test-artifacts/linkcheck/):\n{listing}"

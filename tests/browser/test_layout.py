@@ -33,7 +33,7 @@ OVERFLOW = """() => {
 }"""
 
 WIDE_TABLES = """() => [...document.querySelectorAll('article table')].filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)
-  .map(t => { let e = t.parentElement; while (e && !['auto', 'scroll'].includes(getComputedStyle(e).overflowX)) e = e.parentElement;
+  .map(t => { let e = t; while (e && !['auto', 'scroll'].includes(getComputedStyle(e).overflowX)) e = e.parentElement;
               return {table: t.id || t.className || 'table', box: e ? (e.className || e.tagName) : null}; })"""
 
 
@@ -53,8 +53,9 @@ def shot(page, name: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_phone_width_and_screenshots(page, server, require_kind, kind, lang):
+def test_phone_width_and_screenshots(request, server, require_kind, kind, lang):
     require_kind(kind, lang)
+    page = request.getfixturevalue("search_page" if kind == "search" else "page")
     open_kind(page, server, kind, lang)
     shot(page, f"{kind}-{lang}-desktop")
     page.set_viewport_size(bk.PHONE)
@@ -68,9 +69,10 @@ def test_phone_width_and_screenshots(page, server, require_kind, kind, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", ["section", "parallel", "trial-index", "trial", "search"])
-def test_dark_mode(page, server, require_kind, kind, lang):
+def test_dark_mode(dark_page, server, require_kind, kind, lang):
     require_kind(kind, lang)
-    page.emulate_media(color_scheme="dark")
+    page = dark_page
+    page.set_viewport_size(bk.DESKTOP)
     open_kind(page, server, kind, lang)
     assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"
     colours = page.evaluate("""() => {

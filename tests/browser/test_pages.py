@@ -10,6 +10,21 @@ INDEX_LOADED = """() => performance.getEntriesByType('resource')
   .some(e => e.name.includes('/search/search_index.json') && e.responseEnd > 0)"""
 
 
+def test_search_index_loads_cleanly(search_page, server, watch):
+    """The real index of each language (the other tests' pages get an empty one, see conftest.py)."""
+    for lang in ("zh", "en"):
+        watch.clear()
+        bk.visit(search_page, server.url + f"/{lang}/")
+        search_page.wait_for_function(INDEX_LOADED, timeout=15000)
+        box = search_page.locator("input.md-search__input")
+        box.click()
+        box.press_sequentially("HCC", delay=20)
+        search_page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
+                                      timeout=20000)
+        found = [f"request to another host: {u}" for u in watch.external] + list(watch.errors)
+        assert not found, found
+
+
 def test_every_page_loads_cleanly(page, server, site, watch):
     problems: dict[str, list[str]] = {}
     paths = bk.html_pages(site)

@@ -59,19 +59,21 @@ def search(page, server, lang: str, query: str) -> list[list[str]]:
         page.wait_for_timeout(250)
     items = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item')].map(li =>
         [...li.querySelectorAll('a.md-search-result__link')].map(a => a.href))""")
+    prefix = urlsplit(server.url).path
     out = []
     for links in items:
         row = []
         for href in links:
             u = urlsplit(href)
-            assert f"{u.scheme}://{u.netloc}" == server.url, href
-            row.append(u.path + (f"#{u.fragment}" if u.fragment else ""))
+            assert f"{u.scheme}://{u.netloc}" == server.origin and u.path.startswith(prefix + "/"), href
+            row.append(u.path[len(prefix):] + (f"#{u.fragment}" if u.fragment else ""))
         out.append(row)
     return out
 
 
 @pytest.mark.parametrize("lang, query, want, within", CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
-def test_search_box_finds_the_right_section(page, server, lang, query, want, within):
+def test_search_box_finds_the_right_section(search_page, server, lang, query, want, within):
+    page = search_page
     items = search(page, server, lang, query)
     assert items, f"no results for {query!r}"
     for links in items:  # the right language only
@@ -84,15 +86,15 @@ def test_search_box_finds_the_right_section(page, server, lang, query, want, wit
     assert link.count() == 1
 
 
-def test_search_result_opens_the_section(page, server):
+def test_search_result_opens_the_section(search_page, server):
+    page = search_page
     items = search(page, server, "zh", "化疗栓塞")
     assert items
     first = page.locator(".md-search-result__item a.md-search-result__link").first
     href = first.get_attribute("href")
     with page.expect_navigation():
         first.click()
-    u = urlsplit(page.url)
-    assert u.path.startswith("/zh/") and page.locator("article h1").count() == 1, href
+    assert page.url.startswith(server.url + "/zh/") and page.locator("article h1").count() == 1, href
 
 
 BROWSER_WORKER = """async ({worker, index, queries}) => {
@@ -111,14 +113,15 @@ BROWSER_WORKER = """async ({worker, index, queries}) => {
 }"""
 
 
-def test_browser_worker_agrees_with_the_node_run(page, server, site):
+def test_browser_worker_agrees_with_the_node_run(search_page, server, site):
+    page = search_page
     """The recall figures of test_search_quality.py come from Node; Chromium must rank the same."""
     queries = quality.load_queries()
     bk.visit(page, server.url + "/en/")
-    worker = "/" + quality.worker_script(site).relative_to(site).as_posix()
+    worker = server.url + "/" + quality.worker_script(site).relative_to(site).as_posix()
     for lang in ("zh", "en"):
         mine = [q.q for q in queries if q.site == lang]
-        in_browser = page.evaluate(BROWSER_WORKER, {"worker": worker, "index": f"/{lang}/search/search_index.json",
+        in_browser = page.evaluate(BROWSER_WORKER, {"worker": worker, "index": f"{server.url}/{lang}/search/search_index.json",
                                                     "queries": mine})
         in_node = quality.run_worker(site, lang, mine)
         for q, b, n in zip(mine, in_browser, in_node):

@@ -1,7 +1,8 @@
 /* Small, dependency-free behaviour. Everything works without it; it adds:
    - the language switcher keeps the reader's place (same anchor in the other language);
    - citation cards on hover, keyboard focus and tap;
-   - the root page preselects the browser's preferred language. */
+   - the root page preselects the browser's preferred language;
+   - the search dialog gets a name (mkdocs-material's has none: axe "aria-dialog-name"). */
 (function () {
   "use strict";
 
@@ -27,6 +28,13 @@
       location.href = link.href.split("#")[0] + "#" + anchor;
     }
   });
+
+  // The search dialog is named after its input ("搜索" / "Search").
+  var dialog = document.querySelector(".md-search[role=dialog]");
+  var query = document.querySelector(".md-search__input");
+  if (dialog && query && !dialog.hasAttribute("aria-label")) {
+    dialog.setAttribute("aria-label", query.getAttribute("aria-label") || query.getAttribute("placeholder") || "Search");
+  }
 
   // Root page: mark and focus the preferred language; never redirect.
   var choices = document.querySelectorAll(".lang-choice__link");
