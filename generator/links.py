@@ -105,7 +105,10 @@ class Links:
                 page = self.pages.get((source.parent / path).resolve() if path else source.resolve())
                 if page is None:
                     return m.group(0)
-                new = rel(page_url, page.url(lang) + (f"#{anchor}" if anchor else ""))
+                url = page.url(lang)
+                if anchor:  # the link's own anchor replaces the page's (a drug's entry in the list of drugs)
+                    url = url.partition("#")[0] + f"#{anchor}"
+                new = rel(page_url, url)
                 if not path:
                     new = f"#{anchor}"
             return f"{m.group('bang')}[{m.group('text')}]({new}{m.group('title') or ''})"

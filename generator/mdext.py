@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-from markdown import Extension
+from markdown import Extension, util
 from markdown.treeprocessors import Treeprocessor
 
 SKIP = {"code", "pre", "abbr", "a", "script", "style", "kbd", "samp", "svg", "math"}
@@ -26,38 +26,60 @@ class GlossaryTreeprocessor(Treeprocessor):
         if self.ext.pattern is None:
             return
         self.seen: set[str] = set()
+        self.in_link = 0  # depth of raw-HTML <a> elements (inline HTML is a placeholder in the tree)
         self._walk(root)
 
     def _walk(self, el: etree.Element) -> None:
-        for child in list(el):
-            if child.tag in SKIP:
-                if child.tail:
-                    self._text(el, child, "tail")
-                continue
-            self._walk(child)
-            if child.tail:
-                self._text(el, child, "tail")
         if el.text and el.tag not in SKIP:
             self._text(el, None, "text")
+        for child in list(el):
+            if child.tag not in SKIP:
+                self._walk(child)
+            if child.tail:
+                self._text(el, child, "tail")
+
+    def _links(self, text: str) -> int:
+        """How the raw-HTML placeholders in ``text`` change the <a> depth."""
+        change = 0
+        for m in util.HTML_PLACEHOLDER_RE.finditer(text):
+            raw = self.md.htmlStash.rawHtmlBlocks[int(m.group(1))]
+            if isinstance(raw, str):
+                if _OPEN_A.match(raw):
+                    change += 1
+                elif _CLOSE_A.match(raw):
+                    change -= 1
+        return change
 
     def _text(self, parent: etree.Element, child: etree.Element | None, where: str) -> None:
         text = parent.text if where == "text" else child.tail  # type: ignore[union-attr]
         pattern = self.ext.pattern
-        if not text or not pattern.search(text):
+        if not text:
             return
-        pieces = pattern.split(text)  # [text, abbr, plural, text, abbr, plural, ...]
-        lead = pieces[0]
+        if not pattern.search(text):
+            self.in_link = max(0, self.in_link + self._links(text))
+            return
+        lead, pos = None, 0
         new: list[etree.Element] = []
-        for i in range(1, len(pieces), 3):
-            abbr, plural, after = pieces[i], pieces[i + 1] or "", pieces[i + 2]
+        for m in pattern.finditer(text):
+            before = text[pos:m.start()]
+            self.in_link = max(0, self.in_link + self._links(before))
+            if new:
+                new[-1].tail = before
+            else:
+                lead = before
+            abbr, plural = m.group(1), m.group(2) or ""
             el = etree.Element("abbr")
             el.set("title", self.ext.definition(abbr))
-            if abbr not in self.seen:  # one keyboard stop per term per page
+            # one keyboard stop per term per page; none inside a link (the link is the stop)
+            if abbr not in self.seen and not self.in_link:
                 el.set("tabindex", "0")
                 self.seen.add(abbr)
             el.text = abbr + plural
-            el.tail = after
             new.append(el)
+            pos = m.end()
+        rest = text[pos:]
+        self.in_link = max(0, self.in_link + self._links(rest))
+        new[-1].tail = rest
         if where == "text":
             parent.text = lead
             for k, el in enumerate(new):
@@ -67,6 +89,10 @@ class GlossaryTreeprocessor(Treeprocessor):
             index = list(parent).index(child) + 1  # type: ignore[arg-type]
             for k, el in enumerate(new):
                 parent.insert(index + k, el)
+
+
+_OPEN_A = re.compile(r"<a[\s>]", re.I)
+_CLOSE_A = re.compile(r"</a\s*>", re.I)
 
 
 CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")

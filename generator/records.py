@@ -29,6 +29,7 @@ from .bilingual import LANGS, Body, parse_body
 from .citations import scan
 from .diagnostics import Report, suggest
 from .frontmatter import FrontMatter, read_source
+from .names import NameIndex, normal
 from .schema import BI, Field, validate
 
 if typing.TYPE_CHECKING:  # pragma: no cover
@@ -641,7 +642,6 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
 # Mentions: where the reviews talk about a trial or a regimen
 # ---------------------------------------------------------------------------------------------------------------
 
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
 def mention_patterns(records: Records) -> dict[str, list[str]]:
@@ -662,15 +662,6 @@ def mention_patterns(records: Records) -> dict[str, list[str]]:
             for k, v in out.items()}
 
 
-def _compile(word: str) -> re.Pattern[str]:
-    """Spaces and hyphens are interchangeable ('CheckMate 040' = 'CheckMate-040'); ASCII ends on a word boundary."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", word) if p]
-    body = r"[\s\-]?".join(parts)
-    before = r"(?<![A-Za-z0-9])" if _ASCII_WORD.match(word[0]) else ""
-    after = r"(?![A-Za-z0-9])" if _ASCII_WORD.match(word[-1]) else ""
-    return re.compile(before + body + after, re.IGNORECASE)
-
-
 def _plain(text: str) -> str:
     """The text without its citations, so that reference keys never count as mentions."""
     found = scan(text)
@@ -683,41 +674,12 @@ def _plain(text: str) -> str:
     return "".join(out)
 
 
-def _norm(word: str) -> str:
-    return re.sub(r"[\s\-]+", "", word).casefold()
-
-
-@dataclass
-class NamePattern:
-    """Every record name in one regular expression, longest first, so that a text is read once
-    whatever the number of records (the benchmark's large corpus has thousands of names)."""
-
-    rx: re.Pattern[str] | None
-    owners: dict[str, set[str]]  # normalised name -> record ids
-
-    @classmethod
-    def of(cls, words_by_id: dict[str, list[str]]) -> "NamePattern":
-        owners: dict[str, set[str]] = {}
-        words: set[str] = set()
-        for rid, words_ in words_by_id.items():
-            for w in words_:
-                owners.setdefault(_norm(w), set()).add(rid)
-                words.add(w)
-        if not words:
-            return cls(None, owners)
-        alts = [_compile(w).pattern for w in sorted(words, key=lambda w: (-len(w), w))]
-        return cls(re.compile("|".join(alts), re.IGNORECASE), owners)
-
-
-def _named(text: str, names: NamePattern) -> set[str]:
-    """The records named in ``text``. Matches never overlap and the longest name wins, so a name inside
-    a longer name of another record does not count ('TACE plus lenvatinib' inside 'TACE plus lenvatinib
-    and pembrolizumab')."""
-    if names.rx is None:
-        return set()
+def _named(text: str, names: NameIndex, owners: dict[str, set[str]]) -> set[str]:
+    """The records named in ``text``; a name inside a longer name of another record does not count
+    ('TACE plus lenvatinib' inside 'TACE plus lenvatinib and pembrolizumab')."""
     found: set[str] = set()
-    for m in names.rx.finditer(text):
-        found |= names.owners.get(_norm(m.group(0)), set())
+    for m in names.longest_matches(text):
+        found |= owners[normal(m.name)]
     return found
 
 
@@ -725,7 +687,11 @@ def find_mentions(project: Any, records: Records) -> dict[str, list[Mention]]:
     """record id -> every (review, section, pair anchor) that names the trial or regimen, or cites a
     publication of the trial (its ``refs``)."""
     words = mention_patterns(records)
-    patterns = NamePattern.of(words)
+    owners: dict[str, set[str]] = {}
+    for rid, names in words.items():
+        for name in names:
+            owners.setdefault(normal(name), set()).add(rid)
+    patterns = NameIndex(sorted({n for ns in words.values() for n in ns}, key=lambda w: (-len(w), w)))
     by_key: dict[str, list[str]] = {}
     for t in records.trials.values():
         for key in t.refs:
@@ -737,7 +703,7 @@ def find_mentions(project: Any, records: Records) -> dict[str, list[Mention]]:
                 named: set[str] = set()
                 for lang in LANGS:
                     text = pair.text(lang)
-                    named |= _named(_plain(text), patterns)
+                    named |= _named(_plain(text), patterns, owners)
                     for c in scan(text).citations:
                         for key in c.keys:
                             named.update(by_key.get(key, []))

@@ -63,7 +63,7 @@ LANGS = ("zh", "en")
 
 SENTINEL = "\u2060"
 _ZWSP = "\u200b"
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = searchdict.HAN
 _PUNCT = r"\s\u200b\u3000\-、。，．？！；：“”‘’「」『』（）【】《》〈〉…—–·,;:!?()\[\]{}\"'/|"
 SEPARATOR = (rf"[{_PUNCT}]+|\.(?!\d)"
              rf"|(?<=[A-Za-z0-9])(?=[{_HAN}])|(?<=[{_HAN}{SENTINEL}])(?=[A-Za-z0-9])")
@@ -152,11 +152,10 @@ class IndexBuilder:
 
     def aka(self, title: str, lang: str) -> list[str]:
         """All the names of the thing a page is about, when its title is one of them."""
-        key = _NUMBERING.sub("", title).strip().casefold()
-        for concept in self.matcher.concepts:
-            if any(form.casefold() == key for form in concept.forms):
-                return concept.forms if lang == "zh" else concept.en
-        return []
+        concept = self.matcher.named(_NUMBERING.sub("", title).strip())
+        if concept is None:
+            return []
+        return concept.forms if lang == "zh" else concept.en
 
     def entry(self, doc: dict[str, Any], lang: str, location: str) -> dict[str, Any]:
         """The entry for ``doc`` (``location``: relative to the language root)."""

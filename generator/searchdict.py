@@ -24,11 +24,10 @@ from typing import Any, Iterable
 
 import yaml
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from .names import HAN, NameIndex
+
 HAN_RUN = re.compile(f"[{HAN}]+")
 _PAREN = re.compile(r"\s*[（(][^（）()]*[）)]")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
-_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-+. ]*[A-Z0-9]$")
 # Dictionary words: names, not descriptions ('单次曲美木单抗联合常规间隔度伐利尤单抗方案' is not a word)
 MIN_WORD, MAX_WORD = 2, 12
 
@@ -183,42 +182,27 @@ class Segmenter:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _pattern(form: str) -> re.Pattern[str]:
-    """A Latin-script form as a whole word; spaces and hyphens interchangeable; acronyms case-sensitive
-    ('EACH' the trial is not 'each' the word)."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", form) if p]
-    body = r"[\s\-]?".join(parts)
-    before = r"(?<![A-Za-z0-9])" if _ASCII_WORD.match(form[0]) else ""
-    after = r"(?![A-Za-z0-9])" if _ASCII_WORD.match(form[-1]) else ""
-    flags = 0 if _ACRONYM.match(form) and any(ch.isalpha() for ch in form) else re.IGNORECASE
-    return re.compile(before + body + after, flags)
-
-
 class Matcher:
-    """Which concepts a text names, and how often."""
+    """Which concepts a text names, and how often (generator/names.py finds them; acronyms keep
+    their case: 'EACH' the trial is not 'each' the word)."""
 
     def __init__(self, concepts: list[Concept]):
         self.concepts = concepts
-        # Latin-script form -> (a lowercase piece it must contain, its pattern); the piece is a cheap first test
-        self._latin: dict[str, tuple[str, re.Pattern[str]]] = {}
-        for c in concepts:
-            for form in c.en:
-                if form not in self._latin:
-                    piece = max(re.findall(r"[a-z0-9]+", form.lower()) or [form.lower()], key=len)
-                    self._latin[form] = (piece, _pattern(form))
-
-    def present(self, form: str, text: str, lowered: str) -> int:
-        if form not in self._latin:
-            return text.count(form)
-        piece, pattern = self._latin[form]
-        return len(pattern.findall(text)) if piece in lowered else 0
+        self._owners: dict[str, list[int]] = {}
+        for i, c in enumerate(concepts):
+            for form in c.forms:
+                self._owners.setdefault(form, []).append(i)
+        self._index = NameIndex(self._owners, acronyms_keep_case=True)
+        self._by_form = {form.casefold(): c for c in reversed(concepts) for form in c.forms}
 
     def mentions(self, text: str) -> list[tuple[Concept, dict[str, int]]]:
-        """(concept, {form: count}) for every concept the text names."""
-        lowered = text.lower()
-        out = []
-        for c in self.concepts:
-            counts = {f: n for f in c.forms if (n := self.present(f, text, lowered))}
-            if counts:
-                out.append((c, counts))
-        return out
+        """(concept, {form: count}) for every concept the text names, in the lexicon's order."""
+        found: dict[int, dict[str, int]] = {}
+        for form, n in self._index.counts(text).items():
+            for i in self._owners[form]:
+                found.setdefault(i, {})[form] = n
+        return [(self.concepts[i], found[i]) for i in sorted(found)]
+
+    def named(self, title: str) -> Concept | None:
+        """The concept one of whose names is ``title`` (case ignored), the first in the lexicon's order."""
+        return self._by_form.get(title.casefold())

@@ -18,9 +18,11 @@ def link_targets(project: Project) -> Links:
             links.add(section.path, section.url, {p.anchor for p in section.body.pairs} | EXTRA_ANCHORS)
     if project.glossary is not None:
         links.add(project.glossary.path, lambda lang: f"{lang}/glossary/")
-    for kind in ("trials", "regimens", "drugs"):
+    for kind in ("trials", "regimens"):
         for path in sorted((project.content_dir / kind).glob("*.md")):
             links.add(path, lambda lang, k=kind, i=path.stem: f"{lang}/{k}/{i}/")
+    for path in sorted((project.content_dir / "drugs").glob("*.md")):  # a drug is an entry of one list
+        links.add(path, lambda lang, i=path.stem: f"{lang}/drugs/#drug-{i}")
     return links
 
 

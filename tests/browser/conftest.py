@@ -28,6 +28,15 @@ def site(request) -> Path:
 
 @pytest.fixture(scope="session")
 def server(site):
+    """The site, with search indexes without documents (browserkit.SiteServer): for every test that
+    does not search."""
+    with bk.SiteServer(site, empty_search=True) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def search_server(site):
+    """The site as it is, real search indexes included."""
     with bk.SiteServer(site) as srv:
         yield srv
 
@@ -53,14 +62,9 @@ def watch(server) -> bk.Watch:
 
 
 @pytest.fixture(scope="session")
-def context(browser, watch, site):
-    """The context of most tests. Its pages get an empty search index of their language: every page
-    builds its language's index in a web worker as soon as it loads (mkdocs-material), about a second of
-    CPU for the Chinese one, which would halve the speed of every test that does not search. The tests
-    that search use ``search_page``, with the real index."""
+def context(browser, watch):
     ctx = browser.new_context(viewport=bk.DESKTOP, locale="en-US", color_scheme="light")
     watch.attach_context(ctx)
-    bk.stub_search_index(ctx, site)
     yield ctx
     ctx.close()
 
@@ -71,20 +75,29 @@ def shared_page(context, watch):
 
 
 @pytest.fixture(scope="session")
-def search_context(browser, watch):
+def search_watch(search_server) -> bk.Watch:
+    return bk.Watch(search_server.origin)
+
+
+@pytest.fixture(scope="session")
+def search_context(browser, search_watch):
     ctx = browser.new_context(viewport=bk.DESKTOP, locale="en-US", color_scheme="light")
-    watch.attach_context(ctx)
+    search_watch.attach_context(ctx)
     yield ctx
     ctx.close()
 
 
+@pytest.fixture(scope="session")
+def _search_page(search_context, search_watch):
+    return bk.open_page(search_context, search_watch)
+
+
 @pytest.fixture
-def search_page(search_context, watch):
-    """A page with the real search index."""
-    page = bk.open_page(search_context, watch)
-    watch.clear()
-    yield page
-    page.close()
+def search_page(_search_page, search_watch):
+    """The session's page on ``search_server`` (reused: its worker has built the index)."""
+    _search_page.set_viewport_size(bk.DESKTOP)
+    search_watch.clear()
+    yield _search_page
 
 
 @pytest.fixture
@@ -97,9 +110,10 @@ def page(shared_page, watch):
 
 
 @pytest.fixture(scope="session")
-def dark_page(browser, watch):
+def dark_page(browser, server, search_server):
     """A page of its own context, whose system prefers dark colours (mkdocs-material remembers the
     scheme of the first visit in localStorage, so dark mode needs a context of its own)."""
+    watch = bk.Watch(server.origin, also=(search_server.origin,))
     ctx = browser.new_context(viewport=bk.DESKTOP, locale="en-US", color_scheme="dark")
     watch.attach_context(ctx)
     page = bk.open_page(ctx, watch)

@@ -35,6 +35,8 @@ def test_no_serious_accessibility_violations(request, server, require_kind, repo
     assert kind in PAGE_KINDS
     require_kind(kind, lang)
     page = request.getfixturevalue("search_page" if kind == "search" else "page")
+    if kind == "search":
+        server = request.getfixturevalue("search_server")
     open_kind(page, server, kind, lang)
     every = bk.axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
     report.append(f"== {kind} /{lang}/ ({kind_path(kind, lang)}): {len(every)} violation(s)")
@@ -46,9 +48,12 @@ def test_no_serious_accessibility_violations(request, server, require_kind, repo
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", ["section", "trial-index", "search"])
-def test_no_serious_accessibility_violations_in_dark_mode(dark_page, server, require_kind, report, kind, lang):
+def test_no_serious_accessibility_violations_in_dark_mode(dark_page, request, server, require_kind, report, kind,
+                                                        lang):
     require_kind(kind, lang)
     page = dark_page
+    if kind == "search":
+        server = request.getfixturevalue("search_server")
     page.set_viewport_size(bk.DESKTOP)
     open_kind(page, server, kind, lang)
     assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"

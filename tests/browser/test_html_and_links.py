@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import browserkit as bk
 
 # Errors that come from mkdocs-material's own base.html (outside any block a theme override can
@@ -24,9 +26,26 @@ def tolerated(message: dict) -> bool:
     return any(m.search(text) and e.search(extract) for m, e in THIRD_PARTY)
 
 
-def test_html_is_valid(site):
+@pytest.fixture(scope="module")
+def vnu_run(site):
+    """Started first: the checker (Java) runs while LinkChecker (Python) crawls."""
     pages = sorted(site.rglob("*.html"))
-    errors, warnings = bk.vnu(pages)
+    return pages, bk.Vnu(pages)
+
+
+def test_internal_links_and_anchors(server, vnu_run):
+    problems = bk.linkcheck(server.url, bk.ARTIFACTS / "linkcheck")
+    by_page: dict[str, list[str]] = {}
+    for p in problems:
+        by_page.setdefault(p["parent"][len(server.url):], []).append(
+            f"{p['url'][len(server.url):]}: {p['result']} {p['warning']}".strip())
+    listing = "\n".join(f"on {page} ({len(v)}):\n    " + "\n    ".join(v[:5]) for page, v in by_page.items())
+    assert not problems, f"{len(problems)} broken link(s) or anchor(s) (test-artifacts/linkcheck/):\n{listing}"
+
+
+def test_html_is_valid(site, vnu_run):
+    pages, run = vnu_run
+    errors, warnings = run.result()
     real = [m for m in errors if not tolerated(m)]
     known = [m for m in errors if tolerated(m)]
     report = [f"Nu Html Checker: {len(pages)} pages, {len(real)} error(s), {len(warnings)} warning(s), "
@@ -37,13 +56,3 @@ def test_html_is_valid(site):
     (bk.ARTIFACTS / "vnu-report.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
     assert not real, f"{len(real)} HTML error(s) (full list: test-artifacts/vnu-report.txt):\n" \
                      f"{bk.summarize_vnu(real, site)}"
-
-
-def test_internal_links_and_anchors(server):
-    problems = bk.linkcheck(server.url, bk.ARTIFACTS / "linkcheck")
-    by_page: dict[str, list[str]] = {}
-    for p in problems:
-        by_page.setdefault(p["parent"][len(server.url):], []).append(
-            f"{p['url'][len(server.url):]}: {p['result']} {p['warning']}".strip())
-    listing = "\n".join(f"on {page} ({len(v)}):\n    " + "\n    ".join(v[:5]) for page, v in by_page.items())
-    assert not problems, f"{len(problems)} broken link(s) or anchor(s) (test-artifacts/linkcheck/):\n{listing}"

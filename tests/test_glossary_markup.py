@@ -1,0 +1,58 @@
+"""Glossary tooltips (generator/mdext.py) on small markdown examples: abbreviations glued to Chinese,
+one keyboard stop per term, none inside a link, and the definition in the page's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import markdown
+import pytest
+
+from generator.mdext import GlossaryExtension
+
+
+@dataclass
+class Term:
+    abbr: str
+    zh: str
+    en: str
+
+
+@dataclass
+class Glossary:
+    terms: list
+
+
+@pytest.fixture
+def convert():
+    ext = GlossaryExtension(Glossary([Term("HCV", "丙型肝炎病毒", "hepatitis C virus"),
+                                      Term("HCC", "肝细胞癌", "hepatocellular carcinoma")]))
+
+    def run(text: str, lang: str = "en") -> str:
+        ext.lang = lang
+        return markdown.Markdown(extensions=[ext, "tables"]).convert(text)
+    return run
+
+
+def test_first_use_of_a_term_is_a_keyboard_stop_and_later_ones_are_not(convert):
+    html = convert("HCC and HCC again")
+    assert html.count('tabindex="0"') == 1
+    assert html.count("<abbr") == 2
+
+
+def test_abbreviation_inside_a_raw_html_link_gets_no_tab_stop(convert):
+    # generated tables link trial names with inline HTML: an element with tabindex inside <a> is invalid
+    html = convert('| trial |\n|---|\n| <a href="x">Tremelimumab in HCC with HCV</a> then HCV |\n')
+    inside = html[html.index('<a href="x">'):html.index("</a>")]
+    assert "<abbr" in inside and "tabindex" not in inside
+    after = html[html.index("</a>"):]
+    assert '<abbr tabindex="0" title="hepatitis C virus">HCV</abbr>' in after
+
+
+def test_markdown_links_keep_their_text(convert):
+    assert convert("[HCV](https://example.org/)") == '<p><a href="https://example.org/">HCV</a></p>'
+
+
+def test_term_glued_to_chinese_is_found_with_the_chinese_definition(convert):
+    html = convert("使用HCV治疗", lang="zh")
+    assert '<abbr tabindex="0" title="丙型肝炎病毒">HCV</abbr>' in html
