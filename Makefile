@@ -9,7 +9,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test test-browser check pdf bench system-deps clean
+.PHONY: build serve test test-quick test-browser check pdf bench system-deps system-deps-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ $(TSTAMP): $(STAMP)
 
 system-deps:
 	@$(PYTHON) scripts/system_deps.py
+
+system-deps-test:
+	@$(PYTHON) scripts/system_deps.py --tests
 
 build: $(STAMP) system-deps
 	$(PY) -m generator build
@@ -40,15 +43,18 @@ pdf: $(STAMP) system-deps
 # The Nu Html Checker for tests/browser (run with the machine's Java; its install script, which would
 # download a Java runtime, is not run).
 VNU := .cache/npm/node_modules/vnu-jar/build/dist/vnu.jar
-$(VNU):
+$(VNU): | system-deps-test
 	npm install --prefix .cache/npm --no-audit --no-fund --ignore-scripts vnu-jar@26.9.27
 
-# `make test`: everything but the real-browser suite and the search-quality set, which are not
-# finished yet (see the open issue); `make test-browser` runs those.
-test: $(TSTAMP) system-deps
+# `make test`: every test, the real-browser suite (tests/browser) and the search-quality set included.
+# `make test-quick` leaves those two out; `make test-browser` runs only them.
+test: $(TSTAMP) system-deps-test $(VNU)
+	$(PY) -m pytest
+
+test-quick: $(TSTAMP) system-deps
 	$(PY) -m pytest --ignore=tests/browser --ignore=tests/test_search_quality.py
 
-test-browser: $(TSTAMP) system-deps $(VNU)
+test-browser: $(TSTAMP) system-deps-test $(VNU)
 	$(PY) -m pytest tests/browser tests/test_search_quality.py
 
 BSTAMP := $(VENV)/.installed-bench

@@ -27,16 +27,21 @@ class GlossaryTreeprocessor(Treeprocessor):
             return
         self.seen: set[str] = set()
         self.in_link = 0  # depth of raw-HTML <a> elements (inline HTML is a placeholder in the tree)
-        self._walk(root)
+        self._walk(root, self.ext.lang)
 
-    def _walk(self, el: etree.Element) -> None:
+    def _walk(self, el: etree.Element, lang: str) -> None:
+        """``lang``: the language of ``el``'s text: the page's, or a block's own (the columns of a
+        parallel view are ``<div lang="zh-CN">`` and ``<div lang="en">``)."""
+        own = (el.get("lang") or "").lower()
+        if own:
+            lang = "zh" if own.startswith("zh") else "en"
         if el.text and el.tag not in SKIP:
-            self._text(el, None, "text")
+            self._text(el, None, "text", lang)
         for child in list(el):
             if child.tag not in SKIP:
-                self._walk(child)
+                self._walk(child, lang)
             if child.tail:
-                self._text(el, child, "tail")
+                self._text(el, child, "tail", lang)
 
     def _links(self, text: str) -> int:
         """How the raw-HTML placeholders in ``text`` change the <a> depth."""
@@ -50,7 +55,7 @@ class GlossaryTreeprocessor(Treeprocessor):
                     change -= 1
         return change
 
-    def _text(self, parent: etree.Element, child: etree.Element | None, where: str) -> None:
+    def _text(self, parent: etree.Element, child: etree.Element | None, where: str, lang: str) -> None:
         text = parent.text if where == "text" else child.tail  # type: ignore[union-attr]
         pattern = self.ext.pattern
         if not text:
@@ -69,7 +74,7 @@ class GlossaryTreeprocessor(Treeprocessor):
                 lead = before
             abbr, plural = m.group(1), m.group(2) or ""
             el = etree.Element("abbr")
-            el.set("title", self.ext.definition(abbr))
+            el.set("title", self.ext.definition(abbr, lang))
             # one keyboard stop per term per page; none inside a link (the link is the stop)
             if abbr not in self.seen and not self.in_link:
                 el.set("tabindex", "0")
@@ -148,9 +153,9 @@ class GlossaryExtension(Extension):
         else:
             self.pattern = None
 
-    def definition(self, abbr: str) -> str:
+    def definition(self, abbr: str, lang: str) -> str:
         term = self.terms[abbr]
-        return term.zh if self.lang == "zh" else term.en
+        return term.zh if lang == "zh" else term.en
 
     def extendMarkdown(self, md) -> None:
         md.treeprocessors.register(GlossaryTreeprocessor(md, self), "glossary_abbr", 4)

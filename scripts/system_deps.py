@@ -2,7 +2,8 @@
 
 WeasyPrint needs fonts with Simplified Chinese glyphs (fonts-noto-cjk) and, for speed,
 HarfBuzz's subsetter (libharfbuzz-subset0); the tests read PDFs with poppler-utils and
-drive Debian's Chromium. As root with apt-get available we install what is missing;
+drive Debian's Chromium. ``--tests`` adds what only the tests need: Java for the Nu Html
+Checker, Node.js and npm for installing it and for running the site's search worker. As root with apt-get available we install what is missing;
 otherwise we stop and print the exact command to run.
 """
 
@@ -23,10 +24,16 @@ PACKAGES = {
     "poppler-utils": lambda: shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None,
     "chromium": lambda: Path("/usr/bin/chromium").exists(),
 }
+TEST_PACKAGES = {
+    "default-jre-headless": lambda: shutil.which("java") is not None,
+    "nodejs": lambda: shutil.which("node") is not None,
+    "npm": lambda: shutil.which("npm") is not None,
+}
 
 
-def main() -> int:
-    missing = [name for name, present in PACKAGES.items() if not present()]
+def main(argv: list[str]) -> int:
+    packages = {**PACKAGES, **(TEST_PACKAGES if "--tests" in argv else {})}
+    missing = [name for name, present in packages.items() if not present()]
     if not missing:
         return 0
     cmd = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
@@ -35,7 +42,7 @@ def main() -> int:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
         if subprocess.run(cmd, env=env).returncode == 0:
-            still = [name for name, present in PACKAGES.items() if not present()]
+            still = [name for name, present in packages.items() if not present()]
             if not still:
                 return 0
             missing = still
@@ -47,4 +54,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -30,7 +30,7 @@ def convert():
 
     def run(text: str, lang: str = "en") -> str:
         ext.lang = lang
-        return markdown.Markdown(extensions=[ext, "tables"]).convert(text)
+        return markdown.Markdown(extensions=[ext, "tables", "md_in_html"]).convert(text)
     return run
 
 
@@ -56,3 +56,12 @@ def test_markdown_links_keep_their_text(convert):
 def test_term_glued_to_chinese_is_found_with_the_chinese_definition(convert):
     html = convert("使用HCV治疗", lang="zh")
     assert '<abbr tabindex="0" title="丙型肝炎病毒">HCV</abbr>' in html
+
+
+def test_each_column_of_a_parallel_view_gets_definitions_in_its_own_language(convert):
+    html = convert('<div lang="zh-CN" markdown>\n使用HCV治疗\n</div>\n\n<div lang="en" markdown>\nHCV therapy\n</div>\n',
+                   lang="en")
+    zh = html[:html.index('<div lang="en"')]
+    en = html[html.index('<div lang="en"'):]
+    assert 'title="丙型肝炎病毒">HCV</abbr>' in zh
+    assert 'title="hepatitis C virus">HCV</abbr>' in en

@@ -177,8 +177,6 @@ def test_abbreviation_shows_its_definition(page, server, lang):
     assert width > 0
 
 
-@pytest.mark.xfail(strict=True, reason="known bug (generator/mdext.py): in the parallel view every "
-                   "abbreviation gets the definition in the page's language, also in the other column")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_abbreviations_in_the_parallel_view_speak_their_column_language(page, server, lang):
     bk.visit(page, server.url + f"/{lang}/ici-hcc/combination-therapy/parallel/")
