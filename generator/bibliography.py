@@ -67,6 +67,7 @@ class _Parsed:
     problems: list[tuple[str, int, str]]  # (severity, line, message)
     built: dict[str, Entry] = field(default_factory=dict)  # lazily built pybtex entries
     formatted: dict[tuple[str, str], FormattedRef] = field(default_factory=dict)  # (key, lang) memo
+    ris: dict[str, str] = field(default_factory=dict)  # key -> RIS record memo
 
     def to_json(self) -> dict:
         return {
@@ -425,9 +426,10 @@ class Bibliography:
         return cls(path, parsed, digest=digest, cache_dir=cache_dir)
 
     # -- the formatted references, kept across builds --------------------------------------------------------------
-    # Formatting costs about a millisecond per entry and language; a site citing thousands of references
-    # would pay that on every build. The results depend only on the .bib text and the style code, so they
-    # are kept in <cache_dir>/bibfmt-<bib digest>-<style digest>.json and read back by the next build.
+    # Formatting costs about a millisecond per entry and language (an RIS record about as much); a site
+    # citing thousands of references would pay that on every build. The results depend only on the .bib
+    # text and the code of this module and the style, so they are kept in
+    # <cache_dir>/bibfmt-<bib digest>-<code digest>.json and read back by the next build.
 
     def _formatted_file(self) -> Path | None:
         if self._cache_dir is None or not self._digest:
@@ -436,14 +438,15 @@ class Bibliography:
 
     def _read_formatted(self) -> None:
         file = self._formatted_file()
-        if file is None or self._data.formatted:
+        if file is None or self._data.formatted or self._data.ris:
             return
         try:
             with open(file, encoding="utf-8") as f:
-                rows = json.load(f)
-            for r in rows:
+                saved = json.load(f)
+            for r in saved["formatted"]:
                 self._data.formatted[(r["key"], r["lang"])] = FormattedRef(
                     r["key"], r["html"], r["text"], [tuple(link) for link in r["links"]], r["unidentified"])
+            self._data.ris.update(saved["ris"])
         except (OSError, ValueError, KeyError, TypeError):
             return  # none yet, or from another version: format again
 
@@ -454,9 +457,10 @@ class Bibliography:
             return
         rows = [{"key": k, "lang": lang, "html": r.html, "text": r.text, "links": [list(x) for x in r.links],
                  "unidentified": r.unidentified} for (k, lang), r in sorted(self._data.formatted.items())]
+        saved = {"formatted": rows, "ris": dict(sorted(self._data.ris.items()))}
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, file)
         self._fresh = 0
 
@@ -591,9 +595,13 @@ class Bibliography:
 
         pybtex has no RIS writer, hence this one."""
         records = []
+        memo = self._data.ris
         for key in self._export_keys(keys):
-            entry = self.entry(key)
-            records.append(_ris_record(key, entry))
+            record = memo.get(key)
+            if record is None:
+                record = memo[key] = _ris_record(key, self.entry(key))
+                self._fresh += 1
+            records.append(record)
         return "".join(records)
 
 

@@ -28,12 +28,22 @@ class CitationIndex:
     # Expands directives (record tables) into their citation markers, keeping the line count.
     expand: Callable[[str], str] | None = None
 
+    expanded: set[int] = field(default_factory=set)  # id(block) of the blocks that directives changed
+
     def scan_of(self, block: Block) -> Scan:
+        """The citations of a block, its directives (tables) expanded."""
         found = self.scans.get(id(block))
         if found is None:
             text = self.expand(block.text) if self.expand else block.text
+            if text != block.text:
+                self.expanded.add(id(block))
             found = self.scans[id(block)] = scan(text, block.first_line)
         return found
+
+    def written_scan_of(self, block: Block) -> Scan:
+        """The citations of a block as written (its tables not expanded)."""
+        found = self.scan_of(block)
+        return scan(block.text, block.first_line) if id(block) in self.expanded else found
 
     def all_cited(self) -> set[str]:
         keys: set[str] = set()
@@ -86,7 +96,7 @@ def _number_review(review: Review, bib: "Bibliography", report: Report, index: C
                         if _check_key(item.key, section, c.line, c.col, bib, report):
                             keys.append(item.key)
                 keys_by_lang[lang] = keys
-                raw = scan(block.text) if index.expand else found
+                raw = index.written_scan_of(block)
                 written[lang] = {k for c in raw.citations for k in c.keys if k in bib}
             if len(written) == 2 and written["zh"] != written["en"]:
                 only_zh = sorted(written["zh"] - written["en"])

@@ -7,13 +7,13 @@ never disagree about what the sources mean.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import re
 from pathlib import Path
 
 from . import opendata, recordpages
 from .bibliography import Bibliography
 from .content import Project, load_project
 from .diagnostics import Report
+from .fragments import Fragments
 from .history import History, read_history
 from .links import Links
 from .numbering import CitationIndex, index_citations
@@ -22,9 +22,6 @@ from .render import Page, Renderer
 from .sourcechecks import check_blocks, link_targets
 from .status import SectionStatus, translation_status
 from .tables import RecordTables
-
-
-FRAGMENT = re.compile(r"<!--hcc-fragment:\d+-->")
 
 
 @dataclass
@@ -39,7 +36,7 @@ class Model:
     status: dict[str, list[SectionStatus]]
     report: Report
     site_url: str = ""
-    fragments: dict[str, str] = field(default_factory=dict)  # finished HTML put into pages after markdown
+    fragments: Fragments = field(default_factory=Fragments)  # finished HTML put into the pages by placeholder
 
     def renderer(self) -> Renderer:
         r = Renderer(self.project, self.bib, self.citations, site_url=self.site_url)
@@ -91,10 +88,15 @@ def pages(model: Model) -> list[Page]:
 
 
 def fill(model: Model, html: str) -> str:
-    """Put the deferred HTML fragments (reference lists, the bibliography) into a converted page."""
-    if "<!--hcc-fragment:" not in html:
-        return html
-    return FRAGMENT.sub(lambda m: model.fragments.get(m.group(0), m.group(0)), html)
+    """Put the finished HTML due after markdown (the references page, the bibliography) into a
+    converted page (generator/fragments.py)."""
+    return model.fragments.after_markdown(html)
+
+
+def finish(model: Model, html: str) -> str:
+    """Put the finished HTML due at the end (citations, a page's own reference list) into the
+    finished page."""
+    return model.fragments.at_end(html)
 
 
 def static_files(model: Model) -> dict[str, bytes]:

@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import navigation, pdf, pipeline, search, sitedir, sitemaps
+from . import navigation, pdf, pipeline, render, search, sitedir, sitemaps
 from .diagnostics import SourceError
 from .mdext import GlossaryExtension
 
@@ -39,6 +39,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.staging: Path | None = None
         self.glossary_ext: GlossaryExtension | None = None
         self.warnings: CountHandler | None = None
+        self.jinja_cache = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -46,6 +47,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     # 1. load -> validate -> model
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
+        self.jinja_cache = render.use_bytecode_cache(root / self.config.cache_dir / "jinja")
         try:
             self.model = pipeline.load(root, cache_dir=root / self.config.cache_dir)
             self.model.site_url = config.site_url or ""
@@ -91,6 +93,10 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             files.append(File.generated(config, path, content=data))
         return files
 
+    def on_env(self, env, *, config, files):
+        env.bytecode_cache = self.jinja_cache  # the theme's templates too
+        return env
+
     def on_nav(self, nav, *, config, files):
         navigation.link_within_language(nav)
         return nav
@@ -106,6 +112,10 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_page_context(self, context, *, page, config, nav):
         page.meta.setdefault("source_path", page.file.edit_uri)
         return context
+
+    @event_priority(-100)  # after every other plugin has seen the page
+    def on_post_page(self, output, *, page, config):
+        return pipeline.finish(self.model, output)
 
     # 5. after the pages (and after other plugins' post_build): per-language search, then publish
     @event_priority(-100)

@@ -662,9 +662,8 @@ def mention_patterns(records: Records) -> dict[str, list[str]]:
             for k, v in out.items()}
 
 
-def _plain(text: str) -> str:
-    """The text without its citations, so that reference keys never count as mentions."""
-    found = scan(text)
+def _plain(text: str, found) -> str:
+    """The text without its citations (``found``: its scan), so that reference keys never count as mentions."""
     out, pos = [], 0
     for c in found.citations:
         out.append(text[pos:c.start])
@@ -697,14 +696,19 @@ def find_mentions(project: Any, records: Records) -> dict[str, list[Mention]]:
         for key in t.refs:
             by_key.setdefault(key, []).append(t.id)
     out: dict[str, list[Mention]] = {rid: [] for rid in words}
+    if not out:
+        return {}
     for review in project.reviews:
         for section in review.pages_in_order:
             for pair in section.body.pairs:
                 named: set[str] = set()
                 for lang in LANGS:
                     text = pair.text(lang)
-                    named |= _named(_plain(text), patterns, owners)
-                    for c in scan(text).citations:
+                    if not text:
+                        continue
+                    found = scan(text)
+                    named |= _named(_plain(text, found), patterns, owners)
+                    for c in found.citations:
                         for key in c.keys:
                             named.update(by_key.get(key, []))
                 for rid in sorted(named):

@@ -7,13 +7,15 @@ generator itself inserts (titles, names, formatted references) is escaped by aut
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .bilingual import LANGS, Pair
@@ -21,6 +23,7 @@ from .citations import Citation, collapse, replace, scan
 from .content import Project, Review, Section
 from .i18n import HTML_LANG, OTHER, STRINGS
 from .citethis import cite_this
+from .fragments import Fragments
 from .numbering import CitationIndex, cite_id
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,8 +80,21 @@ def STRINGS_X(key: str, lang: str) -> str:
     return {**STRINGS, **EXTRA_STRINGS}[key][lang]
 
 
+_BYTECODE: BytecodeCache | None = None
+
+
+def use_bytecode_cache(folder: Path | None) -> BytecodeCache | None:
+    """Keep compiled templates in ``folder`` across builds (Jinja2 checks each against its source);
+    compiling the templates costs a few tenths of a second per build otherwise."""
+    global _BYTECODE
+    _BYTECODE = FileSystemBytecodeCache(str(folder)) if folder is not None else None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    return _BYTECODE
+
+
 def jinja_env() -> Environment:
-    env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True,
+    env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True, bytecode_cache=_BYTECODE,
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False,
                       # markdown attribute lists are written "{#id}": Jinja comments use {## ##} instead
                       comment_start_string="{##", comment_end_string="##}")
@@ -98,13 +114,18 @@ class Strings(dict):
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two site URLs ('zh/a/b/' -> 'en/a/b/#x' gives '../../../en/a/b/#x')."""
     path, _, frag = to_url.partition("#")
+    return _rel_path(from_url, path) + (f"#{frag}" if frag else "")
+
+
+@functools.lru_cache(maxsize=65536)  # backlinks and citations ask for the same few pages thousands of times
+def _rel_path(from_url: str, path: str) -> str:
+    if not path:
+        return ""
     base = posixpath.dirname(from_url.rstrip("/") + "/x") if from_url.endswith("/") else posixpath.dirname(from_url)
-    out = posixpath.relpath(path or ".", base or ".") if path else ""
-    if path.endswith("/") and out not in ("", ".") and not out.endswith("/"):
+    out = posixpath.relpath(path, base or ".")
+    if path.endswith("/") and out != "." and not out.endswith("/"):
         out += "/"
-    if out == ".":
-        out = "./"
-    return out + (f"#{frag}" if frag else "")
+    return "./" if out == "." else out
 
 
 def front_matter(meta: dict[str, Any]) -> Markup:
@@ -135,13 +156,17 @@ class Renderer:
         self.bib = bib
         self.cindex = cindex
         self.env = jinja_env()
-        self._cite_tpl = self.env.get_template("cite.html")
-        self._reflist_tpl = self.env.get_template("reflist.html")
+        self.fragments = Fragments()  # finished HTML, put into the pages by placeholder (generator/fragments.py)
+        # {% filter late %}...{% endfilter %}: markup of no use to search (backlinks, DOI links), put in
+        # at the end, so that the search indexer does not parse it
+        self.env.filters["late"] = lambda html: Markup(self.fragments.inline(str(html)))
+        self._cite = self.env.get_template("cite.html").module.cite
+        self._reflist = self.env.get_template("reflist.html").module
+        self._ref_entries: dict[tuple[str, str, str], Markup] = {}  # (review, lang, key) -> <li> without backlinks
         # Directive expanders (e.g. record tables): fn(text, lang, review, section) -> text.
         # They run before citations are rendered, so tables may cite like prose does.
         self.directives: list[Callable[..., str]] = []
         # Download links of a review page: fn(review, lang, page_url) -> [{"href", "label"}].
-        self.fragments: dict[str, str] = {}  # placeholder -> HTML, filled in after markdown (see defer)
         self.links = None  # generator.links.Links: rewrites links to sources into page links
         self.history = None  # generator.history.History: last-updated dates, changelog
         self.status = None  # translation status per review (generator.status)
@@ -165,8 +190,10 @@ class Renderer:
             if item.locator and item.key in numbering.numbers:
                 parts.append({"n": numbering.numbers[item.key], "end": None, "loc": item.locator, "sep": ", "})
         numbers = sorted({numbering.numbers[i.key] for i in c.items if i.key in numbering.numbers})
-        return self._cite_tpl.render(cite_id=id_prefix + cite_id(pair.anchor, k), numbers=numbers, parts=parts,
-                                     ref_href=ref_href, label=EXTRA_STRINGS["cite_label"][lang]).strip()
+        html = str(self._cite(id_prefix + cite_id(pair.anchor, k), numbers, parts, ref_href,
+                              EXTRA_STRINGS["cite_label"][lang]))
+        # in a heading the citation would also land in the table of contents: there it stays markup
+        return html if pair.kind == "heading" else self.fragments.inline(html)
 
     def block_text(self, review: Review, section: Section, pair: Pair, lang: str, ref_href: str = "",
                    id_prefix: str = "", page_url: str | None = None) -> str:
@@ -203,21 +230,22 @@ class Renderer:
         return f'<div class="blk{kind}" id="{pair.anchor}" markdown>\n\n{text}\n\n</div>'
 
     # ---- references -----------------------------------------------------------------------
-    def defer(self, html: str) -> Markup:
-        """A placeholder for ready-made HTML, put in after the markdown conversion.
-
-        Reference lists and the bibliography are large, finished HTML: passing them through
-        Python-Markdown's raw-HTML parser costs more than the rest of the page (see BENCHMARKS.md).
-        """
-        token = f"<!--hcc-fragment:{len(self.fragments)}-->"
-        self.fragments[token] = html
-        return Markup(f"\n{token}\n")
+    def defer(self, html: str, *, late: bool = False) -> Markup:
+        """A placeholder for a block of ready-made HTML (generator/fragments.py): filled in after the
+        markdown conversion, or with ``late`` at the very end (not in the search index)."""
+        return Markup(self.fragments.block(html, late=late))
 
     def reflist(self, review: Review, lang: str, keys: list[str], *, page_url: str = "",
                 backlinks: bool = False) -> str:
+        """The numbered references ``keys``; with ``backlinks`` the review's complete list, without them a
+        page's own list. Not searched (the site bibliography is): put in at the end of the build."""
         numbering = self.cindex.numbering[review.id]
-        refs = []
+        entries = []
         for key in sorted(set(keys), key=lambda k: numbering.numbers[k]):
+            memo = (review.id, lang, key)
+            if not backlinks and memo in self._ref_entries:
+                entries.append(self._ref_entries[memo])
+                continue
             f = self.bib.format(key, lang)
             n = numbering.count(key)
             count_text = EXTRA_STRINGS["cited_times"][lang].format(n=n, s="" if n == 1 else "s")
@@ -227,9 +255,12 @@ class Renderer:
                     target = self.section_by_id(review, place.page).url(lang) + f"#{place.cite_id}"
                     back.append({"href": rel(page_url, target), "text": str(k),
                                  "label": EXTRA_STRINGS["backlink"][lang].format(k=k)})
-            refs.append({"n": numbering.numbers[key], "html": Markup(f.html), "links": f.links,
-                         "count": n, "count_text": count_text, "backlinks": back})
-        return self.defer(self._reflist_tpl.render(refs=refs).strip())
+            entry = self._reflist.entry({"n": numbering.numbers[key], "html": Markup(f.html), "links": f.links,
+                                         "count": n, "count_text": count_text, "backlinks": back})
+            if not backlinks:
+                self._ref_entries[memo] = entry
+            entries.append(entry)
+        return self.defer(str(self._reflist.list(entries)).strip(), late=True)
 
     def section_by_id(self, review: Review, section_id: str) -> Section:
         for s in review.pages_in_order:
@@ -375,8 +406,9 @@ class Renderer:
         body = (Markup(f'{escape(t.references_intro)}\n\n<p class="page-tools">{downloads}</p>\n\n')
                 + self.reflist(review, lang, keys, page_url=url, backlinks=True))
         md = self.env.get_template("plain.md.j2").render(
+            # not searched: the site bibliography has the same entries, and is searched
             meta=self.meta(title=t.all_references, lang=lang, review=review.id, kind="references", source="refs.bib",
-                           **self.alternates(url, lang)), body=Markup(body))
+                           search={"exclude": True}, **self.alternates(url, lang)), body=Markup(body))
         return Page(page_uri(url), md, "refs.bib", lang)
 
     def bibliography_page(self, lang: str) -> Page:

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from . import searchdict
+from .fragments import strip_inline
 
 LANGS = ("zh", "en")
 
@@ -162,7 +163,9 @@ class IndexBuilder:
         listing = page_kind(location) == "listing"
         if listing:  # an index of records: its introduction; its rows are the record pages' content
             doc = {**doc, "text": _LEADING_PARAGRAPHS.match(doc.get("text", "")).group(0).strip()}
-        title, text = plain(doc.get("title", "")), plain(doc.get("text", ""))
+        # citations are placeholders at this point (generator/fragments.py): left out of the index
+        doc = {**doc, "title": strip_inline(doc.get("title", "")), "text": strip_inline(doc.get("text", ""))}
+        title, text = plain(doc["title"]), plain(doc["text"])
         out = {**doc, "location": location}
         out["title"], title_runs = self.segment(doc.get("title", ""))
         out["text"], text_runs = self.segment(doc.get("text", ""))

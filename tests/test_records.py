@@ -371,7 +371,7 @@ def test_table_in_both_languages_with_numbered_citations(tmp_path):
     assert list(numbers) == ["finn2020imbrave150", "lee2020go30140", "kudo2025leap012"]
     for lang, header, pfs, caption in (("zh", "研究", "7.4 个月（95% CI：4.7–19.4；", "研究一览"),
                                        ("en", "Study", "7.4 months (95% CI 4.7–19.4)", "The studies")):
-        md = pipeline.fill(model, pages[f"{lang}/demo/table.md"])  # with the deferred reference list
+        md = pipeline.finish(model, pipeline.fill(model, pages[f"{lang}/demo/table.md"]))  # deferred HTML in
         assert '<div class="table-wrap records-table"' in md
         assert f'<th scope="col">{header}</th>' in md and f"<caption>{caption}</caption>" in md
         assert pfs.split("（")[0].split(" (")[0] in md and ("4.7–19.4" in md)
