@@ -797,6 +797,16 @@ class Harness:
             r = ch / o if ch and o else None
             add(f"check-{size}", f"checker < 10% of a full build ({size})", r, "< 0.10", None if r is None else r < 0.10,
                 f"check {fmt(ch)} s, build {fmt(o)} s", ("check", size))
+        real = "tiny" if self.args.tiny else "real"
+        pdf = self.results.get("pdf", {}).get(real)
+        build = sizes.get(real, {}).get("builds", {}).get("ours", {})
+        if pdf and pdf.get("ok") and build.get("median_s"):
+            r = pdf["wall_s"] / build["median_s"]
+            cpu = (f"; CPU: PDFs {fmt(pdf['cpu_s'])} s, HTML build {fmt(build.get('median_cpu_s'))} s "
+                   f"({fmt(pdf['cpu_s'] / build['median_cpu_s'])}×)") if build.get("median_cpu_s") else ""
+            add(f"pdf-{real}", f"every PDF ({real}) costs no more than the HTML build (wall time)", r, "≤ 1.00",
+                r <= 1.0, f"PDFs {fmt(pdf['wall_s'])} s ({pdf.get('pdfs')} files, cold), HTML build "
+                f"{fmt(build['median_s'])} s{cpu}")
         rss = sizes.get(big, {}).get("builds", {}).get("ours", {}).get("peak_rss_mb")
         add(f"memory-{big}", f"peak memory of our build < 1 GiB ({big})", rss, "< 1024 MB",
             None if rss is None else rss < 1024, f"{fmt(rss, 0)} MB", ("build", big))

@@ -11,9 +11,10 @@ begins or ends with a Latin letter or digit does so on a word boundary ('EACH' i
 
 Why not one regular expression of all names (an alternation of thousands of branches): Python's
 ``re`` tries every branch at every position of the text, so the time grows with names x text.
-Instead, each name is filed under one *key* that every match of it must contain whole: its longest
-run of Latin letters and digits, lower-cased (a run is maximal in the name, and a match of the
-name begins and ends on a word boundary, so the run is a whole word of the text too); for a name
+Instead, each name is filed under one *key* that every match of it must contain whole: one of its
+runs of Latin letters and digits, lower-cased, the one fewest other names share (a run is maximal in
+the name, and a match of the name begins and ends on a word boundary, so the run is a whole word of
+the text too); for a name
 written without Latin letters or digits, its first Chinese character or pair of characters. A text
 is read once into its keys (its words and its Chinese characters and pairs), and only the names
 filed under those keys are tried with their exact pattern. One approximation: a name of three or
@@ -49,10 +50,17 @@ def normal(name: str) -> str:
     return _SEPARATORS.sub("", name).casefold()
 
 
-def _keys(name: str) -> list[str]:
-    runs = _ALNUM.findall(name.lower())
+def _runs(name: str) -> list[str]:
+    return _ALNUM.findall(name.lower())
+
+
+def _keys(name: str, usage: dict[str, int]) -> list[str]:
+    """The keys of a name: the run of letters and digits that the fewest other names share, with digits,
+    the longest ('CARES-002' -> '002', not 'cares', which every CARES trial has), and the runs glued
+    when they are written apart; a name without such runs: its first Chinese characters."""
+    runs = _runs(name)
     if runs:
-        keys = [max(runs, key=len)]
+        keys = [min(runs, key=lambda r: (usage[r], not any(ch.isdigit() for ch in r), -len(r), r))]
         glued = "".join(runs)
         if len(runs) > 1 and _SEPARATORS.search(name) and glued not in keys:
             keys.append(glued)  # 'Study 116' written 'Study116'
@@ -84,11 +92,14 @@ class NameIndex:
         self.patterns: dict[str, re.Pattern[str]] = {}
         self._by_key: dict[str, list[str]] = {}
         self._always: list[str] = []  # names with no key (no Latin letter, digit or Chinese character)
-        for name in names:
-            if not name or name in self.patterns:
-                continue
+        unique = list(dict.fromkeys(n for n in names if n))
+        usage: dict[str, int] = {}
+        for name in unique:
+            for run in set(_runs(name)):
+                usage[run] = usage.get(run, 0) + 1
+        for name in unique:
             self.patterns[name] = name_pattern(name, acronyms_keep_case=acronyms_keep_case)
-            keys = _keys(name)
+            keys = _keys(name, usage)
             for key in keys:
                 self._by_key.setdefault(key, []).append(name)
             if not keys:
