@@ -40,6 +40,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.glossary_ext: GlossaryExtension | None = None
         self.warnings: CountHandler | None = None
         self.jinja_cache = None
+        self.cache_dir: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -47,7 +48,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     # 1. load -> validate -> model
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
-        self.jinja_cache = render.use_bytecode_cache(root / self.config.cache_dir / "jinja")
+        self.cache_dir = root / self.config.cache_dir
+        self.jinja_cache = render.use_bytecode_cache(self.cache_dir / "jinja")
         try:
             self.model = pipeline.load(root, cache_dir=root / self.config.cache_dir)
             self.model.site_url = config.site_url or ""
@@ -121,7 +123,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config) -> None:
         self.model.bib.save_formatted()
-        search.split_by_language(config)
+        search.split_by_language(config, self.cache_dir)
         sitemaps.write_language_sitemaps(Path(config.site_dir), config.site_url or "")
         if self.config.pdf and self.command != "serve":  # serve reloads fast; `python -m generator pdf` on demand
             pdf.export_all(self.model, Path(config.site_dir))

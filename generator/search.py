@@ -51,8 +51,12 @@ the sentinel).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import html
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -80,6 +84,9 @@ FIELDS = {
 }
 SEARCH_CONFIG = {"lang": ["en"], "separator": SEPARATOR, "pipeline": ["stopWordFilter"], "fields": FIELDS}
 
+# The rewriting's code: its digest names the entry cache (a changed rule makes every entry anew)
+_CODE_DIGEST = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in
+                                       ("search.py", "searchdict.py", "names.py", "fragments.py"))).hexdigest()[:12]
 RECORD_KINDS = ("trials", "regimens", "drugs")
 # Pages about the site rather than the subject; a review's editor's notes page repeats the notes its
 # sections show.
@@ -119,11 +126,19 @@ def plain(value: str) -> str:
 
 
 class IndexBuilder:
-    """Rewrites mkdocs-material's search entries (see the module docstring)."""
+    """Rewrites mkdocs-material's search entries (see the module docstring). jieba and the name index
+    are set up on first use (a build whose entries all come from the cache needs neither)."""
 
     def __init__(self, lexicon: searchdict.Lexicon):
-        self.segmenter = searchdict.Segmenter(lexicon.words)
-        self.matcher = searchdict.Matcher(lexicon.concepts)
+        self.lexicon = lexicon
+
+    @functools.cached_property
+    def segmenter(self) -> searchdict.Segmenter:
+        return searchdict.Segmenter(self.lexicon.words)
+
+    @functools.cached_property
+    def matcher(self) -> searchdict.Matcher:
+        return searchdict.Matcher(self.lexicon.concepts)
 
     def segment(self, value: str) -> tuple[str, list[str]]:
         """The value with its Chinese cut into words, each ending in the sentinel; and its runs of Chinese."""
@@ -182,20 +197,69 @@ class IndexBuilder:
         return out
 
 
-def build_indexes(data: dict[str, Any], lexicon: searchdict.Lexicon) -> dict[str, dict[str, Any]]:
+class EntryCache:
+    """The rewritten entries of earlier builds, by what they were made from (the entry mkdocs-material
+    wrote, its language and location), in ``<cache>/search-<code digest>-<lexicon digest>.json``: a
+    rebuild after editing one section rewrites that section's entries only. The rewriting depends on
+    nothing else, so a cached entry is the one the rewriting would give."""
+
+    def __init__(self, folder: Path | None, lexicon: searchdict.Lexicon):
+        self.file = None
+        self.saved: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        if folder is None:
+            return
+        digest = hashlib.sha256(json.dumps(dataclasses.asdict(lexicon), ensure_ascii=False,
+                                           sort_keys=True).encode()).hexdigest()[:16]
+        self.file = folder / f"search-{_CODE_DIGEST}-{digest}.json"
+        try:
+            self.saved = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.saved = {}
+
+    @staticmethod
+    def key(doc: dict[str, Any], lang: str, location: str) -> str:
+        raw = json.dumps([doc, lang, location], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def entry(self, builder: IndexBuilder, doc: dict[str, Any], lang: str, location: str) -> dict[str, Any]:
+        key = self.key(doc, lang, location)
+        out = self.saved.get(key)
+        if out is None:
+            out = builder.entry(doc, lang, location)
+        self.used[key] = out
+        return out
+
+    def save(self) -> None:
+        """Keep this build's entries (only those: entries of removed text do not pile up)."""
+        if self.file is None or self.used.keys() == self.saved.keys():
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        for old in self.file.parent.glob("search-*.json"):  # other code or lexicon versions
+            if old != self.file:
+                old.unlink(missing_ok=True)
+        tmp = self.file.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(self.used, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.file)
+
+
+def build_indexes(data: dict[str, Any], lexicon: searchdict.Lexicon,
+                  cache_dir: Path | None = None) -> dict[str, dict[str, Any]]:
     """mkdocs-material's merged index -> one index per language, locations relative to the language root.
     Pages outside the language folders (the root page that links both) are in neither."""
     builder = IndexBuilder(lexicon)
+    cache = EntryCache(cache_dir, lexicon)
     out = {}
     for lang in LANGS:
         prefix = f"{lang}/"
-        docs = [builder.entry(doc, lang, doc["location"][len(prefix):])
+        docs = [cache.entry(builder, doc, lang, doc["location"][len(prefix):])
                 for doc in data["docs"] if doc["location"].startswith(prefix)]
         out[lang] = {"config": {**data["config"], **SEARCH_CONFIG}, "docs": docs}
+    cache.save()
     return out
 
 
-def split_by_language(config) -> None:
+def split_by_language(config, cache_dir: Path | None = None) -> None:
     """After the build: replace mkdocs-material's merged index by one index per language."""
     plugin = config.plugins.get("material/search")
     site = Path(config.site_dir)
@@ -204,7 +268,7 @@ def split_by_language(config) -> None:
         return
     data = json.loads(merged.read_text(encoding="utf-8"))
     lexicon = searchdict.load(Path(config.docs_dir))
-    for lang, index in build_indexes(data, lexicon).items():
+    for lang, index in build_indexes(data, lexicon, cache_dir).items():
         target = site / lang / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")),

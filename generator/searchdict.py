@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .frontmatter import SAFE_LOADER
 from .names import HAN, NameIndex
 
 HAN_RUN = re.compile(f"[{HAN}]+")
@@ -84,7 +85,7 @@ def _front_matter(path: Path) -> dict[str, Any]:
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
             try:
-                data = yaml.safe_load("\n".join(lines[1:i]))
+                data = yaml.load("\n".join(lines[1:i]), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
             except yaml.YAMLError:
                 return {}
             return data if isinstance(data, dict) else {}
