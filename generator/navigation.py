@@ -52,3 +52,30 @@ def link_within_language(nav) -> None:
         nxt = pages[i + 1] if i + 1 < len(pages) else None
         page.previous_page = prev if prev is not None and language_of(prev) == language_of(page) else None
         page.next_page = nxt if nxt is not None and language_of(nxt) == language_of(page) else None
+
+
+class NavMemo:
+    """The navigation HTML of pages outside the navigation, rendered once per folder.
+
+    mkdocs-material renders the whole navigation into every page: the build's time grows with pages x
+    navigation entries. Most of our pages (record pages, parallel views) are not in the navigation, so
+    none of its entries is active on them, and its links are relative to the page's folder: all such
+    pages in one folder ('zh/trials/') get the same HTML. The theme (site_overrides/partials/nav.html)
+    asks this memo for it; pages in the navigation, and pages with navigation entries below their own
+    address, are rendered as usual."""
+
+    def __init__(self, nav) -> None:
+        self.html: dict[str, Any] = {}
+        self.prefixes: set[str] = set()
+        for page in nav.pages:
+            parts = page.url.split("/")
+            self.prefixes.update("/".join(parts[:i]) + "/" for i in range(len(parts)))
+
+    def __call__(self, page, render):
+        url = page.url
+        if page.parent is not None or not url or url.rstrip("/") + "/" in self.prefixes:
+            return render()
+        folder = url.rstrip("/").rpartition("/")[0]
+        if folder not in self.html:
+            self.html[folder] = render()
+        return self.html[folder]

@@ -41,6 +41,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.warnings: CountHandler | None = None
         self.jinja_cache = None
         self.cache_dir: Path | None = None
+        self.nav_memo: navigation.NavMemo | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -97,10 +98,12 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
 
     def on_env(self, env, *, config, files):
         env.bytecode_cache = self.jinja_cache  # the theme's templates too
+        env.globals["hcc_nav_memo"] = self.nav_memo  # site_overrides/partials/nav.html
         return env
 
     def on_nav(self, nav, *, config, files):
         navigation.link_within_language(nav)
+        self.nav_memo = navigation.NavMemo(nav)
         return nav
 
     def on_page_markdown(self, markdown, *, page, config, files):
