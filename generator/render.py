@@ -163,6 +163,9 @@ class Renderer:
         self._cite = self.env.get_template("cite.html").module.cite
         self._reflist = self.env.get_template("reflist.html").module
         self._ref_entries: dict[tuple[str, str, str], Markup] = {}  # (review, lang, key) -> <li> without backlinks
+        self._reflists: dict[tuple, Markup] = {}  # a page's own list: the same on its parallel views
+        self._cites: dict[tuple, str] = {}
+        self._sections: dict[str, dict[str, Section]] = {}
         # Directive expanders (e.g. record tables): fn(text, lang, review, section) -> text.
         # They run before citations are rendered, so tables may cite like prose does.
         self.directives: list[Callable[..., str]] = []
@@ -178,6 +181,16 @@ class Renderer:
     # ---- blocks -------------------------------------------------------------------------
     def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "",
                   id_prefix: str = "") -> str:
+        # the two parallel views (zh, en) show the same cells: each citation is rendered once
+        memo = (review.id, lang, pair.anchor, pair.kind, k, ref_href, id_prefix,
+                tuple((i.key, i.locator) for i in c.items))
+        done = self._cites.get(memo)
+        if done is None:
+            done = self._cites[memo] = self._cite_html(review, lang, pair, k, c, ref_href, id_prefix)
+        return done
+
+    def _cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str,
+                   id_prefix: str) -> str:
         numbering = self.cindex.numbering[review.id]
         plain = [numbering.numbers[i.key] for i in c.items if not i.locator and i.key in numbering.numbers]
         parts: list[dict[str, Any]] = []
@@ -239,6 +252,9 @@ class Renderer:
                 backlinks: bool = False) -> str:
         """The numbered references ``keys``; with ``backlinks`` the review's complete list, without them a
         page's own list. Not searched (the site bibliography is): put in at the end of the build."""
+        whole = (review.id, lang, tuple(sorted(set(keys))))
+        if not backlinks and whole in self._reflists:
+            return self._reflists[whole]
         numbering = self.cindex.numbering[review.id]
         entries = []
         for key in sorted(set(keys), key=lambda k: numbering.numbers[k]):
@@ -260,13 +276,16 @@ class Renderer:
             if not backlinks:
                 self._ref_entries[memo] = entry
             entries.append(entry)
-        return self.defer(str(self._reflist.list(entries)).strip(), late=True)
+        out = self.defer(str(self._reflist.list(entries)).strip(), late=True)
+        if not backlinks:
+            self._reflists[whole] = out
+        return out
 
     def section_by_id(self, review: Review, section_id: str) -> Section:
-        for s in review.pages_in_order:
-            if s.id == section_id:
-                return s
-        raise KeyError(section_id)
+        by_id = self._sections.get(review.id)
+        if by_id is None:
+            by_id = self._sections[review.id] = {s.id: s for s in reversed(review.pages_in_order)}
+        return by_id[section_id]
 
     def keys_cited(self, section: Section) -> list[str]:
         return [k for pair in section.body.pairs for k in self.keys_of(pair)]
