@@ -5,7 +5,8 @@ Environment switches (set by bench/run.py for one build):
 ``BENCH_NO_PDF=1``        the PDF export of the build does nothing (PDFs are timed separately). Used only
                           while the plugin has no option to turn the export off.
 ``BENCH_CAPTURE_DIR=dir`` capture what our plugin generated -- every page's final markdown (front-matter
-                          included), every other generated file, the nav and the pages left out of it --
+                          included; the finished HTML the plugin puts in by placeholder put back in),
+                          every other generated file, the nav and the pages left out of it --
                           into ``dir``, then stop the build (exit 0) before any page is rendered. The
                           floor project is made from this capture.
 """
@@ -60,6 +61,17 @@ def on_files(files, *, config):
     return files
 
 
+def _finished(markdown: str, config) -> str:
+    """The markdown with the finished HTML our plugin keeps apart (generator/fragments.py: reference
+    lists, the bibliography, citations) put back in: the floor converts it as plain markdown."""
+    plugin = config.plugins.get("bilingual")
+    model = getattr(plugin, "model", None)
+    fragments = getattr(model, "fragments", None)
+    if fragments is None or not hasattr(fragments, "at_end"):
+        return markdown
+    return fragments.at_end(fragments.after_markdown(markdown))
+
+
 @event_priority(-1000)
 def on_page_markdown(markdown, *, page, config, files):
     if not _CAPTURE:
@@ -67,7 +79,7 @@ def on_page_markdown(markdown, *, page, config, files):
     target = _out() / "docs" / page.file.src_uri
     target.parent.mkdir(parents=True, exist_ok=True)
     meta = yaml.safe_dump(dict(page.meta), allow_unicode=True, sort_keys=False) if page.meta else ""
-    target.write_text((f"---\n{meta}---\n\n" if meta else "") + markdown, encoding="utf-8")
+    target.write_text((f"---\n{meta}---\n\n" if meta else "") + _finished(markdown, config), encoding="utf-8")
     return markdown
 
 

@@ -98,9 +98,9 @@ def protected_spans(text: str, *, code_only: bool = False) -> list[tuple[int, in
             continue
         prev_blank = blank
     # Inline code spans: a run of backticks closed by a run of the same length.
-    i = 0
-    while i < len(text):
-        if text[i] == "`" and not _escaped(text, i):
+    i = text.find("`")
+    while i != -1:
+        if not _escaped(text, i):
             j = i
             while j < len(text) and text[j] == "`":
                 j += 1
@@ -108,11 +108,11 @@ def protected_spans(text: str, *, code_only: bool = False) -> list[tuple[int, in
             close = re.compile(rf"(?<!`){run}(?!`)").search(text, j)
             if close and "\n\n" not in text[j:close.start()]:
                 spans.append((i, close.end()))
-                i = close.end()
+                i = text.find("`", close.end())
                 continue
-            i = j
+            i = text.find("`", j)
             continue
-        i += 1
+        i = text.find("`", i + 1)
     if code_only:
         return spans
     for rx in (AUTOLINK_OR_TAG, URL):

@@ -9,6 +9,8 @@ of the same commit.
 from __future__ import annotations
 
 import datetime
+import json
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,11 @@ class History:
     available: bool = False
     changes: list[Change] = field(default_factory=list)  # newest first
     last: dict[str, int] = field(default_factory=dict)  # path -> timestamp of its last change
+    last_commit: dict[str, str] = field(default_factory=dict)  # path -> the commit of its last change
+    dirty: set[str] = field(default_factory=set)  # paths changed in the working tree (or untracked)
+    cache_file: Path | None = None
+    _blame: dict[str, dict[str, int]] = field(default_factory=dict)  # "commit:path" -> {line: time}
+    _blame_fresh: bool = False
 
     def last_updated(self, rel_path: str | None) -> str | None:
         if not rel_path or rel_path not in self.last:
@@ -41,9 +48,34 @@ class History:
         return datetime.datetime.fromtimestamp(self.last[rel_path], datetime.timezone.utc).date().isoformat()
 
     def line_times(self, rel_path: str) -> dict[int, int]:
-        """Commit time of every line of a file (git blame); {} when unknown or uncommitted."""
+        """Commit time of every line of a file (git blame); {} when unknown or uncommitted.
+
+        The blame of a file unchanged since its last commit depends on that commit only: it is kept
+        in the cache (``.cache/blame.json``) under the commit and the path."""
         if not self.available:
             return {}
+        key = None
+        if rel_path not in self.dirty and rel_path in self.last_commit:
+            key = f"{self.last_commit[rel_path]}:{rel_path}"
+            if key in self._blame:
+                return {int(k): v for k, v in self._blame[key].items()}
+        times = self._git_blame(rel_path)
+        if key is not None and times:
+            self._blame[key] = {str(k): v for k, v in times.items()}
+            self._blame_fresh = True
+        return times
+
+    def save(self) -> None:
+        """Keep the blames of this build for the next one."""
+        if self.cache_file is None or not self._blame_fresh:
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_file.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(self._blame, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.cache_file)
+        self._blame_fresh = False
+
+    def _git_blame(self, rel_path: str) -> dict[int, int]:
         try:
             out = subprocess.run(["git", "blame", "--line-porcelain", "--", rel_path], cwd=self.root,
                                  capture_output=True, text=True, timeout=30)
@@ -65,7 +97,7 @@ class History:
         return times
 
 
-def read_history(root: Path) -> History:
+def read_history(root: Path, cache_dir: Path | None = None) -> History:
     history = History(root)
     try:
         out = subprocess.run(
@@ -84,4 +116,27 @@ def read_history(root: Path) -> History:
         history.changes.append(change)
         for f in files:
             history.last.setdefault(f, change.timestamp)
+            history.last_commit.setdefault(f, change.commit)
+    try:
+        status = subprocess.run(["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *TRACKED],
+                                cwd=root, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return history
+    if status.returncode != 0:
+        return history
+    entries = status.stdout.split("\0")
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        if len(entry) > 3:
+            history.dirty.add(entry[3:])
+            if entry[0] in "RC":  # a rename names its source next
+                i += 1
+        i += 1
+    if cache_dir is not None:
+        history.cache_file = Path(cache_dir) / "blame.json"
+        try:
+            history._blame = json.loads(history.cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            history._blame = {}
     return history

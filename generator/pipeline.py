@@ -7,9 +7,9 @@ never disagree about what the sources mean.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
-from . import opendata, recordpages
 from .bibliography import Bibliography
 from .content import Project, load_project
 from .diagnostics import Report
@@ -18,10 +18,12 @@ from .history import History, read_history
 from .links import Links
 from .numbering import CitationIndex, index_citations
 from .records import Records, load_records
-from .render import Page, Renderer
 from .sourcechecks import check_blocks, link_targets
 from .status import SectionStatus, translation_status
 from .tables import RecordTables
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .render import Page, Renderer
 
 
 @dataclass
@@ -38,7 +40,9 @@ class Model:
     site_url: str = ""
     fragments: Fragments = field(default_factory=Fragments)  # finished HTML put into the pages by placeholder
 
-    def renderer(self) -> Renderer:
+    def renderer(self) -> "Renderer":
+        from .render import Renderer  # the checker renders nothing
+
         r = Renderer(self.project, self.bib, self.citations, site_url=self.site_url)
         r.fragments = self.fragments
         r.links, r.history, r.status, r.records = self.links, self.history, self.status, self.records
@@ -59,15 +63,16 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     citations.cited_by_record = {page: set(keys) for page, keys in records.all_keys().items()}
     links = link_targets(project)
     check_blocks(project, links, report)
-    history = read_history(root)
+    history = read_history(root, cache_dir)
     status = translation_status(project, history, report)
+    history.save()
     return Model(project, bib, records, tables, citations, links, history, status, report)
 
 
-def pages(model: Model) -> list[Page]:
+def pages(model: Model) -> list["Page"]:
     """Every generated page of the site, in a stable order."""
     r = model.renderer()
-    out: list[Page] = [r.root_page()]
+    out: list["Page"] = [r.root_page()]
     for lang in ("zh", "en"):
         out.append(r.home_page(lang))
         for review in model.project.reviews:
@@ -83,6 +88,8 @@ def pages(model: Model) -> list[Page]:
         out.append(r.bibliography_page(lang))
         out.append(r.status_page(lang))
         out.append(r.changelog_page(lang))
+    from . import recordpages  # not needed by the checker: imported when pages are made
+
     out += recordpages.pages(model.project, model.records, model.bib, r)
     return out
 
@@ -106,6 +113,8 @@ def static_files(model: Model) -> dict[str, bytes]:
         keys = model.citations.numbering[review.id].ordered_keys()
         out[f"downloads/{review.id}-references.bib"] = model.bib.bibtex(keys).encode("utf-8")
         out[f"downloads/{review.id}-references.ris"] = model.bib.ris(keys).encode("utf-8")
+    from . import opendata, recordpages
+
     out.update(opendata.data_files(model.records))
     out.update(recordpages.static_files())
     return out

@@ -18,6 +18,7 @@ them. A field's ``metadata`` says how it is written in the front-matter:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -314,9 +315,14 @@ def _unwrap(tp: Any) -> Any:
     return tp
 
 
+@functools.lru_cache(maxsize=None)  # evaluating the annotations is slow, and asked for every record
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
 def data_fields(cls: type) -> list[tuple[str, dataclasses.Field, Any]]:
     """(front-matter key, dataclass field, type) for every data field of a model (body fields included)."""
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     return [(f.metadata.get("key", f.name), f, _unwrap(hints[f.name]))
             for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
 

@@ -19,6 +19,8 @@ same markers, in the same order, for the numbering of the review.
 
 from __future__ import annotations
 
+import functools
+
 import contextlib
 import re
 from dataclasses import dataclass, field
@@ -33,7 +35,6 @@ from .diagnostics import Report, suggest
 from .frontmatter import parse_yaml
 from .records import (CATEGORIES, DESIGNS, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
                       format_number)
-from .render import jinja_env, rel
 from .schema import BI, Field, listof, validate
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -136,6 +137,12 @@ def phase_key(phase: str | None) -> str:
     return "/".join(parts)
 
 
+def rel(from_url: str, to_url: str) -> str:
+    from .render import rel as render_rel  # imported on first use: the checker needs no rendering
+
+    return render_rel(from_url, to_url)
+
+
 def cite(keys: list[str]) -> Markup:
     """The citation marker of some keys, for the citation machinery to number: '[@a; @b]'."""
     return Markup("[{}]").format(Markup("; ").join(Markup("@{}").format(k) for k in keys)) if keys else Markup("")
@@ -232,14 +239,24 @@ class RecordTables:
 
     def __init__(self, records: Records):
         self.records = records
-        self.env = jinja_env()
-        self.env.trim_blocks = True
-        self.env.lstrip_blocks = True
-        # '[' is written as an entity in generated text, so that text of a record never reads as a citation
-        self.env.finalize = lambda v: v if isinstance(v, Markup) else Markup(str(escape(v)).replace("[", "&#91;"))
-        self._tpl = self.env.get_template("records/table.html.j2")
         self._page_url: str | None = None
         self._specs: dict[str, TableSpec | None] = {}
+
+    @functools.cached_property
+    def env(self):
+        """The templates, set up when a table is first rendered (the checker renders none)."""
+        from .render import jinja_env
+
+        env = jinja_env()
+        env.trim_blocks = True
+        env.lstrip_blocks = True
+        # '[' is written as an entity in generated text, so that text of a record never reads as a citation
+        env.finalize = lambda v: v if isinstance(v, Markup) else Markup(str(escape(v)).replace("[", "&#91;"))
+        return env
+
+    @functools.cached_property
+    def _tpl(self):
+        return self.env.get_template("records/table.html.j2")
 
     # ---- parsing and checking ---------------------------------------------------------------------------------
     def parse(self, source: str, path: Path, offset: int, report: Report) -> TableSpec | None:
