@@ -6,15 +6,14 @@ handling and again by mkdocs-material's search indexer, which costs more than th
 (BENCHMARKS.md, the citation case). So the renderer writes a placeholder and keeps the HTML here:
 
 * **after markdown** (``<!--hcc-fragment:N-->``, on a line of its own): filled into the converted
-  page before the search indexer reads it. The review's references page and the bibliography:
-  a reader can search for an author or a journal.
+  page before the search indexer reads it (HTML that search should find).
 * **at the end** (filled into the finished HTML of the page, after the search indexer and the
   theme): what the search index should not hold.
   - citations, inline: ``U+E000 N U+E001`` (two private-use characters around a number;
     Python-Markdown leaves them alone, and the search indexer drops them, see search.py): the
     index then holds "lenvatinib plus TACE", not "lenvatinib plus TACE [12, 14-16]";
-  - a section page's own reference list (``<!--hcc-late:N-->``): the review's references page
-    has the same entries.
+  - reference lists and the bibliography (``<!--hcc-late:N-->``): search is for the reviews and
+    the records (those pages are left out of the index).
 
 A placeholder that is not in the table (a page built by another process) is left as it is.
 """

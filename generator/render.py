@@ -157,9 +157,6 @@ class Renderer:
         self.cindex = cindex
         self.env = jinja_env()
         self.fragments = Fragments()  # finished HTML, put into the pages by placeholder (generator/fragments.py)
-        # {% filter late %}...{% endfilter %}: markup of no use to search (backlinks, DOI links), put in
-        # at the end, so that the search indexer does not parse it
-        self.env.filters["late"] = lambda html: Markup(self.fragments.inline(str(html)))
         self._cite = self.env.get_template("cite.html").module.cite
         self._reflist = self.env.get_template("reflist.html").module
         self._ref_entries: dict[tuple[str, str, str], Markup] = {}  # (review, lang, key) -> <li> without backlinks
@@ -251,7 +248,7 @@ class Renderer:
     def reflist(self, review: Review, lang: str, keys: list[str], *, page_url: str = "",
                 backlinks: bool = False) -> str:
         """The numbered references ``keys``; with ``backlinks`` the review's complete list, without them a
-        page's own list. Not searched (the site bibliography is): put in at the end of the build."""
+        page's own list. Not searched: put in at the end of the build."""
         whole = (review.id, lang, tuple(sorted(set(keys))))
         if not backlinks and whole in self._reflists:
             return self._reflists[whole]
@@ -425,7 +422,7 @@ class Renderer:
         body = (Markup(f'{escape(t.references_intro)}\n\n<p class="page-tools">{downloads}</p>\n\n')
                 + self.reflist(review, lang, keys, page_url=url, backlinks=True))
         md = self.env.get_template("plain.md.j2").render(
-            # not searched: the site bibliography has the same entries, and is searched
+            # not searched (nor is the bibliography): see bibliography_page
             meta=self.meta(title=t.all_references, lang=lang, review=review.id, kind="references", source="refs.bib",
                            search={"exclude": True}, **self.alternates(url, lang)), body=Markup(body))
         return Page(page_uri(url), md, "refs.bib", lang)
@@ -458,8 +455,11 @@ class Renderer:
             entries.append({"key": key, "html": Markup(f.html), "links": f.links, "uses": uses, "order": order})
         entries.sort(key=lambda e: (e["order"], e["key"]))
         md = self.env.get_template("bibliography.md.j2").render(
-            meta=self.meta(title=t.bibliography, lang=lang, kind="bibliography", source="refs.bib", **self.alternates(url, lang)),
-            t=t, listing=self.defer(self.env.get_template("biblist.html").render(t=t, entries=entries)))
+            # not searched, like the references pages: search is for the reviews and the records; every
+            # citation leads to its entry, and the browser's find-in-page searches this page
+            meta=self.meta(title=t.bibliography, lang=lang, kind="bibliography", source="refs.bib",
+                           search={"exclude": True}, **self.alternates(url, lang)),
+            t=t, listing=self.defer(self.env.get_template("biblist.html").render(t=t, entries=entries), late=True))
         return Page(page_uri(url), md, "refs.bib", lang)
 
     def status_page(self, lang: str) -> Page:

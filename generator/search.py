@@ -41,7 +41,7 @@ dropped (仑伐替尼 -> 仑伐*, 化疗栓塞 -> 化疗*). The rewriting below 
   record pages bury the reviews); the reviews' sections get back the 2.5 times that
   mkdocs-material gives the top of a page over its sections; record pages weigh less than
   the reviews, and so do the pages about the site (editor's notes digests, changelog) and
-  lists (reference lists, the bibliography; the record indexes least).
+  the record indexes (least). Reference lists and the bibliography are not indexed.
 
 Limits: a Chinese query is looked up as one piece of text; words that are not next to each
 other in the text are found when typed with a space between them. A query in quotes
@@ -91,7 +91,7 @@ RECORD_KINDS = ("trials", "regimens", "drugs")
 # Pages about the site rather than the subject; a review's editor's notes page repeats the notes its
 # sections show.
 META_PAGES = ("editor-notes", "changelog", "translation-status")
-BOOST = {"section": 2.5, "record": 0.3, "listing": 0.1, "reference-list": 0.3, "meta": 0.3}
+BOOST = {"section": 2.5, "record": 0.3, "listing": 0.1, "meta": 0.3}
 NAME_REPEAT = 5  # the other names are repeated as often as the thing is named, up to this
 PART_MAX = 8  # the longest tail of a run of Chinese indexed (a longer query finds whole words only)
 
@@ -106,8 +106,6 @@ def page_kind(location: str) -> str:
     'ici-hcc/combination-therapy/#4-1-...', 'trials/leap-012/', 'trials/')."""
     path, _, anchor = location.partition("#")
     parts = [p for p in path.split("/") if p]
-    if anchor == "references" or (parts and parts[-1] in ("references", "bibliography")):
-        return "reference-list"
     if parts and parts[0] in RECORD_KINDS:
         return "listing" if len(parts) == 1 else "record"
     if parts and parts[-1] in META_PAGES:
