@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from typing import Any
 
-from .i18n import LANG_LABEL
+from markupsafe import Markup
+
 from . import recordpages
+from .i18n import LANG_LABEL
 from .render import page_uri
 
 
@@ -55,17 +59,22 @@ def link_within_language(nav) -> None:
 
 
 class NavMemo:
-    """The navigation HTML of pages outside the navigation, rendered once per folder.
+    """The navigation HTML of pages outside the navigation, rendered once per language.
 
     mkdocs-material renders the whole navigation into every page: the build's time grows with pages x
     navigation entries. Most of our pages (record pages, parallel views) are not in the navigation, so
-    none of its entries is active on them, and its links are relative to the page's folder: all such
-    pages in one folder ('zh/trials/') get the same HTML. The theme (site_overrides/partials/nav.html)
-    asks this memo for it; pages in the navigation, and pages with navigation entries below their own
-    address, are rendered as usual."""
+    none of its entries is active on them: on all of them the navigation of one language is the same
+    but for its links, which are relative to the page. The theme (site_overrides/partials/nav.html)
+    asks this memo for it: the first such page renders it, its links are resolved to site paths, and
+    every page gets them prefixed with its own way up to the site root ('../../zh/trials/' where a
+    rendering would write '../'; the same target, and one string replacement per page instead of a
+    rendering). Pages in the navigation, and pages with navigation entries below their own address,
+    are rendered as usual."""
+
+    _LINK = re.compile(r'(\s(?:href|src)=")([^"#:]*)(#[^"]*)?"')
 
     def __init__(self, nav) -> None:
-        self.html: dict[str, Any] = {}
+        self.html: dict[str, str] = {}  # page language -> the navigation with site paths ("\ue003zh/trials/")
         self.prefixes: set[str] = set()
         for page in nav.pages:
             parts = page.url.split("/")
@@ -75,7 +84,22 @@ class NavMemo:
         url = page.url
         if page.parent is not None or not url or url.rstrip("/") + "/" in self.prefixes:
             return render()
-        folder = url.rstrip("/").rpartition("/")[0]
-        if folder not in self.html:
-            self.html[folder] = render()
-        return self.html[folder]
+        lang = (page.meta or {}).get("lang", "en")
+        if lang not in self.html:
+            base = url if url.endswith("/") else posixpath.dirname(url) + "/"
+            self.html[lang] = self._LINK.sub(lambda m: f'{m.group(1)}{_SITE}{_site_path(base, m.group(2))}'
+                                                       f'{m.group(3) or ""}"', str(render()))
+        folder = url if url.endswith("/") else posixpath.dirname(url) + "/"
+        return Markup(self.html[lang].replace(_SITE, "../" * folder.count("/")))
+
+
+_SITE = "\ue003"  # marks a site path in a memorised navigation
+
+
+def _site_path(base: str, link: str) -> str:
+    """The site path of a relative ``link`` on a page in folder ``base`` ('zh/trials/x/', '../../' -> 'zh/')."""
+    if not link:
+        return base
+    path = posixpath.normpath(posixpath.join(base, link))
+    path = "" if path == "." else path
+    return path + "/" if (link.endswith("/") or link in (".", "..")) and path else path
