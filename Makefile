@@ -63,7 +63,7 @@ $(BSTAMP): $(TSTAMP)
 	touch $@
 
 bench: $(BSTAMP) system-deps
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site .cache
