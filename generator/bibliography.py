@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import difflib
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -26,14 +27,31 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pybtex.errors
-from pybtex.bibtex.utils import split_name_list
-from pybtex.database import BibliographyData, BibliographyDataError, Entry
-from pybtex.database.input.bibtex import Parser, UndefinedMacro
-from pybtex.scanner import PrematureEOF, PybtexSyntaxError, TokenRequired
+from typing import TYPE_CHECKING
 
-from . import bibstyle
 from .diagnostics import Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pybtex.database import Entry
+    from pybtex.scanner import PybtexSyntaxError
+
+
+class _OnFirstUse:
+    """A module imported when first used. Loading refs.bib from the cache (every build after the
+    first, and the checker) needs neither pybtex's parser nor our styles, which take a tenth of the
+    checker's time to import."""
+
+    def __init__(self, name: str):
+        self._name = name
+        self._module = None
+
+    def __getattr__(self, attr: str):
+        if self._module is None:
+            self._module = importlib.import_module(self._name, __package__)
+        return getattr(self._module, attr)
+
+
+bibstyle = _OnFirstUse(".bibstyle")
 
 __all__ = ["Bibliography", "FormattedRef", "clear_cache"]
 
@@ -219,6 +237,9 @@ def _token_at(text: str, pos: int) -> str:
 
 def _explain_syntax(error: PybtexSyntaxError, text: str, chunk: _Chunk) -> tuple[int, str]:
     """(line, message) in plain words for a pybtex syntax error inside ``chunk``."""
+    from pybtex.database.input.bibtex import UndefinedMacro
+    from pybtex.scanner import PrematureEOF, TokenRequired
+
     chunk_text = text[chunk.start:chunk.end]
     line = chunk.line + (error.lineno or 1) - 1
     what = f"the entry '{chunk.key}'" if chunk.key else "this entry"
@@ -294,6 +315,12 @@ def _field_lines(chunk_text: str, chunk_line: int, name: str) -> list[int]:
 
 def _parse(text: str) -> _Parsed:
     """Parse the .bib text; never raises. Problems become (severity, line, message) tuples."""
+    import pybtex.errors
+    from pybtex.bibtex.utils import split_name_list
+    from pybtex.database import BibliographyData, BibliographyDataError
+    from pybtex.database.input.bibtex import Parser
+    from pybtex.scanner import PybtexSyntaxError
+
     problems: list[tuple[str, int, str]] = []
     chunks, keys = _scan(text)
 
@@ -545,6 +572,7 @@ class Bibliography:
 
     def entry(self, key: str) -> Entry:
         """The pybtex Entry of a key (built on first use)."""
+        from pybtex.database import Entry
         data = self._data
         built = data.built.get(key)
         if built is None:

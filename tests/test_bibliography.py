@@ -171,9 +171,9 @@ class _ParserCalled(AssertionError):
 
 def _forbid_parser(monkeypatch):
     def boom(*args, **kwargs):
-        raise _ParserCalled("the pybtex parser was called")
+        raise _ParserCalled("refs.bib was parsed again")
 
-    monkeypatch.setattr(bibmod, "Parser", boom)
+    monkeypatch.setattr(bibmod, "_parse", boom)
 
 
 def test_second_load_in_process_does_not_parse(monkeypatch):
@@ -210,8 +210,8 @@ def test_changed_content_is_parsed_again(tmp_path, monkeypatch):
     Bibliography.load(bib_path, Report(root=tmp_path), cache_dir=tmp_path / "cache")
     bib_path.write_text("@article{a, title = {Two}}\n", encoding="utf-8")
     calls = []
-    real = bibmod.Parser
-    monkeypatch.setattr(bibmod, "Parser", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = bibmod._parse
+    monkeypatch.setattr(bibmod, "_parse", lambda *a, **k: calls.append(1) or real(*a, **k))
     bib = Bibliography.load(bib_path, Report(root=tmp_path), cache_dir=tmp_path / "cache")
     assert calls and bib.format("a", "en").text == "Two."
 
