@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "seeds"  # the source reviews as received (see tests/seeds/README.md)
 EPOCH = "1767225600"  # 2026-01-01, fixed so that builds compare byte for byte
 
 
