@@ -96,8 +96,13 @@ class Sample:
         return self.rc == 0 and not self.timed_out
 
 
+# Every build is measured as deployed: with the published addresses that mkdocs.yml takes from the
+# environment (canonical and hreflang links, sitemaps, edit links all cost something).
+DEPLOYED = {"HCC_SITE_URL": "https://example.org/hcc-reviews/", "HCC_REPO_URL": "https://example.org/hcc-reviews-source/"}
+
+
 def bench_env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**DEPLOYED, **os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     env.update(extra)
     return env
 
@@ -159,7 +164,19 @@ def plugin_has_pdf_option() -> str | None:
 
 
 def load_config(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """mkdocs.yml as MkDocs reads it (its ``!ENV`` tags resolved with the deployed addresses)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    saved = {k: os.environ.get(k) for k in DEPLOYED}
+    os.environ.update({k: v for k, v in DEPLOYED.items() if not os.environ.get(k)})
+    try:
+        return yaml_load(path.read_text(encoding="utf-8"))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def write_bench_config(project: Path) -> Path:

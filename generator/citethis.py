@@ -38,8 +38,9 @@ def cite_this(review: Review, lang: str, page_url: str) -> CiteThis:
     title = review.title[lang]
     if not review.authors or not review.journal:
         missing = {"zh": "原文未提供作者、期刊与年份", "en": "authors, journal and year not given in the source"}[lang]
-        text = f"{title} [{missing}]. {page_url}"
-        bib = (f"@misc{{{key},\n  title = {{{_bib_escape(title)}}},\n  howpublished = {{\\url{{{page_url}}}}},\n"
+        text = f"{title} [{missing}]." + (f" {page_url}" if page_url else "")
+        howpublished = f"  howpublished = {{\\url{{{page_url}}}}},\n" if page_url else ""
+        bib = (f"@misc{{{key},\n  title = {{{_bib_escape(title)}}},\n{howpublished}"
                f"  note = {{{_bib_escape(missing)}}}\n}}\n")
         return CiteThis(text, bib)
     journal = review.journal[lang]

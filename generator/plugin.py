@@ -54,6 +54,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         try:
             self.model = pipeline.load(root, cache_dir=root / self.config.cache_dir)
             self.model.site_url = config.site_url or ""
+            if not config.repo_url:  # no address of the sources (mkdocs.yml): no dangling "edit" links
+                config.edit_uri = None
             self.model.report.raise_if_errors(strict=bool(config.strict))
         except SourceError as exc:
             raise PluginError(exc.render()) from None

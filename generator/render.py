@@ -405,7 +405,7 @@ class Renderer:
             blocks=[Markup(self.block_md(review, section, p, lang)) for p in section.body.pairs],
             sections=sections, sep="；" if lang == "zh" else "; ", parallel_href="parallel/",
             downloads=[d for provider in self.download_providers for d in provider(review, lang, url)],
-            cite=cite_this(review, lang, self.site_url + url), references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
+            cite=cite_this(review, lang, self.site_url + url if self.site_url else ""), references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
         )
         return Page(page_uri(url, index=True), md, self.source_of(section), lang)
 

@@ -17,15 +17,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "seeds"  # the source reviews as received (see tests/seeds/README.md)
 EPOCH = "1767225600"  # 2026-01-01, fixed so that builds compare byte for byte
+# The published addresses, which mkdocs.yml reads from the environment (the deploy workflow sets them).
+# The tests build as deployed unless they test the build without them.
+DEPLOYED = {"HCC_SITE_URL": "https://example.org/hcc-reviews/", "HCC_REPO_URL": "https://example.org/hcc-reviews-source/"}
 
 
-def run_build(project: Path, site_dir: Path | None = None, *extra: str, pdf: bool = False) -> subprocess.CompletedProcess:
+def run_build(project: Path, site_dir: Path | None = None, *extra: str, pdf: bool = False,
+              deployed: bool = True) -> subprocess.CompletedProcess:
     """``mkdocs build`` of ``project``; PDFs only when asked for (they take most of the time)."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")]
     if site_dir is not None:
         cmd += ["--site-dir", str(site_dir)]
     cmd += list(extra)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "HCC_PDF": "1" if pdf else "0", "NO_MKDOCS_2_WARNING": "1"}
+    env = {k: v for k, v in os.environ.items() if k not in DEPLOYED}
+    env.update({**(DEPLOYED if deployed else {}), "SOURCE_DATE_EPOCH": EPOCH, "HCC_PDF": "1" if pdf else "0",
+                "NO_MKDOCS_2_WARNING": "1"})
     return subprocess.run(cmd, cwd=project, capture_output=True, text=True, env=env)
 
 

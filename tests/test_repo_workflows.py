@@ -26,9 +26,10 @@ PRECOMMIT = ROOT / ".pre-commit-config.yaml"
 EDITORCONFIG = ROOT / ".editorconfig"
 OWNED = [PR, DEPLOY, TEMPLATE, PRECOMMIT, EDITORCONFIG, Path(__file__).resolve()]
 
-# Actions the workflows may use: checkout, Python, and uploading/deploying the site.
+# Actions the workflows may use: checkout, Python, and finding/uploading/deploying the site.
 ALLOWED_ACTIONS = {
     "actions/checkout",
+    "actions/configure-pages",
     "actions/setup-python",
     "actions/upload-artifact",
     "actions/upload-pages-artifact",
@@ -330,3 +331,15 @@ def test_owned_files_follow_editorconfig(path):
         assert line == line.rstrip(b" \t"), f"{path.name}:{number}: trailing whitespace"
     if path.suffix in {".yml", ".yaml"}:
         assert b"\t" not in data, "tab in YAML"
+
+
+def test_deploy_workflow_gives_the_build_the_published_addresses():
+    """mkdocs.yml takes site_url and repo_url from HCC_SITE_URL and HCC_REPO_URL: the deploy build sets them
+    from GitHub's (configure-pages gives the Pages address without its final slash)."""
+    steps = [s for job in load(DEPLOY)["jobs"].values() for s in job.get("steps", [])]
+    build = next(s for s in steps if "make build" in s.get("run", ""))
+    env = build.get("env") or {}
+    assert env.get("HCC_SITE_URL", "").endswith("base_url }}/")
+    assert "github.repository" in env.get("HCC_REPO_URL", "")
+    mkdocs_yml = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "!ENV [HCC_SITE_URL" in mkdocs_yml and "!ENV [HCC_REPO_URL" in mkdocs_yml

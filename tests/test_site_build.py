@@ -262,3 +262,21 @@ def test_translation_status_and_changelog_pages_exist_in_both_languages(built_si
     for lang, title in (("zh", "翻译状态"), ("en", "Translation status")):
         assert title in (built_site / lang / "translation-status/index.html").read_text(encoding="utf-8")
         assert (built_site / lang / "changelog/index.html").exists()
+
+
+def test_without_published_addresses_the_pages_carry_no_made_up_or_relative_ones(mini_project, tmp_path):
+    """mkdocs.yml takes site_url and repo_url from HCC_SITE_URL and HCC_REPO_URL (set by the deploy workflow).
+    A local build without them has no hreflang or canonical links, no "edit this page" link and no page
+    address in "Cite this review", rather than a placeholder or a link relative to the wrong page."""
+    site = tmp_path / "s"
+    result = run_build(mini_project, site, deployed=False)
+    assert result.returncode == 0, result.stderr
+    for page in ("en/demo/index.html", "zh/demo/first/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert "hreflang" not in html and 'rel="canonical"' not in html
+        assert 'rel="edit"' not in html and "edit/main/" not in html
+        assert "example.org" not in html
+    landing = (site / "en/demo/index.html").read_text(encoding="utf-8")
+    cite = re.search(r'class="cite-this.*?</(?:div|section|details)>', landing, re.S)
+    assert cite, "the review page has its Cite this review box"
+    assert "howpublished" not in cite.group(0) and "http" not in cite.group(0)

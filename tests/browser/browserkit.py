@@ -133,10 +133,9 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 def site_prefix(project: Path = ROOT) -> str:
-    """The path of the project's site_url ("/hcc-reviews"), where the site is served; "" for the root."""
-    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    match = re.search(r"^site_url:\s*(\S+)", text, re.M)
-    return urlsplit(match.group(1).strip("'\"")).path.rstrip("/") if match else ""
+    """The path of the site_url the tests build with ("/hcc-reviews", sitekit.DEPLOYED), where the site is
+    served; "" for the root."""
+    return urlsplit(project_tools().DEPLOYED["HCC_SITE_URL"]).path.rstrip("/")
 
 
 class SiteServer:
