@@ -59,38 +59,52 @@ def link_within_language(nav) -> None:
 
 
 class NavMemo:
-    """The navigation HTML of pages outside the navigation, rendered once per language.
+    """Navigation HTML rendered once and reused: mkdocs-material renders the whole navigation into every
+    page, so without this the build's time grows with pages x navigation entries (quadratically with the
+    corpus: the navigation of the large benchmark corpus doubled cost 3.8 times that of the large one).
 
-    mkdocs-material renders the whole navigation into every page: the build's time grows with pages x
-    navigation entries. Most of our pages (record pages, parallel views) are not in the navigation, so
-    none of its entries is active on them: on all of them the navigation of one language is the same
-    but for its links, which are relative to the page. The theme (site_overrides/partials/nav.html)
-    asks this memo for it: the first such page renders it, its links are resolved to site paths, and
-    every page gets them prefixed with its own way up to the site root ('../../zh/trials/' where a
-    rendering would write '../'; the same target, and one string replacement per page instead of a
-    rendering). Pages in the navigation, and pages with navigation entries below their own address,
-    are rendered as usual."""
+    - Pages outside the navigation (record pages, parallel views): none of its entries is active, so on
+      all of them the navigation of one language is the same but for its links, which are relative to the
+      page. The first such page renders it; the others reuse it (``__call__``). Pages with navigation
+      entries below their own address are rendered as usual.
+    - Pages in the navigation: each top-level entry that the page is not in (a review the reader is not
+      reading) is likewise the same on every page but for its links (``entry``); only the entry that
+      holds the page is rendered for it.
+
+    A reused rendering has its links resolved to site paths, and every page gets them prefixed with its
+    own way up to the site root ('../../zh/trials/' where a rendering would write '../'; the same target,
+    and one string replacement per page instead of a rendering). The theme
+    (site_overrides/partials/nav.html) asks this memo."""
 
     _LINK = re.compile(r'(\s(?:href|src)=")([^"#:]*)(#[^"]*)?"')
 
     def __init__(self, nav) -> None:
-        self.html: dict[str, str] = {}  # page language -> the navigation with site paths ("\ue003zh/trials/")
+        self.html: dict[str, str] = {}  # key -> a rendering with site paths ("\ue003zh/trials/")
         self.prefixes: set[str] = set()
         for page in nav.pages:
             parts = page.url.split("/")
             self.prefixes.update("/".join(parts[:i]) + "/" for i in range(len(parts)))
 
     def __call__(self, page, render):
+        """The whole navigation of a page outside it."""
         url = page.url
         if page.parent is not None or not url or url.rstrip("/") + "/" in self.prefixes:
             return render()
-        lang = (page.meta or {}).get("lang", "en")
-        if lang not in self.html:
-            base = url if url.endswith("/") else posixpath.dirname(url) + "/"
-            self.html[lang] = self._LINK.sub(lambda m: f'{m.group(1)}{_SITE}{_site_path(base, m.group(2))}'
-                                                       f'{m.group(3) or ""}"', str(render()))
-        folder = url if url.endswith("/") else posixpath.dirname(url) + "/"
-        return Markup(self.html[lang].replace(_SITE, "../" * folder.count("/")))
+        return self._reuse(page, "nav:" + (page.meta or {}).get("lang", "en"), render)
+
+    def entry(self, page, key: str, render, *args):
+        """A top-level navigation entry (``render(*args)``) on a page that is not in it; ``key`` names the
+        entry (its language and position)."""
+        if not page.url:
+            return render(*args)
+        return self._reuse(page, "entry:" + key, lambda: render(*args))
+
+    def _reuse(self, page, key: str, render):
+        folder = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
+        if key not in self.html:
+            self.html[key] = self._LINK.sub(lambda m: f'{m.group(1)}{_SITE}{_site_path(folder, m.group(2))}'
+                                                      f'{m.group(3) or ""}"', str(render()))
+        return Markup(self.html[key].replace(_SITE, "../" * folder.count("/")))
 
 
 _SITE = "\ue003"  # marks a site path in a memorised navigation

@@ -102,8 +102,10 @@ def fill(model: Model, html: str) -> str:
 
 def finish(model: Model, html: str) -> str:
     """Put the finished HTML due at the end (citations, a page's own reference list) into the
-    finished page."""
-    return model.fragments.at_end(html)
+    finished page, and correct the theme's invalid markup."""
+    from . import thememarkup
+
+    return thememarkup.correct(model.fragments.at_end(html))
 
 
 def static_files(model: Model) -> dict[str, bytes]:

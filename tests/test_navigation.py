@@ -56,3 +56,24 @@ def test_site_paths_of_relative_links():
     assert _site_path("zh/trials/x/", "../") == "zh/trials/"
     assert _site_path("zh/trials/x/", "../../ici-hcc/introduction/") == "zh/ici-hcc/introduction/"
     assert _site_path("zh/trials/x/", "../../../assets/logo.png") == "assets/logo.png"
+
+
+def test_top_level_entries_a_page_is_not_in_are_rendered_once_and_link_where_a_rendering_would():
+    memo = NavMemo(SimpleNamespace(pages=[page(u, u[:2], True) for u in NAV_URLS]))
+    calls = []
+
+    def entry(p):
+        """The rendering of an entry (the trial index, say) for page ``p``: links relative to it."""
+        def render(label):
+            calls.append(p.url)
+            return f'<li><a href="{rel(p.url, "zh/trials/")}">{label}</a></li>'
+        return render
+
+    for url in ("zh/", "zh/ici-hcc/", "zh/ici-hcc/introduction/"):
+        p = page(url, "zh", in_nav=True)
+        html = str(memo.entry(p, "zh__nav_3", entry(p), "Trials"))
+        fresh = entry(p)("Trials")
+        assert targets(html, url) == targets(fresh, url) == ["zh/trials/"], url
+        assert re.sub(r'href="[^"]*"', "", html) == re.sub(r'href="[^"]*"', "", fresh)
+    assert calls == ["zh/", "zh/", "zh/ici-hcc/", "zh/ici-hcc/introduction/"]  # the memo's one, then the fresh ones
+    assert memo.entry(page("", "zh"), "zh__nav_3", lambda label: "fresh", "x") == "fresh"  # the root page

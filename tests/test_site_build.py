@@ -280,3 +280,16 @@ def test_without_published_addresses_the_pages_carry_no_made_up_or_relative_ones
     cite = re.search(r'class="cite-this.*?</(?:div|section|details)>', landing, re.S)
     assert cite, "the review page has its Cite this review box"
     assert "howpublished" not in cite.group(0) and "http" not in cite.group(0)
+
+
+def test_theme_toggles_carry_no_autocomplete_attribute(built_site):
+    """mkdocs-material puts autocomplete="off" on its drawer and search checkboxes, an HTML error on every
+    page; generator/thememarkup.py removes it (site.js resets the toggles instead)."""
+    pages = sorted(built_site.rglob("*.html"))
+    toggles = 0
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        for tag in re.findall(r'<input class="md-toggle"[^>]*>', html):
+            toggles += 1
+            assert "autocomplete" not in tag, f"{path.relative_to(built_site)}: {tag}"
+    assert toggles == 2 * len(pages), "every page has the two toggles"

@@ -108,3 +108,21 @@ def test_dark_mode(dark_page, request, server, require_kind, kind, lang):
     shot(page, f"{kind}-{lang}-dark-phone")
     result = page.evaluate(OVERFLOW)
     assert result["scrollWidth"] <= result["width"] + 1, result
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_open_drawer_is_closed_again_on_returning_to_a_page(page, server, lang):
+    """The generator removes mkdocs-material's autocomplete="off" from its drawer and search toggles (not
+    valid on a checkbox); site.js keeps what it was for: a browser restores the state of form controls when
+    the reader goes back to a page, which must not bring the page back with the navigation drawer open."""
+    page.set_viewport_size(bk.PHONE)
+    bk.visit(page, server.url + kind_path("section", lang))
+    assert page.get_attribute("#__drawer", "autocomplete") is None
+    page.click("label.md-header__button[for='__drawer']")
+    page.wait_for_function("() => document.getElementById('__drawer').checked")
+    bk.visit(page, server.url + kind_path("glossary", lang))
+    page.go_back()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => document.getElementById('__drawer').checked") is False
+    drawer = page.evaluate("() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().right")
+    assert drawer <= 1, "the navigation drawer is open after going back"

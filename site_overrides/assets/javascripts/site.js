@@ -2,9 +2,24 @@
    - the language switcher keeps the reader's place (same anchor in the other language);
    - citation cards on hover, keyboard focus and tap;
    - the root page preselects the browser's preferred language;
-   - the search dialog gets a name (mkdocs-material's has none: axe "aria-dialog-name"). */
+   - the search dialog gets a name (mkdocs-material's has none: axe "aria-dialog-name");
+   - the drawer and search toggles start unchecked (see below). */
 (function () {
   "use strict";
+
+  // The drawer and the search start closed, also where the browser restores form state when the reader
+  // returns to the page (mkdocs-material prevents that with autocomplete="off" on its toggles, which is not
+  // valid HTML on a checkbox: generator/thememarkup.py removes it). Chromium restores the state after the
+  // load event, before "pageshow"; a change event tells material's script, which watches the toggles.
+  window.addEventListener("pageshow", function () {
+    ["__drawer", "__search"].forEach(function (id) {
+      var toggle = document.getElementById(id);
+      if (toggle && toggle.checked && !(id === "__search" && /[?&]q=/.test(location.search))) {
+        toggle.checked = false;
+        toggle.dispatchEvent(new Event("change"));
+      }
+    });
+  });
 
   function currentAnchor() {
     if (location.hash) return location.hash.slice(1);
