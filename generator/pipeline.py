@@ -108,6 +108,13 @@ def finish(model: Model, html: str) -> str:
     return thememarkup.correct(model.fragments.at_end(html))
 
 
+def finish_template(html: str) -> str:
+    """A page the theme makes on its own (404.html), with the theme's invalid markup corrected."""
+    from . import thememarkup
+
+    return thememarkup.correct(html)
+
+
 def static_files(model: Model) -> dict[str, bytes]:
     """Files published as they are: references as BibTeX/RIS, open data, the records script."""
     out: dict[str, bytes] = {}

@@ -124,6 +124,9 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_post_page(self, output, *, page, config):
         return pipeline.finish(self.model, output)
 
+    def on_post_template(self, output_content, *, template_name, config):  # 404.html
+        return pipeline.finish_template(output_content)
+
     # 5. after the pages (and after other plugins' post_build): per-language search, then publish
     @event_priority(-100)
     def on_post_build(self, *, config) -> None:
