@@ -103,6 +103,9 @@ DEPLOYED = {"HCC_SITE_URL": "https://example.org/hcc-reviews/", "HCC_REPO_URL": 
 
 def bench_env(**extra: str) -> dict[str, str]:
     env = {**DEPLOYED, **os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    # As a user's machine runs it: modules compiled once and kept (a sandbox that sets this variable makes
+    # every build compile our package, and any installed module without a .pyc, from source again).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra)
     return env
 
