@@ -565,8 +565,16 @@ def serve_incremental(project: Path, config: str, env: dict[str, str], logs: Pat
             killer.cancel()
         log_file.close()
         target.write_text(original, encoding="utf-8")
-    result["log"] = str(log_path)
+    result["log"] = _shown(log_path)
     return result
+
+
+def _shown(path: Path) -> str:
+    """A path as the report shows it: relative to the repository when inside it (no machine's folders)."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -103,9 +103,7 @@ def fill(model: Model, html: str) -> str:
 def finish(model: Model, html: str) -> str:
     """Put the finished HTML due at the end (citations, a page's own reference list) into the
     finished page, and correct the theme's invalid markup."""
-    from . import thememarkup
-
-    return thememarkup.correct(model.fragments.at_end(html))
+    return finish_template(model.fragments.at_end(html))
 
 
 def finish_template(html: str) -> str:

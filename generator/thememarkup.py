@@ -10,7 +10,7 @@ from __future__ import annotations
 # base.html gives its drawer and search toggles (checkboxes) autocomplete="off", which HTML allows on
 # text-like inputs only: the Nu Html Checker reports two errors on every page. The attribute is there to
 # stop a browser from restoring a checked toggle (an open drawer or search) when a page is reloaded or
-# revisited; site.js does that instead, by unchecking both before mkdocs-material's script reads them.
+# revisited; site.js does that instead, unchecking both on "pageshow" (after the browser has restored them).
 _TOGGLES = tuple(
     (f'<input class="md-toggle" data-md-toggle="{name}" type="checkbox" id="__{name}" autocomplete="off">',
      f'<input class="md-toggle" data-md-toggle="{name}" type="checkbox" id="__{name}">')

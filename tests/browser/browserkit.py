@@ -132,7 +132,7 @@ class _Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def site_prefix(project: Path = ROOT) -> str:
+def site_prefix() -> str:
     """The path of the site_url the tests build with ("/hcc-reviews", sitekit.DEPLOYED), where the site is
     served; "" for the root."""
     return urlsplit(project_tools().DEPLOYED["HCC_SITE_URL"]).path.rstrip("/")

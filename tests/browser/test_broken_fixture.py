@@ -58,7 +58,7 @@ def broken_site(tmp_path_factory):
     result = conf.run_build(project, out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (out / "en" / "demo" / "broken" / "index.html").exists()
-    with bk.SiteServer(out, prefix=bk.site_prefix(project)) as srv:
+    with bk.SiteServer(out, prefix=bk.site_prefix()) as srv:
         yield srv
 
 
