@@ -440,13 +440,14 @@ class ArticleRewriter(HTMLParser):
                 self._glue_after = True
 
     def _glue_before(self) -> None:
-        """Open a no-break span around the last character before a citation: '...格局[4-7]' never breaks."""
+        """Open a no-break span around the last character before a citation, and the space after it if any:
+        neither '...格局[4-7]' nor '...of the trial [5].' breaks before the citation."""
         if self.out and not self.out[-1].startswith("<"):
             text = self.out[-1]
-            m = re.search(r"(&[a-z]+;|&#\d+;|[^\s<>&])$", text)
+            m = re.search(r"(&[a-z]+;|&#\d+;|[^\s<>&])(\s*)$", text)
             if m:
                 self.out[-1] = text[: m.start()]
-                self.out.append(f'<span class="nobr">{m.group(1)}')
+                self.out.append(f'<span class="nobr">{m.group(1)}{" " if m.group(2) else ""}')
                 return
         self.out.append('<span class="nobr">')
 

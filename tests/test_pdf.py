@@ -132,6 +132,18 @@ def test_fonts_are_embedded_with_simplified_chinese(built_site, model, lang):
         assert not any("CJK-JP" in n or "CJK-TC" in n or "CJK-KR" in n for n in names), names
 
 
+@pytest.mark.parametrize("lang, most", [("zh", 3), ("en", 1)])
+def test_few_cjk_faces_are_embedded_so_the_files_stay_small(built_site, model, lang, most):
+    """WeasyPrint keeps a font's glyph ids, so each embedded CJK face costs about 140 KB however few of its glyphs
+    are used: Chinese bold is set in the sans face, notes in sans, nothing Chinese slanted, no monospaced CJK."""
+    for rid in review_ids(model):
+        out = subprocess.run(["pdffonts", str(pdf_path(built_site, rid, lang))], capture_output=True, text=True,
+                             check=True).stdout
+        cjk = sorted({row.split()[0].split("+", 1)[-1] for row in out.splitlines()[2:] if "CJK" in row})
+        assert 1 <= len(cjk) <= most, f"{rid} ({lang}) embeds {len(cjk)} CJK faces: {cjk}"
+        assert not any("Oblique" in n or "Italic" in n or "Mono" in n for n in cjk), cjk
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_outline_follows_the_headings(built_site, model, lang):
     for review in model.project.reviews:
@@ -305,6 +317,13 @@ def test_rewriter_prefixes_ids_and_keeps_links_inside():
     assert 'class="site-link"' in out and "https://example.org/../x/" in out
     assert '<span class="nobr">果<span class="cite"' in out and "]</span>。</span>" in out
     assert [(h.level, h.id, h.text) for h in rw.headings] == [(1, "sec--title", "2 标题")]
+
+
+def test_a_citation_after_a_space_stays_on_the_line_of_the_word_before_it():
+    rw = pdf.ArticleRewriter("sec", link=lambda h: (h, False), src=lambda s: s, skip_heading_ids=set())
+    out = rw.rewrite('<p>the figure of the trial <span class="cite" id="c1">[<a href="#ref-5">5</a>]</span>. Then</p>')
+    assert 'the figure of the tria<span class="nobr">l <span class="cite"' in out
+    assert "]</span>.</span> Then" in out
 
 
 def test_missing_system_packages_are_named(monkeypatch, tmp_path):
