@@ -283,7 +283,6 @@ class ArticleRewriter(HTMLParser):
         self._glue_after = False  # a citation was just closed: the next punctuation joins it
         self.replace_from = replace_from or {}  # heading id -> HTML that replaces the rest of the article
         self._stopped = False
-        self._table: dict[str, Any] | None = None  # the table being copied: its column widths are measured
         self._replacement: str | None = None
 
     # ids -----------------------------------------------------------------------------------------
@@ -348,8 +347,6 @@ class ArticleRewriter(HTMLParser):
                 v = self._frag(value)
             changed |= v != value
             new.append((name, v))
-        if tag == "table" and self._table is None:
-            extra_class = "pdf-fixed"
         if HEADING.fullmatch(tag) and not any(n == "id" for n, _ in new):
             self._count += 1
             new.append(("id", self.pid("title" if tag == "h1" else f"h{self._count}")))
@@ -392,7 +389,6 @@ class ArticleRewriter(HTMLParser):
         if HEADING.fullmatch(tag) and d.get("id") in self.replace_from:
             self._replacement = self.replace_from[d["id"] or ""]  # after this heading, the rest is replaced
         text = self._tag(tag, attrs, closed)
-        self._table_start(tag, d, text)
         if self._cite:
             self._cite += tag == "span" and not closed
         elif tag == "span" and "cite" in (d.get("class") or "").split():
@@ -401,9 +397,6 @@ class ArticleRewriter(HTMLParser):
         self.out.append(text)
         if tag == "svg" and not closed:
             self._svg += 1
-        if tag == "table" and self._table is not None and self._table["slot"] is None:
-            self._table["slot"] = len(self.out)
-            self.out.append("")  # the <colgroup> goes here
         self._raw = tag in ("style",) and not closed
         if HEADING.fullmatch(tag) and not closed:
             hid = re.search(r'\sid="([^"]*)"', text)
@@ -433,7 +426,6 @@ class ArticleRewriter(HTMLParser):
         self.out.append(f"</{tag}>")
         if tag == "svg" and self._svg:
             self._svg -= 1
-        self._table_end(tag)
         if self._cite and tag == "span":
             self._cite -= 1
             if not self._cite:
@@ -459,8 +451,6 @@ class ArticleRewriter(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skip or self._stopped:
             return
-        if self._table is not None and self._table["cell"] is not None:
-            self._table["text"].append(data)
         if self._heading is not None:
             self._heading[2].append(data)
         if self._glue_after:
@@ -472,47 +462,6 @@ class ArticleRewriter(HTMLParser):
             data = data[n:]
         self.out.append(self._frag(data) if self._raw else html.escape(data, quote=False))
 
-    # tables: column widths from the text of the cells, for a fixed layout -------------------------------
-    def _table_start(self, tag: str, attrs: dict[str, str | None], text: str) -> None:
-        t = self._table
-        if tag == "table":
-            if t is None:
-                self._table = {"slot": None, "cols": {}, "words": {}, "col": 0, "cell": None,
-                               "span": 1, "text": [], "depth": 1, "has_cols": False}
-            else:
-                t["depth"] += 1
-            return
-        if t is None or t["depth"] > 1:
-            return
-        if tag in ("colgroup", "col"):
-            t["has_cols"] = True
-        elif tag == "tr":
-            t["col"] = 0
-        elif tag in ("td", "th"):
-            span = attrs.get("colspan") or "1"
-            t["cell"], t["span"], t["text"] = t["col"], int(span) if span.isdigit() else 1, []
-
-    def _table_end(self, tag: str) -> None:
-        t = self._table
-        if t is None:
-            return
-        if tag == "table":
-            t["depth"] -= 1
-            if t["depth"] == 0:
-                self._table = None
-                if not t["has_cols"] and t["cols"]:
-                    self.out[t["slot"]] = _colgroup(t["cols"], t["words"])
-            return
-        if t["depth"] == 1 and tag in ("td", "th") and t["cell"] is not None:
-            text = "".join(t["text"])
-            if t["span"] == 1:
-                i = t["cell"]
-                t["cols"][i] = max(t["cols"].get(i, 0.0), _em_width(text))
-                longest = max((_em_width(w) for w in text.split()), default=0.0)
-                t["words"][i] = max(t["words"].get(i, 0.0), longest)
-            t["col"] += t["span"]
-            t["cell"] = None
-
     def handle_comment(self, data: str) -> None:
         pass
 
@@ -523,9 +472,6 @@ class ArticleRewriter(HTMLParser):
         return "".join(self.out).strip()
 
 
-_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
-
-
 def _svg_box(attrs: list[tuple[str, str | None]]) -> tuple[float, float] | None:
     """The width and height of an <svg> given in plain numbers (CSS px), else None."""
     d = dict(attrs)
@@ -534,27 +480,6 @@ def _svg_box(attrs: list[tuple[str, str | None]]) -> tuple[float, float] | None:
     except ValueError:
         return None
     return (w, h) if w > 0 and h > 0 else None
-
-
-def _em_width(text: str) -> float:
-    """A rough width in ems: a Chinese character is 1, anything else about half."""
-    text = " ".join(text.split())
-    wide = len(_WIDE.findall(text))
-    return wide + 0.55 * (len(text) - wide)
-
-
-def _colgroup(cols: dict[int, float], words: dict[int, float]) -> str:
-    """Column widths for a fixed table layout (WeasyPrint's automatic layout measures every possible line
-    break of every cell, which is slow on Chinese text): each column gets room for its longest word and a
-    share of the rest by the length of its longest cell, damped so that one long cell does not starve the
-    others."""
-    n = max(cols) + 1
-    desired = [min(cols.get(i, 1.0), 40.0) ** 0.8 + 1.5 for i in range(n)]
-    floor = [min(words.get(i, 1.0), 18.0) + 1.0 for i in range(n)]
-    want = [max(d, f) for d, f in zip(desired, floor)]
-    total = sum(want)
-    widths = [100.0 * w / total for w in want]
-    return "<colgroup>" + "".join(f'<col style="width:{w:.1f}%">' for w in widths) + "</colgroup>"
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -145,6 +145,29 @@ def test_few_cjk_faces_are_embedded_so_the_files_stay_small(built_site, model, l
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_table_cells_do_not_break_inside_words(built_site, model, lang):
+    """No 'Patient|s', 'Pha|se' or 'NCT01853|618' in a column too narrow for them: every Latin word and number
+    of every table the PDF copies from the site is whole: no two consecutive words of the PDF make one."""
+    exporter = pdf.Exporter(model, built_site)
+    for review in model.project.reviews:
+        document = exporter.review_job(review, lang).htmls[0]
+        tables = " ".join(re.findall(r"<table\b.*?</table>", document, re.S))
+        cells = html.unescape(re.sub(r"<[^>]+>", " ", tables))  # a <br> in a cell separates words
+        tokens = set(re.findall(r"[A-Za-z0-9]{4,}", cells))
+        assert tokens, f"{review.id} ({lang}): no table in the PDF?"
+        bbox = subprocess.run(["pdftotext", "-bbox", str(pdf_path(built_site, review.id, lang)), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        words = [html.unescape(w) for w in re.findall(r"<word [^>]*>([^<]*)</word>", bbox)]
+        broken = set()
+        for a, b in zip(words, words[1:]):
+            tail, head = re.search(r"[A-Za-z0-9]*$", a).group(), re.match(r"[A-Za-z0-9]*", b).group()
+            if tail and head and tail + head in tokens:
+                broken.add(f"{tail}|{head}")
+        broken = sorted(broken)
+        assert not broken, f"{review.id} ({lang}): words broken across lines in a table: {broken}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_outline_follows_the_headings(built_site, model, lang):
     for review in model.project.reviews:
         reader = pypdf.PdfReader(pdf_path(built_site, review.id, lang))
