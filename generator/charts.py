@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from markupsafe import Markup
 
-from .records import RATE_MEASURES, TIME_MEASURES, Endpoint, Records, Trial, format_number
+from .records import (RATE_MEASURES, Endpoint, Records, Trial, format_number, response_groups,
+                      survival_sections)
 from .render import jinja_env
 from .tables import figure_text, measure_label, regimen_name, value_text
 
@@ -163,31 +163,11 @@ def arm_label(records: Records, trial: Trial, e: Endpoint, lang: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Group:
-    trial: Trial
-    arm: str
-    figures: list[Endpoint]
-
-
-def _groups(records: Records, trials: list[Trial], measures: tuple[str, ...], unit: str,
-            only_arm: str | None = None) -> list[_Group]:
-    groups: list[_Group] = []
-    for trial in trials:
-        by_arm: dict[str, list[Endpoint]] = {}
-        for e in trial.endpoints:
-            if e.measure in measures and e.unit == unit and (only_arm is None or e.arm == only_arm):
-                by_arm.setdefault(e.arm or "", []).append(e)
-        for arm, figs in by_arm.items():
-            figs.sort(key=lambda e: measures.index(e.measure))
-            groups.append(_Group(trial, arm, figs))
-    return groups
-
-
 def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str,
-                   only_arm: str | None = None) -> Markup | None:
-    """``only_arm``: only the figures of this regimen's arms (on a regimen's page)."""
-    groups = _groups(records, trials, RATE_MEASURES, "%", only_arm)
+                   only_arm: str | None = None, sources: Markup | None = None) -> Markup | None:
+    """``only_arm``: only the figures of this regimen's arms (on a regimen's page); ``sources``: a line for
+    the caption (a review's chart cites its figures there)."""
+    groups = response_groups(trials, only_arm)
     if not groups:
         return None
     bar_h, gap, pad = 14, 3, 12
@@ -224,7 +204,7 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
         legend.append({"x": lx, "fill": COLOURS[m], "label": name})
         lx += 18 + text_width(name) + 16
     sep = "；" if lang == "zh" else "; "
-    return _render("chart-bars.svg.j2", cid=cid, width=width, height=int(axis_y + 28), title=t("response_title", lang),
+    return _render("chart-bars.svg.j2", cid=cid, sources=sources, width=width, height=int(axis_y + 28), title=t("response_title", lang),
                    desc=t("response_desc", lang) + " " + sep.join(desc_items), rows=rows, ticks=ticks,
                    top=top - 8, axis_y=axis_y, left=left, plot_w=plot_w, legend=legend, ink=INK, grid=GRID,
                    font=FONT, small=SMALL)
@@ -236,13 +216,8 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
 
 
 def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str,
-                 only_arm: str | None = None) -> Markup | None:
-    sections = []
-    for m in TIME_MEASURES:
-        figs = [(tr, e) for tr in trials for e in tr.endpoints if e.measure == m and e.unit == "months"
-                and (only_arm is None or e.arm == only_arm)]
-        if figs:
-            sections.append((m, figs))
+                 only_arm: str | None = None, sources: Markup | None = None) -> Markup | None:
+    sections = survival_sections(trials, only_arm)
     if not sections:
         return None
     row_h, head_h = 34, 30
@@ -285,7 +260,7 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
         ticks.append({"x": sx(v), "label": format_number(v)})
         v += step
     sep = "；" if lang == "zh" else "; "
-    return _render("chart-forest.svg.j2", cid=cid, width=width, height=int(axis_y + 40), title=t("forest_title", lang),
+    return _render("chart-forest.svg.j2", cid=cid, sources=sources, width=width, height=int(axis_y + 40), title=t("forest_title", lang),
                    desc=t("forest_desc", lang) + " " + sep.join(desc_items), sections=out_sections, ticks=ticks,
                    axis_y=axis_y, left=left, plot_w=plot_w, unit=t("months", lang), ink=INK, grid=GRID, font=FONT,
                    small=SMALL, top=12)
@@ -296,7 +271,7 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def timeline_chart(records: Records, trial: Trial, lang: str, cid: str) -> Markup | None:
+def timeline_chart(records: Records, trial: Trial, lang: str, cid: str, sources: Markup | None = None) -> Markup | None:
     if trial.sequence is None or not trial.sequence.steps:
         return None
     lane_label_w = max(text_width(t("local", lang)), text_width(t("systemic", lang))) + 16
@@ -327,7 +302,7 @@ def timeline_chart(records: Records, trial: Trial, lang: str, cid: str) -> Marku
     height = int(axis_y + 22 + max_lines * 15 + 8)
     sep = "；" if lang == "zh" else "; "
     name = trial.name
-    return _render("chart-timeline.svg.j2", cid=cid, width=width, height=height,
+    return _render("chart-timeline.svg.j2", cid=cid, sources=sources, width=width, height=height,
                    title=t("timeline_title", lang, name=name),
                    desc=t("timeline_desc", lang) + " " + sep.join(desc_items),
                    steps=steps, lanes=[{"y": lanes["local"], "label": t("local", lang), "fill": LOCAL},

@@ -16,6 +16,69 @@ from markdown.treeprocessors import Treeprocessor
 
 SKIP = {"code", "pre", "abbr", "a", "script", "style", "kbd", "samp", "svg", "math"}
 
+_OPEN_A = re.compile(r"<a[\s>]", re.I)
+_CLOSE_A = re.compile(r"</a\s*>", re.I)
+_OPEN_SVG = re.compile(r"<svg[\s>]", re.I)
+_CLOSE_SVG = re.compile(r"</svg\s*>", re.I)
+
+
+class RawHtml:
+    """Where a text of the tree stands among raw HTML. Raw HTML inside a markdown block (md_in_html) comes as
+    one placeholder per tag, with the text between the tags left in the tree: the text of a raw <svg> drawing
+    must not get markup (an HTML element there is invalid, and a <span> even ends the drawing for the HTML
+    parser), and a term inside a raw <a> gets no tab stop of its own."""
+
+    def __init__(self, md) -> None:
+        self.md = md
+        self.in_link = 0
+        self.in_svg = 0
+
+    def segments(self, text: str):
+        """The text cut at the placeholders: (piece, is_placeholder); the depths are updated after each
+        placeholder, so they hold for the plain piece being looked at."""
+        pos = 0
+        for ph in util.HTML_PLACEHOLDER_RE.finditer(text):
+            yield text[pos:ph.start()], False
+            yield ph.group(0), True
+            self._track(self.md.htmlStash.rawHtmlBlocks[int(ph.group(1))])
+            pos = ph.end()
+        yield text[pos:], False
+
+    def _track(self, raw: object) -> None:
+        if not isinstance(raw, str):
+            return
+        if _OPEN_A.match(raw):
+            self.in_link += 1
+        elif _CLOSE_A.match(raw):
+            self.in_link = max(0, self.in_link - 1)
+        elif _OPEN_SVG.match(raw) and not raw.rstrip().endswith("/>"):
+            self.in_svg += 1
+        elif _CLOSE_SVG.match(raw):
+            self.in_svg = max(0, self.in_svg - 1)
+
+
+def splice(parent: etree.Element, child: etree.Element | None, where: str,
+           pieces: list[str | etree.Element]) -> None:
+    """Put ``pieces`` (text and new elements, in order) in place of ``parent.text`` (``where == "text"``)
+    or ``child.tail``."""
+    lead, new = "", []
+    for x in pieces:
+        if isinstance(x, str):
+            if new:
+                new[-1].tail = (new[-1].tail or "") + x
+            else:
+                lead += x
+        else:
+            new.append(x)
+    if where == "text":
+        parent.text = lead
+        at = 0
+    else:
+        child.tail = lead  # type: ignore[union-attr]
+        at = list(parent).index(child) + 1  # type: ignore[arg-type]
+    for k, el in enumerate(new):
+        parent.insert(at + k, el)
+
 
 class GlossaryTreeprocessor(Treeprocessor):
     def __init__(self, md, ext: "GlossaryExtension"):
@@ -26,7 +89,7 @@ class GlossaryTreeprocessor(Treeprocessor):
         if self.ext.pattern is None:
             return
         self.seen: set[str] = set()
-        self.in_link = 0  # depth of raw-HTML <a> elements (inline HTML is a placeholder in the tree)
+        self.raw = RawHtml(self.md)
         self._walk(root, self.ext.lang)
 
     def _walk(self, el: etree.Element, lang: str) -> None:
@@ -43,61 +106,33 @@ class GlossaryTreeprocessor(Treeprocessor):
             if child.tail:
                 self._text(el, child, "tail", lang)
 
-    def _links(self, text: str) -> int:
-        """How the raw-HTML placeholders in ``text`` change the <a> depth."""
-        change = 0
-        for m in util.HTML_PLACEHOLDER_RE.finditer(text):
-            raw = self.md.htmlStash.rawHtmlBlocks[int(m.group(1))]
-            if isinstance(raw, str):
-                if _OPEN_A.match(raw):
-                    change += 1
-                elif _CLOSE_A.match(raw):
-                    change -= 1
-        return change
-
     def _text(self, parent: etree.Element, child: etree.Element | None, where: str, lang: str) -> None:
+        """Wrap the terms of one text or tail in <abbr> (not in a raw <svg>; no tab stop in a raw <a>)."""
         text = parent.text if where == "text" else child.tail  # type: ignore[union-attr]
-        pattern = self.ext.pattern
         if not text:
             return
-        if not pattern.search(text):
-            self.in_link = max(0, self.in_link + self._links(text))
-            return
-        lead, pos = None, 0
-        new: list[etree.Element] = []
-        for m in pattern.finditer(text):
-            before = text[pos:m.start()]
-            self.in_link = max(0, self.in_link + self._links(before))
-            if new:
-                new[-1].tail = before
-            else:
-                lead = before
-            abbr, plural = m.group(1), m.group(2) or ""
-            el = etree.Element("abbr")
-            el.set("title", self.ext.definition(abbr, lang))
-            # one keyboard stop per term per page; none inside a link (the link is the stop)
-            if abbr not in self.seen and not self.in_link:
-                el.set("tabindex", "0")
-                self.seen.add(abbr)
-            el.text = abbr + plural
-            new.append(el)
-            pos = m.end()
-        rest = text[pos:]
-        self.in_link = max(0, self.in_link + self._links(rest))
-        new[-1].tail = rest
-        if where == "text":
-            parent.text = lead
-            for k, el in enumerate(new):
-                parent.insert(k, el)
-        else:
-            child.tail = lead  # type: ignore[union-attr]
-            index = list(parent).index(child) + 1  # type: ignore[arg-type]
-            for k, el in enumerate(new):
-                parent.insert(index + k, el)
-
-
-_OPEN_A = re.compile(r"<a[\s>]", re.I)
-_CLOSE_A = re.compile(r"</a\s*>", re.I)
+        pattern = self.ext.pattern
+        pieces: list[str | etree.Element] = []
+        for piece, placeholder in self.raw.segments(text):
+            if placeholder or self.raw.in_svg or not pattern.search(piece):
+                pieces.append(piece)
+                continue
+            at = 0
+            for m in pattern.finditer(piece):
+                pieces.append(piece[at:m.start()])
+                abbr, plural = m.group(1), m.group(2) or ""
+                el = etree.Element("abbr")
+                el.set("title", self.ext.definition(abbr, lang))
+                # one keyboard stop per term per page; none inside a link (the link is the stop)
+                if abbr not in self.seen and not self.raw.in_link:
+                    el.set("tabindex", "0")
+                    self.seen.add(abbr)
+                el.text = abbr + plural
+                pieces.append(el)
+                at = m.end()
+            pieces.append(piece[at:])
+        if any(not isinstance(x, str) for x in pieces):
+            splice(parent, child, where, pieces)
 
 
 CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
@@ -115,30 +150,32 @@ class ChineseQuoteTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         if self.ext.lang != "en":
             return
+        raw = RawHtml(self.md)
         for el in list(root.iter()):
             if el.tag in SKIP or el.get("lang"):
                 continue
             for child in [None, *list(el)]:
                 where = "text" if child is None else "tail"
                 text = el.text if child is None else child.tail
-                if not text or not CJK_RUN.search(text):
+                if not text:
                     continue
-                pieces = CJK_RUN.split(text)
-                runs = CJK_RUN.findall(text)
-                new = []
-                for run, after in zip(runs, pieces[1:]):
-                    span = etree.Element("span", {"lang": "zh-CN"})
-                    span.text, span.tail = run, after
-                    new.append(span)
-                if where == "text":
-                    el.text = pieces[0]
-                    for k, span in enumerate(new):
-                        el.insert(k, span)
-                else:
-                    child.tail = pieces[0]  # type: ignore[union-attr]
-                    at = list(el).index(child) + 1  # type: ignore[arg-type]
-                    for k, span in enumerate(new):
-                        el.insert(at + k, span)
+                if not CJK_RUN.search(text):
+                    for _ in raw.segments(text):  # keep count of the raw tags it holds
+                        pass
+                    continue
+                pieces: list[str | etree.Element] = []
+                for piece, placeholder in raw.segments(text):
+                    if placeholder or raw.in_svg:
+                        pieces.append(piece)
+                        continue
+                    parts = CJK_RUN.split(piece)
+                    pieces.append(parts[0])
+                    for run, after in zip(CJK_RUN.findall(piece), parts[1:]):
+                        span = etree.Element("span", {"lang": "zh-CN"})
+                        span.text = run
+                        pieces += [span, after]
+                if any(not isinstance(x, str) for x in pieces):
+                    splice(el, child, where, pieces)
 
 
 class GlossaryExtension(Extension):

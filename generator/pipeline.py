@@ -61,6 +61,8 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     # Tables cite too: numbering reads each block with its tables expanded into citation markers.
     citations = index_citations(project, bib, report, expand=tables.citation_text)
     citations.cited_by_record = {page: set(keys) for page, keys in records.all_keys().items()}
+    # a chart in a review draws the review's reference numbers
+    tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project)
     check_blocks(project, links, report)
     history = read_history(root, cache_dir)

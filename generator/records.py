@@ -303,6 +303,62 @@ class Records:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# What each chart shows, in the order it shows it (charts.py draws it; a review numbers its sources in this order)
+# ---------------------------------------------------------------------------------------------------------------
+
+CHART_KINDS = ("response", "forest", "sequence")
+
+
+@dataclass
+class FigureGroup:
+    """The response-rate figures of one arm of one study (a group of bars)."""
+    trial: Trial
+    arm: str
+    figures: list[Endpoint]
+
+
+def response_groups(trials: list[Trial], only_arm: str | None = None) -> list[FigureGroup]:
+    """ORR / DCR / CR in % per study arm, in the trials' order, the measures in RATE_MEASURES' order."""
+    groups: list[FigureGroup] = []
+    for trial in trials:
+        by_arm: dict[str, list[Endpoint]] = {}
+        for e in trial.endpoints:
+            if e.measure in RATE_MEASURES and e.unit == "%" and (only_arm is None or e.arm == only_arm):
+                by_arm.setdefault(e.arm or "", []).append(e)
+        for arm, figs in by_arm.items():
+            figs.sort(key=lambda e: RATE_MEASURES.index(e.measure))
+            groups.append(FigureGroup(trial, arm, figs))
+    return groups
+
+
+def survival_sections(trials: list[Trial], only_arm: str | None = None) -> list[tuple[str, list[tuple[Trial, Endpoint]]]]:
+    """Median PFS, then OS, in months: (measure, [(trial, figure)...]) for each measure that has figures."""
+    out = []
+    for m in TIME_MEASURES:
+        figs = [(tr, e) for tr in trials for e in tr.endpoints if e.measure == m and e.unit == "months"
+                and (only_arm is None or e.arm == only_arm)]
+        if figs:
+            out.append((m, figs))
+    return out
+
+
+def sequenced(trials: list[Trial]) -> list[Trial]:
+    """The trials whose order of treatments is described step by step (one timeline each)."""
+    return [t for t in trials if t.sequence is not None and t.sequence.steps]
+
+
+def chart_sources(kind: str, trials: list[Trial]) -> list[str]:
+    """The reference keys of a chart, in the order it shows its figures (a timeline: the trial's references)."""
+    if kind == "response":
+        keys = [e.source for g in response_groups(trials) for e in g.figures]
+    elif kind == "forest":
+        keys = [e.source for _, figs in survival_sections(trials) for _, e in figs]
+    else:
+        keys = [k for t in sequenced(trials) for k in t.refs]
+    return list(dict.fromkeys(keys))
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Front-matter schema, derived from the models
 # ---------------------------------------------------------------------------------------------------------------
 

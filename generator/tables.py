@@ -9,23 +9,29 @@ A section block may contain a fenced block::
     caption: {zh: ..., en: ...}      # optional
     ```
 
+or, instead of ``columns``, ``chart: response`` (bars of ORR / DCR / CR), ``chart: forest`` (median PFS / OS
+with their 95% CIs) or ``chart: sequence`` (a timeline of each trial whose order of treatments is described):
+the picked trials drawn as an SVG chart (charts.py) whose caption cites the sources of its figures.
+
 The YAML is safe-loaded and checked when the project loads (:meth:`RecordTables.check_project`,
 problems at the file line of the block). When a page is rendered, :meth:`RecordTables.expand` (a
 ``Renderer.directives`` entry) replaces the block by an HTML table in the page's language. Every
 figure in the table is followed by its citation as a ``[@key]`` marker, so the citation machinery
 numbers and links it like a citation in the prose; :meth:`RecordTables.citation_text` gives the
-same markers, in the same order, for the numbering of the review.
+same markers, in the same order, for the numbering of the review. A chart is numbered the same way: its
+caption holds one citation of all its sources, and the reference numbers drawn in the SVG are the review's.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 
 import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 from markupsafe import Markup, escape
@@ -33,8 +39,8 @@ from markupsafe import Markup, escape
 from .bilingual import LANGS
 from .diagnostics import Report, suggest
 from .frontmatter import parse_yaml
-from .records import (CATEGORIES, DESIGNS, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
-                      format_number)
+from .records import (CATEGORIES, CHART_KINDS, DESIGNS, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records, Regimen,
+                      Trial, chart_sources, format_number, sequenced)
 from .schema import BI, Field, listof, validate
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -76,6 +82,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "review": {"zh": "综述", "en": "Review"},
     "note": {"zh": "编者注", "en": "Editor's note"},
     "note_of": {"zh": "编者注：", "en": "Editor's note: "},
+    "chart_sources": {"zh": "数据来源：", "en": "Sources: "},
     "table_error": {"zh": "此表格无法生成：请运行检查命令查看问题。", "en": "This table could not be built: run the check to see why."},
 }
 
@@ -170,6 +177,7 @@ SPEC_SCHEMA = {
     "filter": Field(dict),
     "columns": listof(str),
     "caption": Field(BI),
+    "chart": Field(str, choices=CHART_KINDS, help=" or ".join(CHART_KINDS)),
 }
 
 
@@ -188,6 +196,7 @@ class TableSpec:
     filter: dict[str, list[str]] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
     caption: dict[str, str] | None = None
+    chart: str | None = None  # instead of a table: one of CHART_KINDS
 
 
 def find(text: str) -> list[Found]:
@@ -241,6 +250,8 @@ class RecordTables:
         self.records = records
         self._page_url: str | None = None
         self._specs: dict[str, TableSpec | None] = {}
+        # (review id, reference key) -> the review's number of the reference: set once the citations are numbered
+        self.number: Callable[[str, str], int | None] | None = None
 
     @functools.cached_property
     def env(self):
@@ -292,6 +303,15 @@ class RecordTables:
                 hint = suggest(rid, sorted(known), n=1) or f" (add content/{kind}/{rid}.md, or check the spelling)"
                 report.error(path, fm.line("ids", i), f"unknown {word} '{rid}'{hint}")
                 ok = False
+        if data.get("chart") is not None:
+            if kind != "trials":
+                report.error(path, fm.line("chart"), "a chart draws the figures of trials: write 'type: trials' and "
+                             "pick the trials (a regimen's trials are found with 'filter: {regimen: ...}')")
+                ok = False
+            if data.get("columns"):
+                report.error(path, fm.line("columns"), "a chart has no columns: remove 'columns', or remove 'chart' "
+                             "to make a table")
+                ok = False
         fields = TRIAL_COLUMNS if kind == "trials" else REGIMEN_COLUMNS
         allowed = fields + tuple(m for m in MEASURES if m not in fields)
         for i, col in enumerate(data.get("columns") or []):
@@ -330,10 +350,14 @@ class RecordTables:
         if not ok:
             return None
         spec = TableSpec(type=kind, ids=list(data.get("ids") or []), filter=filters,
-                         columns=list(data.get("columns") or DEFAULT_COLUMNS[kind]),
-                         caption=dict(data["caption"]) if data.get("caption") else None)
+                         columns=[] if data.get("chart") else list(data.get("columns") or DEFAULT_COLUMNS[kind]),
+                         caption=dict(data["caption"]) if data.get("caption") else None, chart=data.get("chart"))
         if not self.rows(spec):
             report.warning(path, offset, f"this records table has no rows: no {word} matches its filter")
+        elif spec.chart and not chart_sources(spec.chart, self.rows(spec)):
+            what = "describes its order of treatments step by step" if spec.chart == "sequence" else \
+                ("gives a response rate in %" if spec.chart == "response" else "gives a median PFS or OS in months")
+            report.warning(path, offset, f"this {spec.chart} chart is empty: none of its trials {what}")
         return spec
 
     def _filter_values(self, name: str) -> set[str] | None:
@@ -360,7 +384,7 @@ class RecordTables:
                         report.error(section.path, pair.en.line,  # type: ignore[union-attr]
                                      f"the Chinese block (line {pair.zh.line}) and the English block (line "  # type: ignore[union-attr]
                                      f"{pair.en.line}) must contain the same records tables (the same type, ids, "  # type: ignore[union-attr]
-                                     "filter and columns)")
+                                     "filter, columns and chart)")
 
     @staticmethod
     def _normal(source: str) -> Any:
@@ -414,6 +438,8 @@ class RecordTables:
 
     def citation_keys(self, spec: TableSpec) -> list[str]:
         """The keys the table cites, one entry per citation marker, in the order of the markers."""
+        if spec.chart:
+            return chart_sources(spec.chart, self.rows(spec))
         keys: list[str] = []
         for rec in self.rows(spec):
             for col in spec.columns:
@@ -449,6 +475,8 @@ class RecordTables:
         return "".join(out)
 
     def _markers(self, spec: TableSpec) -> str:
+        if spec.chart:  # one citation, in the chart's caption
+            return str(cite(chart_sources(spec.chart, self.rows(spec))))
         parts: list[str] = []
         for rec in self.rows(spec):
             for col in spec.columns:
@@ -475,11 +503,16 @@ class RecordTables:
             return text
         url = page_url or self._page_url or section.url(lang)
         out, pos = [], 0
-        for f in found:
+        for k, f in enumerate(found):
             out.append(text[pos:f.start])
             spec = self.spec_of(f.source)
-            out.append(self.render(spec, lang, url) if spec is not None else
-                       f'<p class="records-error">{escape(s("table_error", lang))}</p>')
+            if spec is None:
+                out.append(f'<p class="records-error">{escape(s("table_error", lang))}</p>')
+            elif spec.chart:
+                block = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
+                out.append(self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}"))
+            else:
+                out.append(self.render(spec, lang, url))
             pos = f.end
         out.append(text[pos:])
         return "".join(out)
@@ -493,6 +526,29 @@ class RecordTables:
         label = caption or s("trials_title" if spec.type == "trials" else "regimens_title", lang)
         return self._tpl.render(headers=headers, rows=rows, caption=caption, label=label,
                                 missing=s("missing", lang)).strip("\n")
+
+    def render_chart(self, spec: TableSpec, lang: str, review: Any, cid: str) -> str:
+        """A chart in a review: the reference numbers in the drawing are the review's (``self.number``), and the
+        caption cites every source (a marker that the citation machinery renders like any other)."""
+        from .charts import forest_chart, response_chart, timeline_chart  # charts need the templates: render only
+
+        trials = self.rows(spec)
+        keys = chart_sources(spec.chart or "", trials)
+        sources = Markup(escape(s("chart_sources", lang))) + cite(keys) if keys else None
+
+        def label(key: str) -> str:
+            n = self.number(review.id, key) if self.number else None
+            return f"[{n}]" if n else ""
+
+        if spec.chart == "response":
+            charts = [response_chart(self.records, trials, lang, label, cid, sources=sources)]
+        elif spec.chart == "forest":
+            charts = [forest_chart(self.records, trials, lang, label, cid, sources=sources)]
+        else:  # a timeline per trial, the sources once, under the last
+            seq = sequenced(trials)
+            charts = [timeline_chart(self.records, t, lang, f"{cid}-{i}", sources=sources if t is seq[-1] else None)
+                      for i, t in enumerate(seq)]
+        return "\n".join(str(c) for c in charts if c)
 
     @staticmethod
     def header(kind: str, col: str, lang: str) -> str:

@@ -65,3 +65,21 @@ def test_each_column_of_a_parallel_view_gets_definitions_in_its_own_language(con
     en = html[html.index('<div lang="en"'):]
     assert 'title="丙型肝炎病毒">HCV</abbr>' in zh
     assert 'title="hepatitis C virus">HCV</abbr>' in en
+
+
+def test_text_of_a_raw_svg_drawing_is_left_alone(convert):
+    """A chart inside a section block: an <abbr> inside SVG <text> is invalid and the browser draws nothing of it."""
+    html = convert('<div class="blk" markdown>\n\nHCC first.\n\n<figure class="chart">\n'
+                   '<svg xmlns="http://www.w3.org/2000/svg"><text x="1">HCV in HCC</text><rect/></svg>\n'
+                   '<figcaption>HCC chart</figcaption>\n</figure>\n\n</div>')
+    assert '<text x="1">HCV in HCC</text>' in html
+    assert html.count("<abbr") == 2  # the paragraph's and the caption's
+
+
+def test_chinese_in_a_raw_svg_drawing_on_an_english_page_gets_no_span(convert):
+    """A <span> inside SVG ends the drawing for the HTML parser (the zh column of an English parallel view)."""
+    html = convert('<div class="blk" markdown>\n\n原文 quoted.\n\n<figure class="chart">\n'
+                   '<svg xmlns="http://www.w3.org/2000/svg"><title>缓解率</title><text x="1">曲美木单抗</text></svg>\n'
+                   '<figcaption>各研究的缓解率</figcaption>\n</figure>\n\n</div>', lang="en")
+    assert "<title>缓解率</title><text x=\"1\">曲美木单抗</text>" in html
+    assert '<span lang="zh-CN">原文</span>' in html and '<figcaption><span lang="zh-CN">各研究的缓解率</span>' in html

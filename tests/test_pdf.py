@@ -244,6 +244,25 @@ def test_handout_is_one_page(built_site, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_charts_of_the_sections_are_drawn_in_the_pdf_with_the_site_numbers(built_site, model, lang):
+    """Every chart of a review's pages is in its PDF: title, the study labels with their reference numbers as
+    the site draws them, and the numbers of the caption's sources."""
+    seen = 0
+    for review in model.project.reviews:
+        extracted = squash(text_of(pdf_path(built_site, review.id, lang)))
+        for section in review.sections:
+            for figure in re.findall(r'<figure class="chart.*?</figure>', article(built_site, section.url(lang)), re.S):
+                title = plain(re.search(r"<title[^>]*>(.*?)</title>", figure, re.S).group(1))
+                labels = [plain(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", figure, re.S)
+                          if re.search(r"\[\d+\]$", plain(t))]
+                caption = plain(re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S).group(1))
+                for text in (title, *labels, caption):
+                    assert squash(text) in extracted, f"{review.id} ({lang}): '{text}' is not in the PDF"
+                seen += 1
+    assert seen >= 3, "the reviews should have their charts (response, survival, treatment sequences)"
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_reference_numbers_match_the_site(built_site, model, lang):
     for review in model.project.reviews:
         extracted = squash(text_of(pdf_path(built_site, review.id, lang)))

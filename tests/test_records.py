@@ -126,6 +126,22 @@ RECORD_ERRORS = {
 }
 
 TABLE_ERRORS = {
+    'chart-empty': [
+        'content/demo/02-table.md:13: warning: this sequence chart is empty: none of its trials describes its order of treatments step by step',
+        'content/demo/02-table.md:22: warning: this sequence chart is empty: none of its trials describes its order of treatments step by step',
+    ],
+    'chart-of-regimens': [
+        "content/demo/02-table.md:16: error: a chart draws the figures of trials: write 'type: trials' and pick the trials (a regimen's trials are found with 'filter: {regimen: ...}')",
+        "content/demo/02-table.md:25: error: a chart draws the figures of trials: write 'type: trials' and pick the trials (a regimen's trials are found with 'filter: {regimen: ...}')",
+    ],
+    'chart-unknown': [
+        "content/demo/02-table.md:16: error: 'chart' is 'responce', which is not one of the allowed values (did you mean response?): response, forest, sequence",
+        "content/demo/02-table.md:25: error: 'chart' is 'responce', which is not one of the allowed values (did you mean response?): response, forest, sequence",
+    ],
+    'chart-with-columns': [
+        "content/demo/02-table.md:16: error: a chart has no columns: remove 'columns', or remove 'chart' to make a table",
+        "content/demo/02-table.md:26: error: a chart has no columns: remove 'columns', or remove 'chart' to make a table",
+    ],
     'bad-type': [
         "content/demo/02-table.md:14: error: 'type' is 'trial', which is not one of the allowed values (did you mean trials?): trials, regimens",
         "content/demo/02-table.md:22: error: 'type' is 'trial', which is not one of the allowed values (did you mean trials?): trials, regimens",
@@ -139,7 +155,7 @@ TABLE_ERRORS = {
         "content/demo/02-table.md:25: error: give either 'ids' (a list of records) or 'filter', not both",
     ],
     'languages-differ': [
-        'content/demo/02-table.md:18: error: the Chinese block (line 10) and the English block (line 18) must contain the same records tables (the same type, ids, filter and columns)',
+        'content/demo/02-table.md:18: error: the Chinese block (line 10) and the English block (line 18) must contain the same records tables (the same type, ids, filter, columns and chart)',
     ],
     'no-rows': [
         'content/demo/02-table.md:13: warning: this records table has no rows: no trial matches its filter',
@@ -384,6 +400,30 @@ def test_table_in_both_languages_with_numbered_citations(tmp_path):
         assert "\n\n" not in table and "\n    " not in table
     parallel = pages["en/demo/table/parallel.md"]
     assert '<a href="../../../trials/alpha/">ALPHA-1</a>' in parallel
+
+
+def test_charts_in_a_section_draw_the_review_numbers_and_cite_their_sources(tmp_path):
+    model = pipeline.load(mini_project(tmp_path, "valid-charts"))
+    assert model.report.sorted() == []
+    numbers = model.citations.numbering["demo"].numbers
+    pages = {p.uri: p.markdown for p in pipeline.pages(model)}
+    for lang, title, sources in (("zh", "各研究的缓解率", "数据来源："), ("en", "Response rates across studies", "Sources: ")):
+        md = pipeline.finish(model, pipeline.fill(model, pages[f"{lang}/demo/table.md"]))
+        figures = re.findall(r'<figure class="chart.*?</figure>', md, re.S)
+        assert len(figures) == 3, figures  # response, forest, and the one trial with a described sequence
+        assert title in figures[0] and "[@" not in md
+        # the numbers drawn are the review's: ALPHA-1's ORR comes from lee2020go30140, BETA-12's DCR from kudo
+        assert f"ALPHA-1 [{numbers['lee2020go30140']}]" in figures[0]
+        assert f"BETA-12 [{numbers['kudo2025leap012']}]" in figures[0]
+        # the caption cites them: links to the section's reference list, which lists them
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", figures[0], re.S).group(1)
+        assert sources in caption and f'href="#ref-{numbers["lee2020go30140"]}"' in caption
+        assert f'id="ref-{numbers["kudo2025leap012"]}"' in md
+        assert "<abbr" not in "".join(re.findall(r"<svg.*?</svg>", md, re.S))
+        ids = re.findall(r'\sid="([^"]+)"', md)
+        assert len(ids) == len(set(ids)), "duplicate ids"
+    directive = model.tables.spec_of("type: trials\nids: [alpha, beta]\nchart: forest")
+    assert model.tables.citation_keys(directive) == ["lee2020go30140", "kudo2025leap012"]
 
 
 def test_regimen_table_with_a_filter(tmp_path):
