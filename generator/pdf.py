@@ -136,6 +136,11 @@ def handout_pdf(lang: str) -> str:
     return f"{PDF_DIR}/handout-regimens-{lang}.pdf"
 
 
+def section_downloads(review: "Review", lang: str, page_url: str) -> list[dict[str, str]]:
+    """A section page's download button: the whole review as a PDF in the page's language."""
+    return downloads(review, lang, page_url)[:1]
+
+
 def downloads(review: "Review", lang: str, page_url: str) -> list[dict[str, str]]:
     """The landing page's download buttons for the review's PDFs ({href, label}, hrefs relative to ``page_url``)."""
     from .render import rel

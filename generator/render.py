@@ -193,6 +193,7 @@ class Renderer:
         from . import pdf  # PDF links first: they are what most readers download
         self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [
             pdf.downloads, self.reference_downloads]
+        self.section_downloads = pdf.section_downloads  # a section page's: the review's PDF
 
     # ---- blocks -------------------------------------------------------------------------
     def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "",
@@ -367,6 +368,7 @@ class Renderer:
                            source=self.source_of(section),
                            kind=section.kind, **self.alternates(url, lang)),
             t=t, blocks=[Markup(b) for b in blocks], parallel_href="parallel/",
+            downloads=self.section_downloads(review, lang, url),
             pending_notice=t.pending_page if pending else "", appendix=Markup(appendix),
             references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
         )

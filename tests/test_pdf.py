@@ -332,15 +332,21 @@ def test_no_network_resources(built_site, model):
 
 
 def test_download_buttons_point_at_the_pdfs(built_site, model):
+    """The landing page offers both review PDFs and the handout; every section page the review's PDF in its
+    language. Each button is on the page and leads to a PDF the build made."""
     import posixpath
 
     for review in model.project.reviews:
         for lang in LANGS:
-            page_url = review.landing.url(lang)
-            for d in pdf.downloads(review, lang, page_url):
-                target = posixpath.normpath(posixpath.join(page_url, d["href"]))
-                assert (built_site / target).exists(), d
-                assert d["label"]
+            pages = [(review.landing.url(lang), 3)] + [(s.url(lang), 1) for s in review.sections]
+            for page_url, count in pages:
+                page = (built_site / page_url / "index.html").read_text(encoding="utf-8")
+                hrefs = re.findall(r'<a href="([^"]+\.pdf)" download>', page)
+                assert len(hrefs) == count, (page_url, hrefs)
+                for href in hrefs:
+                    target = posixpath.normpath(posixpath.join(page_url, html.unescape(href)))
+                    assert (built_site / target).is_file(), (page_url, href)
+                assert hrefs[0].endswith(Path(pdf.review_pdf(review.id, lang)).name), (page_url, hrefs)
 
 
 def test_rewriter_prefixes_ids_and_keeps_links_inside():
