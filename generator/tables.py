@@ -312,6 +312,10 @@ class RecordTables:
                 report.error(path, fm.line("columns"), "a chart has no columns: remove 'columns', or remove 'chart' "
                              "to make a table")
                 ok = False
+            if data.get("caption"):
+                report.error(path, fm.line("caption"), "a chart has its own title ('Response rates across studies', "
+                             "...): remove 'caption' and introduce the chart in the text before it")
+                ok = False
         fields = TRIAL_COLUMNS if kind == "trials" else REGIMEN_COLUMNS
         allowed = fields + tuple(m for m in MEASURES if m not in fields)
         for i, col in enumerate(data.get("columns") or []):

@@ -138,6 +138,10 @@ TABLE_ERRORS = {
         "content/demo/02-table.md:16: error: 'chart' is 'responce', which is not one of the allowed values (did you mean response?): response, forest, sequence",
         "content/demo/02-table.md:25: error: 'chart' is 'responce', which is not one of the allowed values (did you mean response?): response, forest, sequence",
     ],
+    'chart-with-caption': [
+        "content/demo/02-table.md:17: error: a chart has its own title ('Response rates across studies', ...): remove 'caption' and introduce the chart in the text before it",
+        "content/demo/02-table.md:27: error: a chart has its own title ('Response rates across studies', ...): remove 'caption' and introduce the chart in the text before it",
+    ],
     'chart-with-columns': [
         "content/demo/02-table.md:16: error: a chart has no columns: remove 'columns', or remove 'chart' to make a table",
         "content/demo/02-table.md:26: error: a chart has no columns: remove 'columns', or remove 'chart' to make a table",
