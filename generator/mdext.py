@@ -3,7 +3,8 @@
 Python-Markdown's ``abbr`` extension matches only at word boundaries, so it misses
 abbreviations glued to Chinese characters (``使用TACE治疗``), and it has one definition
 per build, not one per language. This tree processor runs after the inline patterns, so
-code, links' URLs and raw HTML (citations) are never touched.
+code, links' URLs and raw HTML tags (citations) are never touched; the text between the tags of raw
+HTML inside a markdown block is in the tree, and is left alone where it is a drawing's (:class:`RawHtml`).
 """
 
 from __future__ import annotations
