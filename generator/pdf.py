@@ -53,6 +53,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import fonts
 from .i18n import HTML_LANG, OTHER
 from .i18n import STRINGS as SITE_STRINGS
 
@@ -70,8 +71,6 @@ log = logging.getLogger("mkdocs.plugins.bilingual.pdf")
 PDF_DIR = "pdf"
 LANGS = ("zh", "en")
 TEMPLATES = Path(__file__).parent / "templates" / "pdf"
-# The Debian packages the export cannot do without (checked as scripts/system_deps.py checks them)
-REQUIRED_PACKAGES = ("fonts-noto-cjk", "libharfbuzz-subset0")
 
 STRINGS: dict[str, dict[str, str]] = {
     "contents": {"zh": "目录", "en": "Contents"},
@@ -102,6 +101,7 @@ STRINGS: dict[str, dict[str, str]] = {
                              "sections above (the web page lists them all here)."},
 }
 
+SYSTEM_DEPS = Path("scripts", "system_deps.py")  # the project's one install list
 RUNNING_TITLE_MAX = {"zh": 48, "en": 95}
 DENSITIES = ("", "denser")  # the handout's layouts, tried in turn until it fits on one page
 
@@ -163,32 +163,41 @@ def expected_files(model: "Model") -> list[str]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _system_deps(root: Path) -> Any:
+    """``scripts/system_deps.py``, the project's one install list (None if the script is missing)."""
+    # the project's own list, else (a project made of content alone) the one beside this package's sources
+    candidates = [root, *Path(__file__).resolve().parents]
+    script = next((p / SYSTEM_DEPS for p in candidates if (p / SYSTEM_DEPS).exists()), None)
+    if script is None:  # pragma: no cover - the script is part of the project
+        return None
+    spec = importlib.util.spec_from_file_location("_system_deps", script)
+    if spec is None or spec.loader is None:  # pragma: no cover
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def missing_packages(root: Path) -> list[str]:
-    """The required Debian packages that are missing, by the checks of ``scripts/system_deps.py``."""
-    script = root / "scripts" / "system_deps.py"
-    checks: dict[str, Callable[[], bool]] = {}
-    if script.exists():
-        spec = importlib.util.spec_from_file_location("_system_deps", script)
-        if spec is not None and spec.loader is not None:
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            checks = getattr(module, "PACKAGES", {})
-    if not checks:  # pragma: no cover - the script is part of the project
-        import ctypes.util
-        checks = {
-            "fonts-noto-cjk": lambda: Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc").exists(),
-            "libharfbuzz-subset0": lambda: ctypes.util.find_library("harfbuzz-subset") is not None,
-        }
-    return [name for name in REQUIRED_PACKAGES if name in checks and not checks[name]()]
+    """The build's Debian packages that are missing, by the checks of ``scripts/system_deps.py``."""
+    deps = _system_deps(root)
+    checks: dict[str, Callable[[], bool]] = getattr(deps, "PACKAGES", {})
+    return [name for name, present in checks.items() if not present()]
 
 
-def check_system(root: Path) -> None:
-    missing = missing_packages(root)
+def check_system(root: Path, site_dir: Path | None = None) -> None:
+    """Stop before typesetting when a package is missing or a font the stylesheets name would be replaced."""
+    deps = _system_deps(root)
+    font_packages: dict[str, str] = getattr(deps, "FONT_PACKAGES", {})
+    css = stylesheet_paths(site_dir or root / "site", root)
+    problems = fonts.missing_families(fonts.stylesheet_families(css), font_packages)
+    missing = [name for name in missing_packages(root) if name not in font_packages.values()]
     if missing:
-        raise PdfError(
-            "The PDF export needs these Debian packages: " + " ".join(missing) + " (fonts-noto-cjk gives the "
-            "Simplified Chinese fonts, libharfbuzz-subset0 fast font subsetting). Install them with\n"
-            f"  sudo apt-get install -y {' '.join(missing)}\nor run 'make system-deps'.")
+        problems.append(f"the PDF export needs the Debian packages {' '.join(missing)}: install them with "
+                        f"'sudo apt-get install -y --no-install-recommends {' '.join(missing)}', or run "
+                        "'make system-deps' as root")
+    if problems:
+        raise PdfError("\n".join(f"error: {p}" for p in problems))
 
 
 def build_epoch(root: Path) -> int:
@@ -232,6 +241,13 @@ SVG_FONTS = {"zh": "'Noto Sans CJK SC', sans-serif", "en": "'Liberation Sans', '
 SVG_MAX_WIDTH = 640.0  # CSS px: the text width of an A4 page with 20 mm margins (170 mm)
 # Punctuation that must not start a line: it stays with the citation before it.
 CLOSING = set("，。、；：！？）》」』】〕,.;:!?)]")
+# A word with hyphens inside ("T-cell", "PD-L1", "EMERALD-1", "NCT03817736-A") is kept on one line: a line
+# break after its hyphen reads back from the PDF as one word without the hyphen ("Tcell"), which search and
+# copying cannot find. Long compounds may still break (their parts are words of their own).
+HYPHENATED = re.compile(r"(?<![\w-])(?:[^\W_]+-)+[^\W_]+(?![\w-])")
+HYPHENATED_MAX = 24
+TAG = re.compile(r"(<[^>]*>)")
+OPAQUE = re.compile(r"<(/?)(?:svg|style|script)\b", re.I)
 
 
 @dataclass
@@ -477,6 +493,28 @@ class ArticleRewriter(HTMLParser):
         return "".join(self.out).strip()
 
 
+def _nobr(m: re.Match[str]) -> str:
+    word = m.group(0)
+    return f'<span class="nobr">{word}</span>' if len(word) <= HYPHENATED_MAX else word
+
+
+def keep_hyphenated_words(document: str) -> str:
+    """Every short hyphenated word of a PDF's body text in a no-break span (see HYPHENATED); the text of
+    charts, styles and scripts is left alone."""
+    start = document.find("<body")
+    out = [document[:start]]
+    inside = 0  # depth of <svg>, <style>, <script>
+    for piece in TAG.split(document[start:]):
+        if piece.startswith("<"):
+            m = OPAQUE.match(piece)
+            if m and not piece.endswith("/>"):
+                inside += -1 if m.group(1) else 1
+            out.append(piece)
+        else:
+            out.append(HYPHENATED.sub(_nobr, piece) if not inside and "-" in piece else piece)
+    return "".join(out)
+
+
 def _svg_box(attrs: list[tuple[str, str | None]]) -> tuple[float, float] | None:
     """The width and height of an <svg> given in plain numbers (CSS px), else None."""
     d = dict(attrs)
@@ -592,11 +630,11 @@ class Job:
     max_pages: int | None = None
     files: list[Path] = field(default_factory=list)  # local files the HTML uses (part of the cache key)
 
-    def key(self, css: list[Path]) -> str:
+    def key(self, css: list[Path], font_files: str = "") -> str:
         from importlib.metadata import version
 
         h = hashlib.sha256()
-        for part in (version("weasyprint"), self.name, str(self.max_pages), *self.htmls):
+        for part in (version("weasyprint"), font_files, self.name, str(self.max_pages), *self.htmls):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
         for path in [*css, *self.files]:  # (the files' addresses are in the HTML)
@@ -757,11 +795,14 @@ class Exporter:
 
     def review_job(self, review: "Review", lang: str) -> Job:
         self.files = set()
-        document_html = self.review_html(review, lang)
+        document_html = keep_hyphenated_words(self.review_html(review, lang))
         return Job(review_pdf(review.id, lang), [document_html], files=sorted(self.files))
 
     # handout -----------------------------------------------------------------------------------------
     def handout_html(self, lang: str, density: str, data: dict[str, Any]) -> str:
+        return keep_hyphenated_words(self._handout_html(lang, density, data))
+
+    def _handout_html(self, lang: str, density: str, data: dict[str, Any]) -> str:
         return self.env.get_template("handout.html.j2").render(
             html_lang=HTML_LANG[lang], t=_Strings(lang), title=t("handout_title", lang), density=density,
             author=t("site_name", lang), subject=t("handout_intro", lang),
@@ -985,6 +1026,11 @@ def _workers(requested: int | None, pending: int) -> int:
     return max(1, min(requested, pending))
 
 
+def enabled() -> bool:
+    """False when HCC_PDF=0 (the HTML build alone, e.g. for timing it)."""
+    return os.environ.get("HCC_PDF", "1") != "0"
+
+
 def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, jobs: int | None = None,
                cache: bool = True) -> list[Path]:
     """Every PDF of the site into ``site_dir/pdf`` (or ``out_dir``), from the built pages in ``site_dir``.
@@ -993,13 +1039,13 @@ def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, j
     taken from ``.cache/pdf`` (the output is reproducible, so it is the same file); the others are
     rendered, in parallel processes when there are several CPUs.
     """
-    if os.environ.get("HCC_PDF", "1") == "0":  # e.g. timing the HTML build alone
+    if not enabled():  # e.g. timing the HTML build alone
         log.info("PDF export skipped (HCC_PDF=0)")
         return []
     started = time.perf_counter()
     cache = cache and os.environ.get("HCC_PDF_CACHE", "1") != "0"
     root = model.project.root
-    check_system(root)
+    check_system(root, site_dir)
     site_dir = Path(site_dir).resolve()
     out_dir = Path(out_dir) if out_dir is not None else site_dir / PDF_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1008,7 +1054,8 @@ def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, j
     todo += [job for lang in LANGS if (job := exporter.handout_job(lang)) is not None]
     css = stylesheet_paths(site_dir, root)
     cache_dir = root / ".cache" / "pdf"
-    keys = {job.name: job.key(css) for job in todo} if cache else {}
+    font_files = fonts.fingerprint() if cache else ""
+    keys = {job.name: job.key(css, font_files) for job in todo} if cache else {}
     written: list[Path] = []
     pending: list[Job] = []
     for job in todo:

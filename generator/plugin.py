@@ -73,6 +73,9 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
             logging.getLogger("mkdocs").addHandler(self.warnings)
+        # the PDFs' fonts and packages, checked before any page is built rather than after
+        if self.command == "build" and self.config.pdf and pdf.enabled():
+            pdf.check_system(root)
         # 3. atomic output: build into a staging folder, publish on success
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
