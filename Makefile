@@ -9,7 +9,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test test-quick test-browser check pdf bench system-deps system-deps-test clean
+.PHONY: build offline serve test test-quick test-browser check pdf bench system-deps system-deps-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ build: $(STAMP) system-deps
 	$(PY) -m generator build
 	@echo "Site built: open site/index.html (or run 'make serve' and visit http://127.0.0.1:8000/)"
 
+# A copy of site/ that works opened from disk (file://): links to index.html, search without a server.
+offline: build
+	$(PY) -m generator offline
+
 serve: $(STAMP)
 	$(PY) -m mkdocs serve --livereload --watch content --watch refs.bib --watch site_overrides
 
@@ -51,7 +55,7 @@ $(VNU): | system-deps-test
 test: $(TSTAMP) system-deps-test $(VNU)
 	$(PY) -m pytest
 
-test-quick: $(TSTAMP) system-deps
+test-quick: $(TSTAMP) system-deps-test
 	$(PY) -m pytest --ignore=tests/browser --ignore=tests/test_search_quality.py
 
 test-browser: $(TSTAMP) system-deps-test $(VNU)
@@ -66,4 +70,4 @@ bench: $(BSTAMP) system-deps
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf site .cache
+	rm -rf site site-offline .cache

@@ -3,6 +3,7 @@
     build   build the whole site into site/ (MkDocs with our plugin; atomic)
     check   validate every source without building pages
     pdf     make the PDFs of the reviews and the handouts from the built site
+    offline a copy of the built site that works opened from disk (site-offline/)
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import offline
 from .diagnostics import in_github_actions
 
 
@@ -98,6 +100,20 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_offline(args: argparse.Namespace) -> int:
+    """site-offline/: the built site made to work from file:// (building site/ first if it is missing)."""
+    root = project_root()
+    site = root / "site"
+    if not offline.is_built(site):
+        print("site/ has no built site: building it first", file=sys.stderr)
+        code = cmd_build(argparse.Namespace(strict=False))
+        if code:
+            return code
+    out = offline.make_offline(site, offline.default_out(site))
+    print(f"Offline copy: open {(out / 'index.html').relative_to(root)} in a browser (no web server needed)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -112,5 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-cache", action="store_true", help="render every PDF, even unchanged ones")
     p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per CPU)")
     p.set_defaults(func=cmd_pdf)
+    p = sub.add_parser("offline", help="a copy of the built site that works opened from disk (site-offline/)")
+    p.set_defaults(func=cmd_offline)
     args = parser.parse_args(argv)
     return args.func(args)
