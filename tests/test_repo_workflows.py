@@ -192,40 +192,93 @@ def test_full_history_and_python_311(path):
     assert str(step_using(workflow, "actions/setup-python").get("python-version")) == "3.11"
 
 
-def _system_deps_packages() -> list[str]:
+def _system_deps():
     spec = importlib.util.spec_from_file_location("_system_deps", ROOT / "scripts" / "system_deps.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return list(module.PACKAGES)
+    return module
+
+
+def jobs_running_make(workflow: dict) -> list[tuple[str, dict]]:
+    return [(name, job) for name, job in workflow["jobs"].items()
+            if any(make_calls(step.get("run", "")) for step in job.get("steps", []))]
 
 
 @pytest.mark.parametrize("path", [PR, DEPLOY], ids=lambda p: p.name)
-def test_system_packages_installed_before_make(path):
-    """Every package scripts/system_deps.py checks for is installed with sudo (the runner is
-    not root, so `make` would only print the command); Chromium comes with the runner image."""
-    workflow = load(path)
-    scripts = run_scripts(workflow)
-    install = [s for s in scripts if "apt-get install" in s]
-    assert install, f"{path.name} installs no system packages"
-    assert all("sudo apt-get" in s for s in install)
-    words = set(" ".join(install).split())
-    for package in _system_deps_packages():
-        if package == "chromium":
-            assert any("/usr/bin/chromium" in s for s in install), "no provision for /usr/bin/chromium"
-        else:
-            assert package in words, f"{path.name} does not install {package}"
-    first_make = next(i for i, s in enumerate(scripts) if make_calls(s))
-    assert scripts.index(install[0]) < first_make, "system packages must be installed before make runs"
+def test_system_packages_come_from_the_one_install_list_before_make(path):
+    """Every job that runs make first runs scripts/system_deps.py as root (the runner user is not root, so
+    `make` would only print the command), with --tests where it runs the tests; no job keeps a package list
+    of its own that could drift from the script."""
+    for name, job in jobs_running_make(load(path)):
+        scripts = [step.get("run", "") for step in job["steps"]]
+        install = [i for i, s in enumerate(scripts) if "sudo python3 scripts/system_deps.py" in s]
+        assert install, f"{path.name}: job {name} does not run scripts/system_deps.py as root"
+        first_make = next(i for i, s in enumerate(scripts) if make_calls(s))
+        assert install[0] < first_make, f"{path.name}: job {name} runs make before installing system packages"
+        runs_tests = any(t in ("test", "test-quick", "test-browser") for s in scripts for t in make_calls(s))
+        assert ("--tests" in scripts[install[0]]) == runs_tests, f"{path.name}: job {name}"
+        assert not any("apt-get install" in s for s in scripts), f"{path.name}: job {name} installs packages itself"
+        if runs_tests:
+            assert any("/usr/bin/chromium" in s for s in scripts[: install[0] + 1]), "no provision for /usr/bin/chromium"
 
 
-def test_pr_workflow_uploads_the_built_site():
+def test_pr_workflow_uploads_a_preview_that_opens_from_disk_even_when_tests_fail():
     workflow = load(PR)
-    upload = step_using(workflow, "actions/upload-artifact")
-    assert str(upload["path"]).rstrip("/") == "site"
-    order = [s.get("uses", s.get("run", "")) for s in steps(workflow)]
-    build_at = next(i for i, s in enumerate(order) if "build" in make_calls(s))
-    upload_at = next(i for i, s in enumerate(order) if s.startswith("actions/upload-artifact"))
-    assert build_at < upload_at
+    preview = [job for _, job in jobs_running_make(workflow)
+               if any("offline" in make_calls(s.get("run", "")) for s in job["steps"])]
+    assert len(preview) == 1, "one job makes the offline copy"
+    job = preview[0]
+    assert "needs" not in job, "the preview must not wait for (or depend on) the tests"
+    uploads = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert uploads and str(uploads[0]["with"]["path"]).rstrip("/") == "site-offline"
+    assert uploads[0].get("if") == "always()"
+    order = [s.get("uses", s.get("run", "")) for s in job["steps"]]
+    build_at = next(i for i, s in enumerate(order) if "offline" in make_calls(s))
+    assert build_at < order.index(uploads[0]["uses"])
+
+
+def test_pr_workflow_uploads_the_test_screenshots_even_when_tests_fail():
+    workflow = load(PR)
+    for _, job in jobs_running_make(workflow):
+        if any("test" in make_calls(s.get("run", "")) for s in job["steps"]):
+            uploads = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+            assert any(str(u["with"]["path"]).rstrip("/") == "test-artifacts" and u.get("if") == "always()"
+                       for u in uploads)
+            return
+    pytest.fail("no job runs make test")
+
+
+# --- hardening -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [PR, DEPLOY], ids=lambda p: p.name)
+def test_actions_are_pinned_to_full_commit_shas_with_their_version_in_a_comment(path):
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if re.match(r"\s*(- )?uses:", line)]
+    assert lines
+    for line in lines:
+        assert re.search(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$", line), line
+
+
+@pytest.mark.parametrize("path", [PR, DEPLOY], ids=lambda p: p.name)
+def test_permissions_are_per_job_and_least(path):
+    workflow = load(path)
+    assert workflow.get("permissions") == {}, f"{path.name}: no permissions at the top level"
+    for name, job in workflow["jobs"].items():
+        perms = job.get("permissions")
+        assert isinstance(perms, dict) and perms, f"{path.name}: job {name} says nothing of its permissions"
+        deploys = any(s.get("uses", "").startswith("actions/deploy-pages@") for s in job["steps"])
+        for scope, level in perms.items():
+            if level == "write":
+                assert deploys and scope in ("pages", "id-token"), f"{path.name}: job {name} may write {scope}"
+
+
+@pytest.mark.parametrize("path", [PR, DEPLOY], ids=lambda p: p.name)
+def test_checkouts_keep_no_credentials(path):
+    workflow = load(path)
+    for _, job in workflow["jobs"].items():
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"].get("persist-credentials") is False
 
 
 def test_deploy_workflow_publishes_to_pages():
