@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import navigation, pdf, pipeline, render, search, sitedir, sitemaps
+from . import navigation, pdf, pipeline, render, search, serveerrors, sitedir, sitemaps
 from .diagnostics import SourceError
 from .mdext import GlossaryExtension
 
@@ -42,6 +42,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.jinja_cache = None
         self.cache_dir: Path | None = None
         self.nav_memo: navigation.NavMemo | None = None
+        self.serve_errors: list[str] = []  # under `serve`: the sources' errors, shown instead of the pages
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -51,6 +52,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         root = Path(config.config_file_path).resolve().parent
         self.cache_dir = root / self.config.cache_dir
         self.jinja_cache = render.use_bytecode_cache(self.cache_dir / "jinja")
+        self.serve_errors = []
         try:
             self.model = pipeline.load(root, cache_dir=root / self.config.cache_dir)
             self.model.site_url = config.site_url or ""
@@ -58,7 +60,13 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
                 config.edit_uri = None
             self.model.report.raise_if_errors(strict=bool(config.strict))
         except SourceError as exc:
-            raise PluginError(exc.render()) from None
+            if self.command != "serve":
+                raise PluginError(exc.render()) from None
+            # serve: the server would hold every request until a build succeeds; show the errors instead
+            self.serve_errors = [d.format() for d in exc.diagnostics]
+            log.error(exc.render())
+            self.model = None
+            return config
         for d in self.model.report.warnings:
             log.warning(d.format(with_col=False))
         # mkdocs-material's search plugin cuts Chinese with jieba while it collects the pages; our
@@ -85,10 +93,12 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
 
     # 4. pages: generated in memory from the bilingual sources
     def on_files(self, files: Files, *, config) -> Files:
-        assert self.model is not None
         for f in list(files):
             if f.is_documentation_page() and not f.generated_by:
                 files.remove(f)  # a bilingual source, not a page
+        if self.model is None:  # serve with errors in the sources: no pages, the diagnostics (on_post_build)
+            config.nav = []
+            return files
         config.nav = navigation.nav_config(self.model)
         in_nav = set(navigation.uris(config.nav))
         for page in pipeline.pages(self.model):
@@ -107,6 +117,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         return env
 
     def on_nav(self, nav, *, config, files):
+        if self.model is None:
+            return nav
         navigation.link_within_language(nav)
         self.nav_memo = navigation.NavMemo(nav)
         return nav
@@ -133,6 +145,9 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     # 5. after the pages (and after other plugins' post_build): per-language search, then publish
     @event_priority(-100)
     def on_post_build(self, *, config) -> None:
+        if self.model is None:
+            serveerrors.write(Path(config.site_dir), self.serve_errors)
+            return
         self.model.bib.save_formatted()
         search.split_by_language(config, self.cache_dir)
         sitemaps.write_language_sitemaps(Path(config.site_dir), config.site_url or "")
