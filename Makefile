@@ -27,12 +27,14 @@ system-deps:
 system-deps-test:
 	@$(PYTHON) scripts/system_deps.py --tests
 
+# site/ is the site to publish (clean URLs, for a web server); site-offline/ the same site opened from disk.
 build: $(STAMP) system-deps
 	$(PY) -m generator build
-	@echo "Site built: open site/index.html (or run 'make serve' and visit http://127.0.0.1:8000/)"
+	$(PY) -m generator offline
+	@echo "Site built in site/ (to publish). To read it: open site-offline/index.html, or run 'make serve'."
 
-# A copy of site/ that works opened from disk (file://): links to index.html, search without a server.
-offline: build
+# The copy of site/ that works opened from disk (file://), made again from the built site.
+offline: $(STAMP)
 	$(PY) -m generator offline
 
 serve: $(STAMP)

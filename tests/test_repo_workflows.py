@@ -225,15 +225,15 @@ def test_system_packages_come_from_the_one_install_list_before_make(path):
 def test_pr_workflow_uploads_a_preview_that_opens_from_disk_even_when_tests_fail():
     workflow = load(PR)
     preview = [job for _, job in jobs_running_make(workflow)
-               if any("offline" in make_calls(s.get("run", "")) for s in job["steps"])]
-    assert len(preview) == 1, "one job makes the offline copy"
+               if any("site-offline" in str(s.get("with", {}).get("path", "")) for s in job["steps"])]
+    assert len(preview) == 1, "one job uploads the offline copy (make build makes it)"
     job = preview[0]
     assert "needs" not in job, "the preview must not wait for (or depend on) the tests"
     uploads = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert uploads and str(uploads[0]["with"]["path"]).rstrip("/") == "site-offline"
     assert uploads[0].get("if") == "always()"
     order = [s.get("uses", s.get("run", "")) for s in job["steps"]]
-    build_at = next(i for i, s in enumerate(order) if "offline" in make_calls(s))
+    build_at = next(i for i, s in enumerate(order) if "build" in make_calls(s))
     assert build_at < order.index(uploads[0]["uses"])
 
 
