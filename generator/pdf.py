@@ -515,6 +515,16 @@ def keep_hyphenated_words(document: str) -> str:
     return "".join(out)
 
 
+LONG_LINK = re.compile(r'<a (?P<attrs>[^>]*)>(?P<text>[^<]{%d,})</a>' % 80)
+
+
+def mark_long_links(document: str) -> str:
+    """Links whose text is longer than a line get class ``long-link``: they may break anywhere; the others
+    (DOIs, short addresses) are kept whole on one line by pdf.css."""
+    return LONG_LINK.sub(lambda m: f'<a class="long-link" {m.group("attrs")}>{m.group("text")}</a>'
+                         if "class=" not in m.group("attrs") else m.group(0), document)
+
+
 def _svg_box(attrs: list[tuple[str, str | None]]) -> tuple[float, float] | None:
     """The width and height of an <svg> given in plain numbers (CSS px), else None."""
     d = dict(attrs)
@@ -795,7 +805,7 @@ class Exporter:
 
     def review_job(self, review: "Review", lang: str) -> Job:
         self.files = set()
-        document_html = keep_hyphenated_words(self.review_html(review, lang))
+        document_html = mark_long_links(keep_hyphenated_words(self.review_html(review, lang)))
         return Job(review_pdf(review.id, lang), [document_html], files=sorted(self.files))
 
     # handout -----------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
                 raise PluginError(exc.render()) from None
             # serve: the server would hold every request until a build succeeds; show the errors instead
             self.serve_errors = [d.format() for d in exc.diagnostics]
-            log.error(exc.render())
+            log.error("\n".join([exc.render().splitlines()[0], *self.serve_errors]))
             self.model = None
             return config
         for d in self.model.report.warnings:

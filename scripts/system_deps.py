@@ -87,6 +87,13 @@ def missing(tests: bool = False) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    if {"-h", "--help"} & set(argv):
+        print(__doc__.strip())
+        return 0
+    unknown = [a for a in argv if a != "--tests"]
+    if unknown:
+        print(f"system_deps.py: unknown option {unknown[0]!r} (use --tests, or nothing)", file=sys.stderr)
+        return 2
     tests = "--tests" in argv
     absent = missing(tests)
     if not absent:

@@ -190,3 +190,33 @@ def test_english_pdf_text_has_no_word_split_across_lines(built_site, model, revi
     trial_names = {"EMERALD-1", "LEAP-012", "IMbrave150", "CheckMate", "HIMALAYA"} & words
     for name in trial_names:
         assert name in text, f"{name} is not whole in the PDF text"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dois_in_the_pdf_reference_lists_copy_whole(built_site, model, lang):
+    """A DOI split across two lines ('doi:10.1' / '016/S1470-…') cannot be copied or searched."""
+    from urllib.parse import unquote
+
+    exporter = pdf.Exporter(model, built_site)
+    for review in model.project.reviews:
+        document = exporter.review_job(review, lang).htmls[0]
+        dois = {html.unescape(unquote(d)) for d in re.findall(r'href="https://doi\.org/([^"]+)"', document)}
+        assert dois, f"{review.id}: no DOI in the reference list?"
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / pdf.review_pdf(review.id, lang)), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        split = sorted(d for d in dois if d not in text)
+        assert not split, f"{review.id} ({lang}): DOIs not whole on one line: {split}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_cover_text_is_what_the_cover_shows(built_site, model, lang):
+    """The running header's source is not drawn: its text used to lie invisibly over the cover's first line
+    ('Reviews ofinHepatocellular')."""
+    for review in model.project.reviews:
+        cover = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1",
+                                str(built_site / pdf.review_pdf(review.id, lang)), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        site_name = {"zh": "肝细胞癌治疗文献综述", "en": "Reviews of Hepatocellular Carcinoma Treatment"}[lang]
+        assert cover.lstrip().startswith(site_name), cover[:200]
+        title = re.sub(r"\s+", "", review.title[lang])
+        assert re.sub(r"\s+", "", cover).count(title) == 1, f"{review.id} ({lang}): the title is on the cover more than once"
