@@ -7,7 +7,9 @@ thousands of names in thousands of passages on a large site.
 How a name matches, as written once in :func:`name_pattern`: spaces and hyphens are
 interchangeable and may be left out ('CheckMate 040' = 'CheckMate-040' = 'CheckMate040'); a name that
 begins or ends with a Latin letter or digit does so on a word boundary ('EACH' is not inside
-'EACHES'); case is ignored, except (when asked) for acronyms ('EACH' the trial is not 'each' the word).
+'EACHES'); case is ignored, except (when asked) for acronyms ('EACH' the trial is not 'each' the word);
+when asked, a name ending in a Latin letter also matches its plural in -s ('ICIs', 'immune-related
+adverse events').
 
 Why not one regular expression of all names (an alternation of thousands of branches): Python's
 ``re`` tries every branch at every position of the text, so the time grows with names x text.
@@ -35,12 +37,14 @@ _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-+. ]*[A-Z0-9]$")
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
-def name_pattern(name: str, *, acronyms_keep_case: bool = False) -> re.Pattern[str]:
+def name_pattern(name: str, *, acronyms_keep_case: bool = False, plurals: bool = False) -> re.Pattern[str]:
     """The pattern of ``name`` in running text (see the module docstring)."""
     parts = [re.escape(p) for p in _SEPARATORS.split(name) if p]
     body = r"[\s\-]?".join(parts)
     before = r"(?<![A-Za-z0-9])" if _ASCII_WORD.match(name[0]) else ""
     after = r"(?![A-Za-z0-9])" if _ASCII_WORD.match(name[-1]) else ""
+    if plurals and name[-1].isascii() and name[-1].isalpha():
+        after = "s?" + after
     keep_case = acronyms_keep_case and _ACRONYM.match(name) and any(ch.isalpha() for ch in name)
     return re.compile(before + body + after, 0 if keep_case else re.IGNORECASE)
 
@@ -88,7 +92,7 @@ class Match:
 class NameIndex:
     """Names filed by key, each with its exact pattern."""
 
-    def __init__(self, names: Iterable[str], *, acronyms_keep_case: bool = False):
+    def __init__(self, names: Iterable[str], *, acronyms_keep_case: bool = False, plurals: bool = False):
         self.patterns: dict[str, re.Pattern[str]] = {}
         self._by_key: dict[str, list[str]] = {}
         self._always: list[str] = []  # names with no key (no Latin letter, digit or Chinese character)
@@ -98,7 +102,7 @@ class NameIndex:
             for run in set(_runs(name)):
                 usage[run] = usage.get(run, 0) + 1
         for name in unique:
-            self.patterns[name] = name_pattern(name, acronyms_keep_case=acronyms_keep_case)
+            self.patterns[name] = name_pattern(name, acronyms_keep_case=acronyms_keep_case, plurals=plurals)
             keys = _keys(name, usage)
             for key in keys:
                 self._by_key.setdefault(key, []).append(name)

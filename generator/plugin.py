@@ -12,11 +12,11 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import navigation, pdf, pipeline, render, search, serveerrors, sitedir, sitemaps
+from . import navigation, pdf, pipeline, render, search, searchview, serveerrors, sitedir, sitemaps
 from .diagnostics import SourceError
 from .mdext import GlossaryExtension
 
@@ -43,6 +43,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.cache_dir: Path | None = None
         self.nav_memo: navigation.NavMemo | None = None
         self.serve_errors: list[str] = []  # under `serve`: the sources' errors, shown instead of the pages
+        self.page_html: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -131,9 +132,23 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_page_content(self, html, *, page, config, files):
         return pipeline.fill(self.model, html)
 
-    def on_page_context(self, context, *, page, config, nav):
+    # mkdocs-material's search reads the page in its on_page_context (priority 0): it is given the page
+    # as search should read it (generator/searchview.py), the reader the page as it was
+    @event_priority(100)
+    def _page_for_search(self, context, *, page, config, nav):
         page.meta.setdefault("source_path", page.file.edit_uri)
+        self.page_html = page.content
+        page.content = searchview.search_view(page.content)
         return context
+
+    @event_priority(-100)
+    def _page_for_reader(self, context, *, page, config, nav):
+        if self.page_html is not None:  # without the search's markers, as mkdocs-material leaves a page
+            page.content = searchview.MATERIAL_SEARCH_ATTRS.sub("", self.page_html)
+            self.page_html = None
+        return context
+
+    on_page_context = CombinedEvent(_page_for_search, _page_for_reader)
 
     @event_priority(-100)  # after every other plugin has seen the page
     def on_post_page(self, output, *, page, config):

@@ -31,7 +31,9 @@ dropped (仑伐替尼 -> 仑伐*, 化疗栓塞 -> 化疗*). The rewriting below 
     writes 仑伐替尼 carries lenvatinib, one that names NCT03006926 carries KEYNOTE-524.
     English sections carry the English names and abbreviations.
   - ``aka``: all the names of the one thing a page is about, when its title is one of
-    them (the page 仑伐替尼 is the first answer to lenvatinib).
+    them (the page 仑伐替尼 is the first answer to lenvatinib); ``about``: that thing's
+    keys, which only an exact name typed in the search box looks up (the record page of
+    EMERALD-1 is the first answer to EMERALD-1, checkmate459, 'CheckMate 459').
 
 * Separators also split at punctuation, Chinese and ASCII ("（hepatocellular" is the
   term "hepatocellular"), and between Latin letters and Chinese ("TACE联合").
@@ -61,7 +63,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import searchdict
+from . import searchdict, searchquery
 from .fragments import strip_inline
 
 LANGS = ("zh", "en")
@@ -77,6 +79,7 @@ FIELDS = {
     "text": {"boost": 1.0},
     "tags": {"boost": 1000000.0},
     "aka": {"boost": 30.0},
+    "about": {"boost": 60.0},
     "tnames": {"boost": 5.0},
     "tparts": {"boost": 5.0},
     "names": {"boost": 2.0},
@@ -86,16 +89,22 @@ SEARCH_CONFIG = {"lang": ["en"], "separator": SEPARATOR, "pipeline": ["stopWordF
 
 # The rewriting's code: its digest names the entry cache (a changed rule makes every entry anew)
 _CODE_DIGEST = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in
-                                       ("search.py", "searchdict.py", "names.py", "fragments.py"))).hexdigest()[:12]
+                                       ("search.py", "searchdict.py", "searchquery.py", "names.py",
+                                        "fragments.py"))).hexdigest()[:12]
 RECORD_KINDS = ("trials", "regimens", "drugs")
-# Pages about the site rather than the subject; a review's editor's notes page repeats the notes its
-# sections show.
-META_PAGES = ("editor-notes", "changelog", "translation-status")
-BOOST = {"section": 2.5, "record": 0.3, "listing": 0.1, "meta": 0.3}
+# Pages about the site rather than the subject: a review's editor's notes page repeats the notes its
+# sections show, the glossary defines the abbreviations the sections use.
+META_PAGES = ("editor-notes", "glossary")
+# Pages that say nothing a reader searches for: the changelog and the translation status name every
+# section and drug as they list what changed; not indexed.
+UNSEARCHED_PAGES = ("changelog", "translation-status")
+BOOST = {"section": 2.5, "record": 0.3, "row": 0.3, "listing": 0.1, "meta": 0.3}
 NAME_REPEAT = 5  # the other names are repeated as often as the thing is named, up to this
 PART_MAX = 8  # the longest tail of a run of Chinese indexed (a longer query finds whole words only)
 
 _TAG = re.compile(r"<[^>]*>")
+# the things a page of a folder is about, best first, by the letter of their keys (searchdict.Concept.key)
+_KINDS_OF_PAGE = {"trials": "t", "regimens": "rdg", "drugs": "dg", "glossary": "g"}
 _LEADING_PARAGRAPHS = re.compile(r"(?:\s*<p>.*?</p>)*", re.S)
 _NUMBERING = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 _TIDY = re.compile(rf"{_ZWSP}(?=[\s<，。、；：！？（）])|(?<=[\s>，。、；：！？（）]){_ZWSP}")
@@ -103,11 +112,16 @@ _TIDY = re.compile(rf"{_ZWSP}(?=[\s<，。、；：！？（）])|(?<=[\s>，。
 
 def page_kind(location: str) -> str:
     """The kind of search document at ``location`` (relative to the language root:
-    'ici-hcc/combination-therapy/#4-1-...', 'trials/leap-012/', 'trials/')."""
+    'ici-hcc/combination-therapy/#4-1-...', 'trials/leap-012/', 'trials/'; 'drugs/#drug-sbrt' is the
+    row of a record that has no page of its own, see generator/searchview.py)."""
     path, _, anchor = location.partition("#")
     parts = [p for p in path.split("/") if p]
     if parts and parts[0] in RECORD_KINDS:
-        return "listing" if len(parts) == 1 else "record"
+        if len(parts) > 1:
+            return "record"
+        return "row" if anchor.startswith(parts[0][:-1] + "-") else "listing"
+    if parts and parts[-1] in UNSEARCHED_PAGES:
+        return "unsearched"
     if parts and parts[-1] in META_PAGES:
         return "meta"
     return "section" if anchor else "page"
@@ -156,20 +170,37 @@ class IndexBuilder:
         """From every character of every run (but the last), the run's tail as a term."""
         return " ".join(run[i:i + PART_MAX] + SENTINEL for run in runs for i in range(len(run) - 1))
 
+    @functools.cached_property
+    def combinations(self) -> list[searchdict.Concept]:
+        return [c for c in self.lexicon.concepts if len(c.components) > 1]
+
     def names(self, text: str, lang: str) -> list[str]:
-        """The other names of what ``text`` names, each as often as the thing is named."""
+        """The other names of what ``text`` names and their keys, each as often as the thing is named
+        (a regimen is named by its name or by all its drugs); the names written in pieces, run
+        together (searchquery.compounds)."""
         out: list[str] = []
+        named: dict[str, int] = {}
         for concept, counts in self.matcher.mentions(text):
+            n = min(sum(counts.values()), NAME_REPEAT)
             forms = concept.forms if lang == "zh" else concept.en
-            out += [form for form in forms if form not in counts] * min(sum(counts.values()), NAME_REPEAT)
+            out += [form for form in forms if form not in counts] * n
+            named[concept.id] = n
+            out += [concept.key] * n
+        for regimen in self.combinations:
+            if regimen.id not in named and all(x in named for x in regimen.components):
+                out += [regimen.key] * min(named[x] for x in regimen.components)
+        found = searchquery.compounds(text)
+        out += [w for w in dict.fromkeys(found) for _ in range(min(found.count(w), NAME_REPEAT))]
         return out
 
-    def aka(self, title: str, lang: str) -> list[str]:
-        """All the names of the thing a page is about, when its title is one of them."""
-        concept = self.matcher.named(_NUMBERING.sub("", title).strip())
-        if concept is None:
-            return []
-        return concept.forms if lang == "zh" else concept.en
+    def aka(self, title: str, lang: str) -> tuple[list[str], list[str]]:
+        """All the names of the thing a page is about, when its title is one of them, and its keys (the
+        thing's concepts: the glossary's TACE and the procedure's record are one thing)."""
+        names: list[str] = []
+        concepts = self.matcher.all_named(_NUMBERING.sub("", title).strip())
+        for concept in concepts:
+            names += [f for f in (concept.forms if lang == "zh" else concept.en) if f not in names]
+        return names, [concept.key for concept in concepts]
 
     def entry(self, doc: dict[str, Any], lang: str, location: str) -> dict[str, Any]:
         """The entry for ``doc`` (``location``: relative to the language root)."""
@@ -182,11 +213,16 @@ class IndexBuilder:
         out = {**doc, "location": location}
         out["title"], title_runs = self.segment(doc.get("title", ""))
         out["text"], text_runs = self.segment(doc.get("text", ""))
-        aka, _ = self.segment(" ".join(self.aka(title, lang)))
+        aka_names, about = self.aka(title, lang)
+        # one key: the thing of the page's kind (the regimen 'FOLFOX4', not also the drug and the
+        # glossary's term, which a query names at once: the page would count three times)
+        kinds = _KINDS_OF_PAGE.get(location.split("/", 1)[0], "")
+        about = sorted(about, key=lambda k: kinds.find(k[1:2]) % (len(kinds) + 1))[:1]
+        aka, _ = self.segment(" ".join(aka_names))
         tnames, tname_runs = self.segment(" ".join(self.names(title, lang)))
         names, name_runs = self.segment(" ".join(self.names(text, lang)))
         tname_runs, name_runs = list(dict.fromkeys(tname_runs)), list(dict.fromkeys(name_runs))  # parts once
-        hidden = {"aka": aka, "tnames": tnames, "tparts": self.parts(title_runs + tname_runs),
+        hidden = {"aka": aka, "about": " ".join(about), "tnames": tnames, "tparts": self.parts(title_runs + tname_runs),
                   "names": names, "parts": "" if listing else self.parts(text_runs + name_runs)}
         out.update({key: value for key, value in hidden.items() if value})
         boost = doc_boost(location)
@@ -243,22 +279,38 @@ class EntryCache:
 
 def build_indexes(data: dict[str, Any], lexicon: searchdict.Lexicon,
                   cache_dir: Path | None = None) -> dict[str, dict[str, Any]]:
-    """mkdocs-material's merged index -> one index per language, locations relative to the language root.
+    """mkdocs-material's merged index -> one index per language, locations relative to the language root,
+    each with what the browser needs to read queries (``config.hcc``, generator/searchquery.py).
     Pages outside the language folders (the root page that links both) are in neither."""
     builder = IndexBuilder(lexicon)
     cache = EntryCache(cache_dir, lexicon)
-    out = {}
+    docs: dict[str, list[dict[str, Any]]] = {}
     for lang in LANGS:
         prefix = f"{lang}/"
-        docs = [cache.entry(builder, doc, lang, doc["location"][len(prefix):])
-                for doc in data["docs"] if doc["location"].startswith(prefix)]
-        out[lang] = {"config": {**data["config"], **SEARCH_CONFIG}, "docs": docs}
+        docs[lang] = [cache.entry(builder, doc, lang, doc["location"][len(prefix):])
+                      for doc in data["docs"] if doc["location"].startswith(prefix)
+                      and page_kind(doc["location"][len(prefix):]) != "unsearched"]
     cache.save()
-    return out
+    texts = {lang: [_TAG.sub(" ", f"{d.get('title', '')} {d.get('text', '')}") for d in docs[lang]] for lang in LANGS}
+    stop = sorted({w for lang in LANGS for w in searchquery.common_words(texts[lang], SEPARATOR, lexicon, SENTINEL)})
+    cased = searchquery.cased_forms(lexicon, texts["en"])
+    return {lang: {"config": {**data["config"], **SEARCH_CONFIG,
+                              "hcc": searchquery.browser_config(lexicon, lang, stop, cased)},
+                   "docs": docs[lang]} for lang in LANGS}
+
+
+def root_index(indexes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The index of the pages outside the language folders (the root page): no documents of its own; it
+    names the language indexes, which the search worker loads and searches together, the language of
+    each result shown (hcc-search.js)."""
+    config = {**next(iter(indexes.values()))["config"]}
+    config["hcc"] = {"lang": "*", "merge": {lang: f"{lang}/search/search_index.json" for lang in indexes}}
+    return {"config": config, "docs": []}
 
 
 def split_by_language(config, cache_dir: Path | None = None) -> None:
-    """After the build: replace mkdocs-material's merged index by one index per language."""
+    """After the build: replace mkdocs-material's merged index by one index per language, and by the
+    root page's index of both (:func:`root_index`)."""
     plugin = config.plugins.get("material/search")
     site = Path(config.site_dir)
     merged = site / "search" / "search_index.json"
@@ -266,13 +318,9 @@ def split_by_language(config, cache_dir: Path | None = None) -> None:
         return
     data = json.loads(merged.read_text(encoding="utf-8"))
     lexicon = searchdict.load(Path(config.docs_dir))
-    for lang, index in build_indexes(data, lexicon, cache_dir).items():
+    indexes = build_indexes(data, lexicon, cache_dir)
+    for lang, index in [*indexes.items(), ("", root_index(indexes))]:
         target = site / lang / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
                           encoding="utf-8")
-    merged.unlink()
-    try:
-        merged.parent.rmdir()
-    except OSError:
-        pass

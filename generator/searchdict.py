@@ -8,7 +8,10 @@ Built from the glossary (``content/glossary.md``), the drug and procedure record
   肝动脉灌注化疗): loaded into jieba before any text is segmented;
 * **concepts**: the names of one thing in both languages (经动脉化疗栓塞 = TACE =
   transarterial chemoembolization; KEYNOTE-524 = NCT03006926 = Study 116). A search
-  document that names a concept in one form is also found by its other forms.
+  document that names a concept in one form is also found by its other forms, and by the
+  concept's *key*, a term no text contains: the reader's browser turns any name of the
+  concept typed in either language into that key (generator/searchquery.py). Regimens are
+  concepts too: their names and labels ('A+T 方案', 'STRIDE'), and their components.
 
 The records are read leniently (a record that does not parse is skipped: the build's
 own validation reports it); this module only needs names.
@@ -31,28 +34,45 @@ HAN_RUN = re.compile(f"[{HAN}]+")
 _PAREN = re.compile(r"\s*[（(][^（）()]*[）)]")
 # Dictionary words: names, not descriptions ('单次曲美木单抗联合常规间隔度伐利尤单抗方案' is not a word)
 MIN_WORD, MAX_WORD = 2, 12
+# 'A+T 方案' (the A+T regimen) is also written 'A+T'
+_LABEL_SUFFIX = re.compile(r"\s*(?:方案|regimen)$", re.IGNORECASE)
 
 
 @dataclass
 class Concept:
     """One thing and all its names: ``zh`` Chinese forms, ``en`` Latin-script forms (abbreviations,
-    English names, INNs, trial acronyms, registry numbers)."""
+    English names, INNs, trial acronyms, registry numbers). A regimen lists its ``components``
+    (concept ids); ``inn``: the drug's international nonproprietary name, whose beginning a reader
+    may type for the drug ('atezo', 'bev')."""
     id: str
     zh: list[str] = field(default_factory=list)
     en: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
+    inn: str = ""
+    short: list[str] = field(default_factory=list)  # forms made here, not given ('CheckMate 040' of 'CheckMate 040 (...)')
 
     def add(self, *names: Any) -> None:
         for name in names:
             if not isinstance(name, str):
                 continue
-            for form in _forms(name):
+            for k, form in enumerate(_forms(name)):
                 target = self.zh if HAN_RUN.search(form) else self.en
-                if form not in target:
+                if form.casefold() not in {t.casefold() for t in target}:  # 'Lenvatinib' is 'lenvatinib'
                     target.append(form)
+                    if k:
+                        self.short.append(form)
 
     @property
     def forms(self) -> list[str]:
         return [*self.zh, *self.en]
+
+    @property
+    def key(self) -> str:
+        """The concept's search term: '_' (which no word of the text begins with: the separator leaves it
+        inside a term, and no name starts with it), the kind's letter, the id's letters and digits
+        ('trial:emerald-1' -> '_temerald1')."""
+        kind, _, name = self.id.partition(":")
+        return "_" + kind[:1] + re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 @dataclass
@@ -111,25 +131,32 @@ def load(content_dir: Path) -> Lexicon:
         c.add(term.get("zh"), *_list(term.get("zh_aliases")), term.get("abbr"), term.get("en"),
               *_list(term.get("en_aliases")))
         concepts.append(c)
-    for path in sorted((content_dir / "drugs").glob("*.md")):
-        data = _front_matter(path)
+    drugs = [(path.stem, _front_matter(path)) for path in sorted((content_dir / "drugs").glob("*.md"))]
+    # a drug whose INN is another drug's name (a biosimilar: IBI305, bevacizumab) is not named by it
+    named = {_bi(data.get("name"))[1] for _, data in drugs}
+    for stem, data in drugs:
         zh, en = _bi(data.get("name"))
         azh, aen = _bi(data.get("aliases"))
-        c = Concept(f"drug:{path.stem}")
-        c.add(zh, *_list(azh), data.get("abbr"), en, data.get("inn"), *_list(aen))
+        inn = data.get("inn") if isinstance(data.get("inn"), str) else ""
+        if inn and inn != en and inn in named:
+            inn = ""
+        c = Concept(f"drug:{stem}", inn=inn)
+        c.add(zh, *_list(azh), data.get("abbr"), en, inn, *_list(aen))
         concepts.append(c)
     for path in sorted((content_dir / "trials").glob("*.md")):
         data = _front_matter(path)
         c = Concept(f"trial:{path.stem}")
         c.add(data.get("name"), *_list(data.get("aliases")), *_list(data.get("registry")))
         concepts.append(c)
+    regimens = []
     for path in sorted((content_dir / "regimens").glob("*.md")):
         data = _front_matter(path)
         labels = [x for x in _list(data.get("labels")) if isinstance(x, str)]
         if labels:  # a label is a name of its own ('可乐组合', 'STRIDE'); a combination's name is not
             c = Concept(f"regimen:{path.stem}")
-            c.add(*labels)
+            c.add(*labels, *(short for label in labels for short in [_LABEL_SUFFIX.sub("", label)] if short))
             concepts.append(c)
+        regimens.append((path.stem, data))
     concepts = [_merge_generic(c) for c in concepts if c.forms]
     words: list[str] = []
     for c in concepts:
@@ -137,7 +164,33 @@ def load(content_dir: Path) -> Lexicon:
             for run in HAN_RUN.findall(_PAREN.sub("", form)):
                 if MIN_WORD <= len(run) <= MAX_WORD and "联合" not in run and run not in words:
                     words.append(run)
+    _add_regimen_names(concepts, regimens)
     return Lexicon(words=words, concepts=concepts)
+
+
+def _add_regimen_names(concepts: list[Concept], regimens: list[tuple[str, dict[str, Any]]]) -> None:
+    """A regimen's names (its page's title) and components (the records list the drugs, not the classes:
+    'TACE plus a PD-1 inhibitor' has one component). A regimen named like one of its drugs is that drug
+    (the page 'Lenvatinib' is about lenvatinib): its names go to the drug's concept. The words of
+    combination names are not dictionary words ('阿替利珠单抗联合贝伐珠单抗' is cut into its drugs), so
+    this comes last."""
+    by_id = {c.id: c for c in concepts}
+    for stem, data in regimens:
+        zh, en = _bi(data.get("name"))
+        components = [f"drug:{x}" for x in _list(data.get("components")) if isinstance(x, str)]
+        c = by_id.get(f"regimen:{stem}")
+        names = {n.casefold() for n in (zh, en) if isinstance(n, str)}
+        drug = next((by_id[x] for x in components if x in by_id
+                     and names & {f.casefold() for f in by_id[x].forms}), None)
+        if c is None and drug is not None:
+            drug.add(zh, en)
+            continue
+        if c is None:
+            c = Concept(f"regimen:{stem}")
+            concepts.append(c)
+            by_id[c.id] = c
+        c.add(zh, en)
+        c.components = [x for x in components if x in by_id]
 
 
 def _merge_generic(c: Concept) -> Concept:
@@ -193,8 +246,12 @@ class Matcher:
         for i, c in enumerate(concepts):
             for form in c.forms:
                 self._owners.setdefault(form, []).append(i)
-        self._index = NameIndex(self._owners, acronyms_keep_case=True)
+        self._index = NameIndex(self._owners, acronyms_keep_case=True, plurals=True)
         self._by_form = {form.casefold(): c for c in reversed(concepts) for form in c.forms}
+        self._all_by_form: dict[str, list[Concept]] = {}
+        for c in concepts:
+            for form in c.forms:
+                self._all_by_form.setdefault(form.casefold(), []).append(c)
 
     def mentions(self, text: str) -> list[tuple[Concept, dict[str, int]]]:
         """(concept, {form: count}) for every concept the text names, in the lexicon's order."""
@@ -207,3 +264,8 @@ class Matcher:
     def named(self, title: str) -> Concept | None:
         """The concept one of whose names is ``title`` (case ignored), the first in the lexicon's order."""
         return self._by_form.get(title.casefold())
+
+    def all_named(self, title: str) -> list[Concept]:
+        """Every concept one of whose names is ``title`` (case ignored: TACE the glossary's term and the
+        procedure's record), in the lexicon's order."""
+        return self._all_by_form.get(title.casefold(), [])

@@ -1,17 +1,27 @@
-// Runs the search worker that the built site ships (mkdocs-material's lunr worker) in Node,
-// so that queries are answered by exactly the code the browser runs: the same tokenizer,
-// the same query rewriting (Chinese query segmentation, wildcards) and the same ranking.
+// Runs the search worker that the built site ships (assets/javascripts/workers/hcc-search.js, which
+// loads mkdocs-material's lunr worker) in Node, so that queries are answered by exactly the code the
+// browser runs: the same query reading (hcc-search.js), tokenizer, wildcards and ranking.
 //
-//   node worker_harness.js <worker.js> <search_index.json>   < queries.json   > results.json
+//   node worker_harness.js <site dir> <search_index.json>   < queries.json   > results.json
+//   node worker_harness.js --read <site dir> <search_index.json>   < queries.json   > reads.json
 //
-// queries.json: ["query", ...]; results.json: [{query, groups: [[{location, score}, ...], ...]}, ...]
+// queries.json: ["query", ...]; results.json: [{query, read, groups: [[{location, score, title, tags}, ...], ...]}, ...]
 // where every group is one result item of the search dialog (a page and its matching sections),
-// in the order the dialog lists them.
+// in the order the dialog lists them, and `read` is the query as lunr got it. With --read, only
+// [{query, read, labels}]. The root page's index (which names the language indexes) is loaded from
+// the site directory, as the browser loads it from the server.
 "use strict"
 const fs = require("fs")
+const path = require("path")
 const vm = require("vm")
+const { pathToFileURL, fileURLToPath } = require("url")
 
-const [workerPath, indexPath] = process.argv.slice(2)
+let args = process.argv.slice(2)
+const readOnly = args[0] === "--read"
+if (readOnly)
+  args = args.slice(1)
+const [siteDir, indexPath] = args
+const workerPath = path.join(siteDir, "assets", "javascripts", "workers", "hcc-search.js")
 const queries = JSON.parse(fs.readFileSync(0, "utf8"))
 const index = JSON.parse(fs.readFileSync(indexPath, "utf8"))
 
@@ -19,9 +29,19 @@ const listeners = []
 let reply = null
 const sandbox = {
   console, setTimeout, clearTimeout, URL, TextEncoder, TextDecoder,
+  location: { href: pathToFileURL(workerPath).href },
   addEventListener: (type, fn) => { if (type === "message") listeners.push(fn) },
   postMessage: message => { reply = message },
-  importScripts: () => { throw new Error("the index asks for lunr language scripts") },
+  importScripts: (...urls) => {
+    for (const url of urls) {
+      const file = fileURLToPath(url)
+      vm.runInContext(fs.readFileSync(file, "utf8"), sandbox, { filename: file })
+    }
+  },
+  fetch: async url => {
+    const file = fileURLToPath(url)
+    return { ok: true, json: async () => JSON.parse(fs.readFileSync(file, "utf8")) }
+  },
 }
 sandbox.self = sandbox
 vm.createContext(sandbox)
@@ -31,6 +51,8 @@ vm.runInContext(fs.readFileSync(workerPath, "utf8"), sandbox, { filename: worker
 async function send(message) {
   reply = null
   for (const fn of listeners) await fn({ data: message })
+  for (let i = 0; i < 1000 && reply === null; i++)
+    await new Promise(resolve => setImmediate(resolve))  // the reply comes after the worker's awaits
   return reply
 }
 
@@ -40,8 +62,14 @@ async function main() {
   const out = []
   for (const query of queries) {
     const result = await send({ type: 2, data: query })
-    const groups = result.data.items.map(group => group.map(doc => ({ location: doc.location, score: doc.score })))
-    out.push({ query, groups })
+    const read = sandbox.hccLastRead
+    if (readOnly) {
+      out.push({ query, read: read.query, labels: read.labels })
+      continue
+    }
+    const groups = result.data.items.map(group => group.map(doc => ({
+      location: doc.location, score: doc.score, title: doc.title, tags: doc.tags || [], terms: doc.terms })))
+    out.push({ query, read: read.query, groups })
   }
   process.stdout.write(JSON.stringify(out))
 }
