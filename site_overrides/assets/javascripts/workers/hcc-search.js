@@ -186,7 +186,7 @@
       let gap = ""
       const flush = () => {
         if (gap)
-          pieces.push(...this.pieces(gap))
+          pieces.push(...this.pieces(gap).map(p => ({ ...p, chunk: gap })))
         gap = ""
       }
       for (let i = 0; i < n; i = next[i]) {
@@ -245,12 +245,17 @@
       return out
     }
 
-    /* A Chinese piece that only one name contains ('瑞普利', '动脉化疗栓塞'): that name's keys */
-    guessHan(piece) {
-      if (piece.length < 3)
-        return null
-      const owners = [...this.hanNames].filter(([name]) => name !== piece && name.includes(piece))
-      return owners.length === 1 ? owners[0][1] : null
+    /* The longest piece (3 characters or more) of Chinese between names that only one name contains
+       ('瑞普利', '动脉化疗栓塞' of '经导管动脉化疗栓塞'): that name's keys */
+    guessHan(chunk) {
+      for (let k = Math.min(chunk.length, this.maxWord); k >= 3; k--)
+        for (let i = 0; i + k <= chunk.length; i++) {
+          const piece = chunk.slice(i, i + k)
+          const owners = [...this.hanNames].filter(([name]) => name !== piece && name.includes(piece))
+          if (owners.length === 1)
+            return owners[0][1]
+        }
+      return null
     }
 
     /* An English word as the index may hold it: a plural in -s without its -s ('biomarkers' finds
@@ -326,6 +331,7 @@
 
       // Chinese: cut each run; the names found in it are known (this.names), the rest is text
       const han = []
+      const chunks = new Set()
       for (const m of raw.matchAll(HAN_RUN)) {
         let at = m.index
         for (const piece of this.cut(m[0])) {
@@ -334,11 +340,15 @@
           if (this.lang === "en" && named)
             continue  // the English site has the name's key, not its Chinese words
           han.push({ text: piece.text, keep: piece.name, boost: piece.boost })
-          const guess = piece.name || piece.extra ? null : this.guessHan(piece.text)
-          if (guess) {
-            addKeys(guess, false, piece.text)
-            guess.forEach(k => drugs.add(k.key))
-          }
+          if (piece.chunk)
+            chunks.add(piece.chunk)
+        }
+      }
+      for (const chunk of chunks) {
+        const guess = this.guessHan(chunk)
+        if (guess) {
+          addKeys(guess, false, chunk)
+          guess.forEach(k => drugs.add(k.key))
         }
       }
 
