@@ -26,7 +26,10 @@ peak RSS of the process from ``wait4``):
   with an empty refs.bib: the difference is our citation overhead);
 * an **incremental rebuild** under ``mkdocs serve`` (127.0.0.1, a free port): the time from saving an
   edited section file until the server logs "Reloading browsers";
-* the **PDF export** on its own (cold: no PDF cache).
+* the **PDF export** on its own (cold: no PDF cache);
+* **search** (not timed): the search-quality set (tests/search_queries.yml) against the real corpus's
+  site, answered by the site's own search worker in Node (tests/searcheval.py): recall@10, the share of
+  name queries answered first, mean reciprocal rank; and the size of each index and of the query reader.
 
 Every measurement starts with a warm-up round (reported as "first run": for ours it runs with an empty
 ``.cache``, i.e. a cold bibliography cache); then ``--runs`` rounds, the variants in a rotating order so
@@ -647,7 +650,7 @@ class Harness:
         self.budget = Budget(args.budget)
         self.timeout = args.timeout
         self.results: dict[str, Any] = {"sizes": {}, "citations": None, "serve": {}, "pdf": {}, "profiles": {},
-                                        "errors": []}
+                                        "search": {}, "errors": []}
         self.projects: dict[str, Path] = {}
 
     # -- sizes ------------------------------------------------------------------------------------------------
@@ -965,6 +968,9 @@ class Harness:
         if not self.args.no_pdf:
             for size in [s for s in self.sizes if s in ("tiny", "real")]:
                 self.guard(self.pdf, size)
+        if not self.args.no_search:
+            for size in cheap:
+                self.guard(self.search, size)
         for size in dear:
             self.guard(self.size, size)
         targets = self.targets()
@@ -984,6 +990,28 @@ class Harness:
         for t in targets:
             say(f"  {t['result']:4}  {t['target']}: {fmt(t['value'])} ({t['limit']})")
         return 1 if self.results["errors"] and self.args.tiny else 0
+
+    # -- search quality (not timed) ----------------------------------------------------------------------------
+    def search(self, size: str) -> None:
+        """The query set against the size's site (``real``: the repository's content, which the queries are
+        written from; another size: the index sizes only)."""
+        site = self.work / size / "out" / "ours"
+        if not (site / "zh" / "search" / "search_index.json").exists():
+            return
+        sys.path.insert(0, str(ROOT / "tests"))
+        import searcheval  # noqa: E402 - the tests' evaluation, so that bench and tests say the same
+
+        out: dict[str, Any] = {"sizes": searcheval.sizes(site)}
+        if size == "real":
+            outcomes = searcheval.evaluate(site, searcheval.load_queries())
+            text, groups = searcheval.report(outcomes)
+            out["figures"] = {k: round(v, 4) for k, v in searcheval.figures(outcomes).items()}
+            out["groups"] = {k: round(v, 4) for k, v in groups.items()}
+            (self.work / size / "search-quality.txt").write_text(text + "\n", encoding="utf-8")
+            f = out["figures"]
+            say(f"search ({size}): {f['queries']} queries; name queries answered first {f['rank-1 share of name queries']:.3f}, "
+                f"recall@10 of the others {f['recall@10 of the other queries']:.3f}, MRR {f['MRR']:.3f}")
+        self.results["search"][size] = out
 
     def guard(self, fn, *args) -> None:
         try:
@@ -1121,6 +1149,29 @@ class Harness:
                              f"{fmt(x.get('median_rebuild_s'))} | {x.get('mkdocs_build_s')} | {fmt(x.get('peak_rss_mb'), 0)} | "
                              f"{fmt(self.med(size, 'ours'))} |")
             L.append("")
+        if r.get("search"):
+            L.append("## Search\n")
+            L.append("The search-quality set (`tests/search_queries.yml`, written from the content as clinicians type: "
+                     "names, aliases, Chinese without spaces, the other language, topics) against the real corpus's "
+                     "site, answered by the site's own search worker (`hcc-search.js` over mkdocs-material's lunr worker) "
+                     "in Node; a name query's answer is the record page it must bring first. Index sizes as served "
+                     "(gzip -9 beside).\n")
+            for size, x in r["search"].items():
+                f = x.get("figures")
+                if f:
+                    L.append(f"| Figure ({size}) | Value |")
+                    L.append("|---|---:|")
+                    L.append(f"| queries (name queries) | {f['queries']} ({f['name queries']}) |")
+                    L.append(f"| name queries answered first | {f['rank-1 share of name queries']:.3f} |")
+                    L.append(f"| recall@10 of the other queries | {f['recall@10 of the other queries']:.3f} |")
+                    L.append(f"| recall@10 of all queries | {f['recall@10 of all queries']:.3f} |")
+                    L.append(f"| mean reciprocal rank | {f['MRR']:.3f} |")
+                    L.append("")
+                L.append(f"| File ({size}) | Bytes | gzip |")
+                L.append("|---|---:|---:|")
+                for name, b in x.get("sizes", {}).items():
+                    L.append(f"| {name} | {b['bytes']:,} | {b['gzip']:,} |")
+                L.append("")
         if r["pdf"]:
             L.append("## PDF export (reported separately)\n")
             L.append(f"The builds above run with the PDF export off ({r['pdf_switch']}). Here every PDF of the size is "
@@ -1261,7 +1312,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=1500, help="seconds one build may take (default 1500)")
     p.add_argument("--seed", type=int, default=20261121)
     p.add_argument("--label", default="", help="a name for this run in the history (e.g. 'after fixing X')")
-    for flag in ("peer", "citations", "serve", "pdf", "profile"):
+    for flag in ("peer", "citations", "serve", "pdf", "profile", "search"):
         p.add_argument(f"--no-{flag}", action="store_true", help=f"skip the {flag} measurement")
     p.add_argument("--x2-all", action="store_true", help="also build floor and peer for large-x2")
     p.add_argument("--no-warmup", action="store_true", help="count the first round (quick runs, the smoke test)")
