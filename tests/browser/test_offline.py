@@ -83,3 +83,15 @@ def test_offline_copy_opened_from_disk_navigates_switches_language_and_searches(
     outside = [u for u in page.requests if not u.startswith(("file:", "data:", "about:", "blob:"))]
     assert not outside, outside
     assert not page.errors, page.errors
+
+
+def test_offline_root_page_searches_both_languages(copy, disk_page):
+    """The root page's index names the two language indexes: from disk the worker loads their scripts."""
+    page = disk_page
+    page.goto((copy / "index.html").as_uri())
+    hits = search(page, "EMERALD-1")
+    assert any("/en/trials/emerald-1/index.html" in h for h in hits[:4]), hits[:4]
+    assert any("/zh/trials/emerald-1/index.html" in h for h in hits[:4]), hits[:4]
+    outside = [u for u in page.requests if not u.startswith(("file:", "data:", "about:", "blob:"))]
+    assert not outside, outside
+    assert not page.errors, page.errors

@@ -14,7 +14,6 @@
 const fs = require("fs")
 const path = require("path")
 const vm = require("vm")
-const { pathToFileURL, fileURLToPath } = require("url")
 
 let args = process.argv.slice(2)
 const readOnly = args[0] === "--read"
@@ -25,23 +24,22 @@ const workerPath = path.join(siteDir, "assets", "javascripts", "workers", "hcc-s
 const queries = JSON.parse(fs.readFileSync(0, "utf8"))
 const index = JSON.parse(fs.readFileSync(indexPath, "utf8"))
 
+// The worker sees itself served from a web server (as in the browser: the root page fetches the language
+// indexes); the server's files are the site directory's.
+const ORIGIN = "http://site.invalid"
+const fileOf = url => path.join(siteDir, decodeURIComponent(new URL(url).pathname))
 const listeners = []
 let reply = null
 const sandbox = {
   console, setTimeout, clearTimeout, URL, TextEncoder, TextDecoder,
-  location: { href: pathToFileURL(workerPath).href },
+  location: { href: `${ORIGIN}/assets/javascripts/workers/hcc-search.js` },
   addEventListener: (type, fn) => { if (type === "message") listeners.push(fn) },
   postMessage: message => { reply = message },
   importScripts: (...urls) => {
-    for (const url of urls) {
-      const file = fileURLToPath(url)
-      vm.runInContext(fs.readFileSync(file, "utf8"), sandbox, { filename: file })
-    }
+    for (const url of urls)
+      vm.runInContext(fs.readFileSync(fileOf(url), "utf8"), sandbox, { filename: fileOf(url) })
   },
-  fetch: async url => {
-    const file = fileURLToPath(url)
-    return { ok: true, json: async () => JSON.parse(fs.readFileSync(file, "utf8")) }
-  },
+  fetch: async url => ({ ok: true, json: async () => JSON.parse(fs.readFileSync(fileOf(url), "utf8")) }),
 }
 sandbox.self = sandbox
 vm.createContext(sandbox)

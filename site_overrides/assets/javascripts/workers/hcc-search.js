@@ -414,12 +414,19 @@
   }
 
   /* The root page's index: the language indexes it names, each document's location under its language
-     folder (relative to the site root, as the root page's links are) */
-  async function merged(data, merge, base) {
-    const parts = await Promise.all(Object.entries(merge).map(async ([lang, path]) => {
-      const response = await fetch(new URL(path, base))
-      return [lang, await response.json()]
-    }))
+     folder (relative to the site root, as the root page's links are). From disk (no requests from
+     file:// pages), each index's script ("var __index = …", generator/offline.py), one after the other. */
+  async function merged(data, merge, base, fromDisk) {
+    const parts = []
+    if (fromDisk) {
+      for (const [lang, path] of Object.entries(merge)) {
+        await importScripts(new URL(path.replace(/\.json$/, ".js"), base).href)
+        parts.push([lang, self.__index])
+      }
+    } else {
+      parts.push(...await Promise.all(Object.entries(merge).map(async ([lang, path]) =>
+        [lang, await (await fetch(new URL(path, base))).json()])))
+    }
     const config = { ...parts[0][1].config, hcc: { ...parts[0][1].config.hcc, lang: "*" } }
     const docs = []
     for (const [lang, index] of parts)
@@ -436,27 +443,29 @@
   if (typeof self.hccNoWorker !== "undefined")
     return  // loaded for its functions only (tests)
 
-  // This file's address (under mkdocs-material's iframe shim for file:// copies, the script's)
+  // This file's address (in a copy of the site opened from disk, the worker runs in a frame of the page,
+  // assets/javascripts/offline.js: the address of the frame's first script, this one)
   const script = typeof document !== "undefined" && document.querySelector("script[src]")
   const here = script ? script.src : self.location.href
   const siteRoot = new URL("../../../", here)
+  const fromDisk = siteRoot.protocol === "file:"
 
   // mkdocs-material's worker, its message listener kept to be called with the queries as read here
+  // (importScripts loads at once in a worker; in the frame it returns a promise)
   const listeners = []
   const addEventListener = self.addEventListener
   self.addEventListener = (type, fn, options) => type === "message"
     ? listeners.push(fn)
     : addEventListener.call(self, type, fn, options)
-  importScripts(new URL(MATERIAL_WORKER, here).href)
-  self.addEventListener = addEventListener
-
-  // its index, when built: the terms the query reader looks Chinese up in
-  let built = null
-  const build = self.lunr.Builder.prototype.build
-  self.lunr.Builder.prototype.build = function () {
-    built = build.call(this)
-    return built
-  }
+  let built = null  // its index, when built: what the query reader looks Chinese up in
+  const material = Promise.resolve(importScripts(new URL(MATERIAL_WORKER, here).href)).then(() => {
+    self.addEventListener = addEventListener
+    const build = self.lunr.Builder.prototype.build
+    self.lunr.Builder.prototype.build = function () {
+      built = build.call(this)
+      return built
+    }
+  })
 
   let reader = null, hcc = {}
   const reads = []  // the queries sent on, oldest first (mkdocs-material answers them in order)
@@ -470,11 +479,12 @@
 
   addEventListener.call(self, "message", async ev => {
     const message = ev.data
+    await material
     if (message.type === 0) {  // SETUP
       let data = message.data
       hcc = (data.config && data.config.hcc) || {}
       if (hcc.merge) {
-        data = await merged(data, hcc.merge, siteRoot)
+        data = await merged(data, hcc.merge, siteRoot, fromDisk)
         hcc = data.config.hcc
       }
       reader = null
