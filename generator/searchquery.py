@@ -33,7 +33,7 @@ COMPOUND = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*"
                       r"(?![A-Za-z0-9]|\.[0-9])")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _SPLIT = re.compile(r"[-\u2010\u2011\u2013 \u00a0]")
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]+(?![A-Za-z0-9_-])")  # a word: not a piece of 'zheng2021tace', 'ici-hcc'
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-+. ]*[A-Z0-9]$")  # as generator/names.py
 
 # A word in this share of a language's documents (or more) says nothing about a document

@@ -117,7 +117,9 @@ def test_each_language_has_its_own_search_index(built_site):
     import json
     zh = json.loads((built_site / "zh/search/search_index.json").read_text(encoding="utf-8"))
     en = json.loads((built_site / "en/search/search_index.json").read_text(encoding="utf-8"))
-    assert not (built_site / "search/search_index.json").exists()
+    # no merged index: the root page's holds no documents, it names the two language indexes (issue 20)
+    root = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert root["docs"] == [] and set(root["config"]["hcc"]["merge"]) == {"zh", "en"}
     assert zh["docs"] and en["docs"]
     assert all(not d["location"].startswith(("zh/", "en/")) for d in zh["docs"] + en["docs"])
     assert r"\u3000" in zh["config"]["separator"] and "、" in zh["config"]["separator"]  # Chinese punctuation splits

@@ -5,11 +5,13 @@
    - Chinese typed without spaces is cut with the lexicon the index was cut with (drug, procedure and
      glossary names, shipped in the index as config.hcc.words); what lies between those names is
      looked up as typed where the text has it, else cut into the longest pieces the text has;
-     function words ('联合', '的', and words in most documents: config.hcc.stop) are left out;
+     function words (the words of 40% of the documents or more, config.hcc.stop: '联合', '治疗', '的')
+     and lone characters are left out of a query that has other words;
    - a name of a trial, drug, regimen or glossary term in any of its forms, in either language
      ('EMERALD-1', 'checkmate459', 'A+T', 'STRIDE', 'PVTT', '门静脉癌栓' on the English site) adds its
      concept's key, a term that every passage naming the concept carries; the beginning of a drug's
-     INN ('atezo', 'bev') adds the drug's, and the drugs of a regimen together add the regimen's;
+     INN ('atezo', 'bev') adds the drug's, and the drugs of a regimen together add the regimen's; an
+     acronym that is also a word ('EACH', config.hcc.cased) names its concept in capitals only;
    - a name written in pieces with digits ('CheckMate 459', 'EMERALD-1') is also looked up run
      together, as the index holds it; its digits are never looked up alone ('1' is in every page).
 
@@ -31,7 +33,6 @@
   // generator/searchquery.py COMPOUND, and what splits one
   const COMPOUND = /(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-\u2010\u2011\u2013 \u00a0]?[0-9][A-Za-z0-9]*|-[A-Za-z]+[0-9][A-Za-z0-9]*)+(?![A-Za-z0-9]|\.[0-9])/g
   const SPLIT = /[-\u2010\u2011\u2013 \u00a0]/
-  const ACRONYM = /^[A-Z0-9][A-Z0-9\-+. ]*[A-Z0-9]$/  // generator/names.py _ACRONYM
   const SYNTAX = /(^|\s)[+-]\S|[:~^*"]/  // lunr's query syntax: such a query is left as typed
   const PART_MAX = 8  // generator/search.py PART_MAX: the longest piece of Chinese the index can find
   // a name typed whole; a name guessed (an INN's beginning, a piece of a name); Chinese as typed, when its
