@@ -14,7 +14,8 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-from generator import pdf, pipeline
+from generator.pdf import article as pdf
+from generator import pipeline
 
 MINIMAL_CSS = """
 @page { size: A4; margin: 22mm 20mm 20mm 20mm; }

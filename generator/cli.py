@@ -66,7 +66,8 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     """The PDFs alone, from the built site in site/ (which is built first if it is missing)."""
     import logging
 
-    from . import pdf, pipeline
+    from . import pipeline
+    from .pdf import article as pdf
     from .diagnostics import SourceError
 
     root = project_root()

@@ -10,20 +10,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from pathlib import Path
 
-from .bibliography import Bibliography
-from .content import Project, load_project
+from .bib.bibliography import Bibliography
+from .sources.content import Project, load_project
 from .diagnostics import Report
-from .fragments import Fragments
-from .history import History, read_history
-from .links import Links
-from .numbering import CitationIndex, index_citations
-from .records import Records, load_records
-from .sourcechecks import check_blocks, link_targets
-from .status import SectionStatus, translation_status
-from .tables import RecordTables
+from .site.fragments import Fragments
+from .sources.history import History, read_history
+from .sources.links import Links
+from .bib.numbering import CitationIndex, index_citations
+from .sources.records import Records, load_records
+from .sources.checks import check_blocks, link_targets
+from .sources.status import SectionStatus, translation_status
+from .sources.tablespec import RecordTables
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .render import Page, Renderer
+    from .site.render import Page, Renderer
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Model:
     fragments: Fragments = field(default_factory=Fragments)  # finished HTML put into the pages by placeholder
 
     def renderer(self) -> "Renderer":
-        from .render import Renderer  # the checker renders nothing
+        from .site.render import Renderer  # the checker renders nothing
 
         r = Renderer(self.project, self.bib, self.citations, site_url=self.site_url)
         r.fragments = self.fragments
@@ -90,7 +90,7 @@ def pages(model: Model) -> list["Page"]:
         out.append(r.bibliography_page(lang))
         out.append(r.status_page(lang))
         out.append(r.changelog_page(lang))
-    from . import recordpages  # not needed by the checker: imported when pages are made
+    from .site import recordpages  # not needed by the checker: imported when pages are made
 
     out += recordpages.pages(model.project, model.records, model.bib, r)
     return out
@@ -110,7 +110,7 @@ def finish(model: Model, html: str) -> str:
 
 def finish_template(html: str) -> str:
     """A page the theme makes on its own (404.html), with the theme's invalid markup corrected."""
-    from . import thememarkup
+    from .site import thememarkup
 
     return thememarkup.correct(html)
 
@@ -122,7 +122,7 @@ def static_files(model: Model) -> dict[str, bytes]:
         keys = model.citations.numbering[review.id].ordered_keys()
         out[f"downloads/{review.id}-references.bib"] = model.bib.bibtex(keys).encode("utf-8")
         out[f"downloads/{review.id}-references.ris"] = model.bib.ris(keys).encode("utf-8")
-    from . import opendata, recordpages
+    from .site import opendata, recordpages
 
     out.update(opendata.data_files(model.records))
     out.update(recordpages.static_files())

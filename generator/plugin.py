@@ -16,9 +16,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import navigation, pdf, pipeline, render, search, sitedir, sitemaps
+from . import pipeline
+from .pdf import article as pdf
+from .site import navigation, render, search, sitedir, sitemaps
 from .diagnostics import SourceError
-from .mdext import GlossaryExtension
+from .site.mdext import GlossaryExtension
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
 

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.plugin import find_plugin
 
-from generator import bibliography as bibmod
-from generator import bibstyle
-from generator.bibliography import Bibliography, FormattedRef, clear_cache
+from generator.bib import bibliography as bibmod
+from generator.bib import styles as bibstyle
+from generator.bib.bibliography import Bibliography, FormattedRef, clear_cache
 from generator.diagnostics import Report
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import markdown
 import pytest
 
-from generator.mdext import GlossaryExtension
+from generator.site.mdext import GlossaryExtension
 
 
 @dataclass

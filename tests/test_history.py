@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import history
+from generator.sources import history
 
 
 def git(repo: Path, *args: str) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from generator.navigation import NavMemo, _site_path
-from generator.render import rel
+from generator.site.navigation import NavMemo, _site_path
+from generator.site.render import rel
 
 NAV_URLS = ["zh/", "zh/ici-hcc/", "zh/ici-hcc/introduction/", "zh/trials/", "en/", "en/trials/"]
 

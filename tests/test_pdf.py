@@ -18,7 +18,8 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from generator import pdf, pipeline  # noqa: E402
+from generator.pdf import article as pdf  # noqa: E402
+from generator import pipeline  # noqa: E402
 
 from sitekit import EPOCH, ROOT  # noqa: E402
 

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from sitekit import ROOT
-from generator import search, searchdict
+from generator.site import search
+from generator.site import searchdict
 
 
 @pytest.fixture(scope="module")

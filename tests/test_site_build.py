@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitekit import ROOT, make_project, run_build
-from generator.content import load_project
+from generator.sources.content import load_project
 from generator.diagnostics import Report
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .diagnostics import Report
+from ..diagnostics import Report
 
 if TYPE_CHECKING:  # pragma: no cover
     from pybtex.database import Entry
@@ -51,14 +51,14 @@ class _OnFirstUse:
         return getattr(self._module, attr)
 
 
-bibstyle = _OnFirstUse(".bibstyle")
+bibstyle = _OnFirstUse(".styles")
 
 __all__ = ["Bibliography", "FormattedRef", "clear_cache"]
 
 CACHE_VERSION = 2
 # The formatted references depend on the style code too: its digest names their cache file.
 _STYLE_DIGEST = hashlib.sha256(b"".join(
-    Path(m).read_bytes() for m in (__file__, Path(__file__).with_name("bibstyle.py")))).hexdigest()[:12]
+    Path(m).read_bytes() for m in (__file__, Path(__file__).with_name("styles.py")))).hexdigest()[:12]
 PERSON_ROLES = ("author", "editor")
 
 

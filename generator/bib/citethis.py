@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .content import Review
+from ..sources.content import Review
 
 CJK_SEP = ", "
 

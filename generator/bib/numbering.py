@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from .bilingual import LANGS, Block
-from .citations import Numbering, Place, Scan, scan
-from .content import Project, Review, Section
-from .diagnostics import Report
+from ..sources.bilingual import LANGS, Block
+from ..sources.citations import Numbering, Place, Scan, scan
+from ..sources.content import Project, Review, Section
+from ..diagnostics import Report
 
 if TYPE_CHECKING:  # pragma: no cover
     from .bibliography import Bibliography

@@ -53,12 +53,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import HTML_LANG, OTHER
-from .i18n import STRINGS as SITE_STRINGS
+from ..i18n import HTML_LANG, OTHER
+from ..i18n import STRINGS as SITE_STRINGS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .content import Review
-    from .pipeline import Model
+    from ..sources.content import Review
+    from ..pipeline import Model
 
 try:  # a failed export stops `mkdocs build` with a message, not a traceback
     from mkdocs.exceptions import PluginError as _Base
@@ -69,7 +69,7 @@ log = logging.getLogger("mkdocs.plugins.bilingual.pdf")
 
 PDF_DIR = "pdf"
 LANGS = ("zh", "en")
-TEMPLATES = Path(__file__).parent / "templates" / "pdf"
+TEMPLATES = Path(__file__).parent / "templates"
 # The Debian packages the export cannot do without (checked as scripts/system_deps.py checks them)
 REQUIRED_PACKAGES = ("fonts-noto-cjk", "libharfbuzz-subset0")
 
@@ -143,7 +143,7 @@ def section_downloads(review: "Review", lang: str, page_url: str) -> list[dict[s
 
 def downloads(review: "Review", lang: str, page_url: str) -> list[dict[str, str]]:
     """The landing page's download buttons for the review's PDFs ({href, label}, hrefs relative to ``page_url``)."""
-    from .render import rel
+    from ..site.render import rel
 
     other = OTHER[lang]
     return [
@@ -611,7 +611,7 @@ class Job:
 
 
 def _jinja() -> Environment:
-    return Environment(loader=PackageLoader("generator", "templates/pdf"), autoescape=True,
+    return Environment(loader=PackageLoader("generator.pdf", "templates"), autoescape=True,
                        undefined=StrictUndefined, trim_blocks=False)
 
 
@@ -791,8 +791,8 @@ def _records(model: "Model") -> Any:
     records = getattr(model, "records", None)
     if records is not None:
         return records
-    from .diagnostics import Report
-    from .records import load_records
+    from ..diagnostics import Report
+    from ..sources.records import load_records
 
     report = Report(root=model.project.root)  # problems are reported by the build and the check, not here
     return load_records(model.project.content_dir, report, bib=model.bib,
@@ -843,7 +843,7 @@ def short_reference(model: "Model", key: str, lang: str) -> tuple[str, str | Non
 
 
 def _figure(e: Any, lang: str) -> str:
-    from .records import MEASURES, UNITS, format_number
+    from ..sources.records import MEASURES, UNITS, format_number
 
     number = f"{e.qualifier or ''}{format_number(e.value)}"
     if e.measure == "patients":
@@ -868,7 +868,7 @@ def _figure(e: Any, lang: str) -> str:
 def handout_data(model: "Model", site_dir: Path, lang: str) -> dict[str, Any] | None:
     """The rows of the regimen comparison, grouped by category, and its numbered short reference list."""
     try:
-        from .records import CATEGORIES, SETTINGS
+        from ..sources.records import CATEGORIES, SETTINGS
         records = _records(model)
     except ImportError:  # pragma: no cover - the records are part of the project
         return None
@@ -918,7 +918,7 @@ def handout_data(model: "Model", site_dir: Path, lang: str) -> dict[str, Any] | 
     for key, n in sorted(numbers.items(), key=lambda kv: kv[1]):
         text, href = short_reference(model, key, lang)
         refs.append({"n": n, "text": text, "href": href})
-    from .records import MEASURES
+    from ..sources.records import MEASURES
     legend = [f"{MEASURES[m]['short'][0 if lang == 'zh' else 1]}{'：' if lang == 'zh' else ': '}"
               f"{MEASURES[m]['long'][0 if lang == 'zh' else 1]}" for m in used_measures if m in MEASURES]
     return {"groups": groups, "refs": refs, "legend": legend, "web_url": web_url + f"{lang}/" if web_url else "",

@@ -19,10 +19,10 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from .records import (RATE_MEASURES, Endpoint, Records, Trial, format_number, response_groups,
+from ..sources.records import (RATE_MEASURES, Endpoint, Records, Trial, format_number, response_groups,
                       survival_sections)
 from .render import jinja_env
-from .tables import figure_text, measure_label, regimen_name, value_text
+from ..sources.tablespec import figure_text, measure_label, regimen_name, value_text
 
 FONT = 12
 SMALL = 11

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import recordpages
-from .i18n import LANG_LABEL
+from ..i18n import LANG_LABEL
 from .render import page_uri
 
 

@@ -21,7 +21,7 @@ import json
 import typing
 from typing import Any
 
-from .records import Bi, Drug, Records, Regimen, Trial, data_fields, format_number
+from ..sources.records import Bi, Drug, Records, Regimen, Trial, data_fields, format_number
 
 KINDS: dict[str, type] = {"trials": Trial, "regimens": Regimen, "drugs": Drug}
 TITLES = {"trials": "Trials and studies", "regimens": "Treatment regimens", "drugs": "Drugs and procedures"}

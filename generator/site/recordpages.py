@@ -15,20 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from .bilingual import LANGS
+from ..sources.bilingual import LANGS
 from .charts import forest_chart, response_chart, timeline_chart
-from .citations import replace, scan
-from .i18n import HTML_LANG
-from .records import (CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug, Endpoint, Mention, Records, Regimen, Trial,
+from ..sources.citations import replace, scan
+from ..i18n import HTML_LANG
+from ..sources.records import (CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug, Endpoint, Mention, Records, Regimen, Trial,
                       find_mentions)
 from .render import Page, Renderer, page_uri, rel
-from .tables import (LIST_SEP, RecordTables, TableSpec, endpoint_label, figure_text, phase_key, regimen_name,
+from ..sources.tablespec import (LIST_SEP, RecordTables, TableSpec, endpoint_label, figure_text, phase_key, regimen_name,
                      regimen_url, trial_url, vocab_label)
-from .tables import s as ts
+from ..sources.tablespec import s as ts
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .bibliography import Bibliography
-    from .content import Project
+    from ..bib.bibliography import Bibliography
+    from ..sources.content import Project
 
 SCRIPT_URL = "assets/javascripts/records-table.js"
 
@@ -83,7 +83,7 @@ def t(key: str, lang: str) -> str:
 
 def static_files() -> dict[str, bytes]:
     """Files to publish as they are: the table script."""
-    script = resources.files("generator").joinpath("templates/records/records-table.js").read_bytes()
+    script = resources.files("generator.site").joinpath("templates/records/records-table.js").read_bytes()
     return {SCRIPT_URL: script}
 
 
@@ -460,7 +460,7 @@ class STRINGS_FOR(dict):
     """``t.key`` in templates: the page strings in one language."""
 
     def __init__(self, lang: str):
-        from .tables import STRINGS as TABLE_STRINGS
+        from ..sources.tablespec import STRINGS as TABLE_STRINGS
         super().__init__({k: v[lang] for k, v in {**TABLE_STRINGS, **STRINGS}.items()})
 
     def __getattr__(self, name: str) -> str:

@@ -18,16 +18,16 @@ import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .bilingual import LANGS, Pair
-from .citations import Citation, collapse, replace, scan
-from .content import Project, Review, Section
-from .i18n import HTML_LANG, OTHER, STRINGS
-from .citethis import cite_this
+from ..sources.bilingual import LANGS, Pair
+from ..sources.citations import Citation, collapse, replace, scan
+from ..sources.content import Project, Review, Section
+from ..i18n import HTML_LANG, OTHER, STRINGS
+from ..bib.citethis import cite_this
 from .fragments import Fragments
-from .numbering import CitationIndex, cite_id
+from ..bib.numbering import CitationIndex, cite_id
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .bibliography import Bibliography
+    from ..bib.bibliography import Bibliography
 
 EDITOR_START = re.compile(r"^(\s*)!!!\s+editor\b(?P<title>[^\n]*)")
 
@@ -113,7 +113,7 @@ class DataEnvironment(Environment):
 
 
 def jinja_env() -> Environment:
-    env = DataEnvironment(loader=PackageLoader("generator", "templates"), autoescape=True, bytecode_cache=_BYTECODE,
+    env = DataEnvironment(loader=PackageLoader("generator.site", "templates"), autoescape=True, bytecode_cache=_BYTECODE,
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False,
                       # markdown attribute lists are written "{#id}": Jinja comments use {## ##} instead
                       comment_start_string="{##", comment_end_string="##}")
@@ -190,7 +190,7 @@ class Renderer:
         self.history = None  # generator.history.History: last-updated dates, changelog
         self.status = None  # translation status per review (generator.status)
         self.records = None  # generator.records.Records: drug names for the glossary
-        from . import pdf  # PDF links first: they are what most readers download
+        from ..pdf import article as pdf  # PDF links first: they are what most readers download
         self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [
             pdf.downloads, self.reference_downloads]
         self.section_downloads = pdf.section_downloads  # a section page's: the review's PDF
@@ -553,7 +553,7 @@ class Renderer:
         if g is None:
             return None
         url = f"{lang}/glossary/"
-        from .bilingual import slugify
+        from ..sources.bilingual import slugify
         blocks = []
         for pair in g.body.pairs:
             if pair.translated(lang):
@@ -562,7 +562,7 @@ class Renderer:
                  for term in sorted(g.terms, key=lambda x: x.abbr.lower())]
         drugs = []
         if self.records is not None:
-            from .records import DRUG_CLASSES
+            from ..sources.records import DRUG_CLASSES
             for d in sorted(self.records.drugs.values(), key=lambda d: (d.is_procedure, d.name.en.lower())):
                 drugs.append({"inn": d.inn or d.name.en, "zh": d.name.zh, "cls": DRUG_CLASSES[d.cls][lang],
                               "href": rel(url, f"{lang}/drugs/#drug-{d.id}"), "aliases": d.aliases.zh + d.aliases.en})

@@ -85,8 +85,9 @@ FIELDS = {
 SEARCH_CONFIG = {"lang": ["en"], "separator": SEPARATOR, "pipeline": ["stopWordFilter"], "fields": FIELDS}
 
 # The rewriting's code: its digest names the entry cache (a changed rule makes every entry anew)
-_CODE_DIGEST = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in
-                                       ("search.py", "searchdict.py", "names.py", "fragments.py"))).hexdigest()[:12]
+_CODE_DIGEST = hashlib.sha256(b"".join((Path(__file__).parent.parent / name).read_bytes() for name in
+                                       ("site/search.py", "site/searchdict.py", "sources/names.py",
+                                        "site/fragments.py"))).hexdigest()[:12]
 RECORD_KINDS = ("trials", "regimens", "drugs")
 # Pages about the site rather than the subject; a review's editor's notes page repeats the notes its
 # sections show.

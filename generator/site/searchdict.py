@@ -24,8 +24,8 @@ from typing import Any, Iterable
 
 import yaml
 
-from .frontmatter import SAFE_LOADER
-from .names import HAN, NameIndex
+from ..sources.frontmatter import SAFE_LOADER
+from ..sources.names import HAN, NameIndex
 
 HAN_RUN = re.compile(f"[{HAN}]+")
 _PAREN = re.compile(r"\s*[（(][^（）()]*[）)]")

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Report
+from ..diagnostics import Report
 
 LANGS = ("zh", "en")
 LANG_NAMES = {"zh": "Chinese", "en": "English"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .content import Project
-from .diagnostics import Report
+from ..diagnostics import Report
 from .links import Links
 from .safety import find_unsafe
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .bilingual import LANGS, Body, parse_body
-from .diagnostics import Report
+from ..diagnostics import Report
 from .frontmatter import SourceFile, read_source
 from .schema import BI, Field, listof, validate
 

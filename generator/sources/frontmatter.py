@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Report
+from ..diagnostics import Report
 
 Key = tuple  # a path into the data: ("endpoints", 2, "value")
 # libyaml's safe loader when present (same safe semantics, several times faster).

@@ -28,13 +28,13 @@ from typing import Any, NamedTuple
 
 from .bilingual import LANGS, Body, parse_body
 from .citations import scan
-from .diagnostics import Report, suggest
+from ..diagnostics import Report, suggest
 from .frontmatter import FrontMatter, read_source
 from .names import NameIndex, normal
 from .schema import BI, Field, validate
 
 if typing.TYPE_CHECKING:  # pragma: no cover
-    from .bibliography import Bibliography
+    from ..bib.bibliography import Bibliography
 
 # ---------------------------------------------------------------------------------------------------------------
 # Vocabularies: the allowed values and their names in each language

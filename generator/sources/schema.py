@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .diagnostics import Report, suggest
+from ..diagnostics import Report, suggest
 from .frontmatter import FrontMatter
 
 TYPE_WORDS = {

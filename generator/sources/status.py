@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .bilingual import Pair
 from .content import Project, Section
-from .diagnostics import Report
+from ..diagnostics import Report
 from .history import History
 
 COMPLETE, PENDING, STALE = "complete", "pending", "stale"

@@ -37,7 +37,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from .bilingual import LANGS
-from .diagnostics import Report, suggest
+from ..diagnostics import Report, suggest
 from .frontmatter import parse_yaml
 from .records import (CATEGORIES, CHART_KINDS, DESIGNS, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records, Regimen,
                       Trial, chart_sources, format_number, sequenced)
@@ -145,7 +145,7 @@ def phase_key(phase: str | None) -> str:
 
 
 def rel(from_url: str, to_url: str) -> str:
-    from .render import rel as render_rel  # imported on first use: the checker needs no rendering
+    from ..site.render import rel as render_rel  # imported on first use: the checker needs no rendering
 
     return render_rel(from_url, to_url)
 
@@ -256,7 +256,7 @@ class RecordTables:
     @functools.cached_property
     def env(self):
         """The templates, set up when a table is first rendered (the checker renders none)."""
-        from .render import jinja_env
+        from ..site.render import jinja_env
 
         env = jinja_env()
         env.trim_blocks = True
@@ -534,7 +534,7 @@ class RecordTables:
     def render_chart(self, spec: TableSpec, lang: str, review: Any, cid: str) -> str:
         """A chart in a review: the reference numbers in the drawing are the review's (``self.number``), and the
         caption cites every source (a marker that the citation machinery renders like any other)."""
-        from .charts import forest_chart, response_chart, timeline_chart  # charts need the templates: render only
+        from ..site.charts import forest_chart, response_chart, timeline_chart  # charts need the templates: render only
 
         trials = self.rows(spec)
         keys = chart_sources(spec.chart or "", trials)
