@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import material.plugins.search.plugin as material_search
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -17,9 +18,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from . import pipeline
+from .diagnostics import SourceError
 from .pdf import article as pdf
 from .site import navigation, render, search, sitedir, sitemaps
-from .diagnostics import SourceError
 from .site.mdext import GlossaryExtension
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
@@ -64,9 +65,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         for d in self.model.report.warnings:
             log.warning(d.format(with_col=False))
         # mkdocs-material's search plugin cuts Chinese with jieba while it collects the pages; our
-        # search module cuts the text again with the records' lexicon (generator/search.py), so the
+        # search module cuts the text again with the records' lexicon (generator/site/search.py), so the
         # first cut is wasted work (about a quarter of a build): switch it off.
-        import material.plugins.search.plugin as material_search
         material_search.jieba = None
         # 2. markdown: glossary tooltips (Python-Markdown's abbr misses terms glued to Chinese text)
         self.glossary_ext = GlossaryExtension(self.model.project.glossary)

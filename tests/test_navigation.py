@@ -7,7 +7,7 @@ import re
 from types import SimpleNamespace
 
 from generator.site.navigation import NavMemo, _site_path
-from generator.site.render import rel
+from generator.urls import rel
 
 NAV_URLS = ["zh/", "zh/ici-hcc/", "zh/ici-hcc/introduction/", "zh/trials/", "en/", "en/trials/"]
 

@@ -9,15 +9,13 @@ source language). The result is reused by every renderer: pages, PDF, bibliograp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
+from ..diagnostics import Report
 from ..sources.bilingual import LANGS, Block
 from ..sources.citations import Numbering, Place, Scan, scan
 from ..sources.content import Project, Review, Section
-from ..diagnostics import Report
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .bibliography import Bibliography
+from .bibliography import Bibliography
 
 
 @dataclass
@@ -54,7 +52,7 @@ class CitationIndex:
         return keys
 
 
-def _check_key(key: str, section: Section, line: int, col: int, bib: "Bibliography", report: Report) -> bool:
+def _check_key(key: str, section: Section, line: int, col: int, bib: Bibliography, report: Report) -> bool:
     if key in bib:
         return True
     variant = bib.case_variant(key)
@@ -69,7 +67,7 @@ def _check_key(key: str, section: Section, line: int, col: int, bib: "Bibliograp
     return False
 
 
-def index_citations(project: Project, bib: "Bibliography", report: Report,
+def index_citations(project: Project, bib: Bibliography, report: Report,
                     expand: Callable[[str], str] | None = None) -> CitationIndex:
     index = CitationIndex(expand=expand)
     for review in project.reviews:
@@ -77,7 +75,7 @@ def index_citations(project: Project, bib: "Bibliography", report: Report,
     return index
 
 
-def _number_review(review: Review, bib: "Bibliography", report: Report, index: CitationIndex) -> Numbering:
+def _number_review(review: Review, bib: Bibliography, report: Report, index: CitationIndex) -> Numbering:
     numbering = Numbering(review.id)
     for section in review.pages_in_order:
         for pair in section.body.pairs:

@@ -31,6 +31,7 @@ sets the number of processes, ``HCC_PDF_DEBUG=1`` prints each render's CPU time.
 
 from __future__ import annotations
 
+import ctypes.util
 import datetime
 import gc
 import hashlib
@@ -47,18 +48,21 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from importlib.metadata import version
+from typing import Any, Callable, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..bib.bibliography import Bibliography
+from ..bib.numbering import CitationIndex
+from ..diagnostics import Report
 from ..i18n import HTML_LANG, OTHER
 from ..i18n import STRINGS as SITE_STRINGS
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..sources.content import Review
-    from ..pipeline import Model
+from ..sources.content import Project, Review
+from ..sources.records import CATEGORIES, MEASURES, SETTINGS, UNITS, Records, format_number, load_records
+from ..urls import PDF_DIR, handout_pdf, review_pdf
 
 try:  # a failed export stops `mkdocs build` with a message, not a traceback
     from mkdocs.exceptions import PluginError as _Base
@@ -67,7 +71,14 @@ except ImportError:  # pragma: no cover
 
 log = logging.getLogger("mkdocs.plugins.bilingual.pdf")
 
-PDF_DIR = "pdf"
+
+class Model(Protocol):
+    """What the export reads of the build's model (generator.pipeline.Model, a stage above, has it)."""
+    project: Project
+    bib: Bibliography
+    citations: CitationIndex
+    records: Records | None
+
 LANGS = ("zh", "en")
 TEMPLATES = Path(__file__).parent / "templates"
 # The Debian packages the export cannot do without (checked as scripts/system_deps.py checks them)
@@ -81,9 +92,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "pdf_note": {"zh": "本 PDF 由本站网页自动生成，内容与网页版一致；引文编号与网页版相同。",
                  "en": "This PDF is generated from the pages of the site and has the same content; "
                        "the citation numbers are those of the web pages."},
-    "download_review": {"zh": "PDF（中文）", "en": "PDF (English)"},
-    "download_review_other": {"zh": "PDF（英文版）", "en": "PDF (Chinese version)"},
-    "download_handout": {"zh": "治疗方案对比一页纸（PDF）", "en": "Regimen comparison, one page (PDF)"},
     "handout_title": {"zh": "肝细胞癌治疗方案对比", "en": "Treatment regimens for HCC: a comparison"},
     "handout_intro": {"zh": "本站综述所讨论的治疗方案：类别、适用情形、关键研究，以及研究记录中的疗效数据（方括号内为出处文献编号，见下方文献表）。",
                       "en": "The treatment regimens discussed in the reviews of this site: category, setting, key studies "
@@ -122,38 +130,7 @@ class _Strings(dict):
         return self[name]
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# File names and download buttons
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def review_pdf(review_id: str, lang: str) -> str:
-    """The site path of a review's PDF: 'pdf/ici-hcc-zh.pdf'."""
-    return f"{PDF_DIR}/{review_id}-{lang}.pdf"
-
-
-def handout_pdf(lang: str) -> str:
-    return f"{PDF_DIR}/handout-regimens-{lang}.pdf"
-
-
-def section_downloads(review: "Review", lang: str, page_url: str) -> list[dict[str, str]]:
-    """A section page's download button: the whole review as a PDF in the page's language."""
-    return downloads(review, lang, page_url)[:1]
-
-
-def downloads(review: "Review", lang: str, page_url: str) -> list[dict[str, str]]:
-    """The landing page's download buttons for the review's PDFs ({href, label}, hrefs relative to ``page_url``)."""
-    from ..site.render import rel
-
-    other = OTHER[lang]
-    return [
-        {"href": rel(page_url, review_pdf(review.id, lang)), "label": t("download_review", lang)},
-        {"href": rel(page_url, review_pdf(review.id, other)), "label": t("download_review_other", lang)},
-        {"href": rel(page_url, handout_pdf(lang)), "label": t("download_handout", lang)},
-    ]
-
-
-def expected_files(model: "Model") -> list[str]:
+def expected_files(model: Model) -> list[str]:
     out = [review_pdf(r.id, lang) for r in model.project.reviews for lang in LANGS]
     return out + [handout_pdf(lang) for lang in LANGS]
 
@@ -174,7 +151,6 @@ def missing_packages(root: Path) -> list[str]:
             spec.loader.exec_module(module)
             checks = getattr(module, "PACKAGES", {})
     if not checks:  # pragma: no cover - the script is part of the project
-        import ctypes.util
         checks = {
             "fonts-noto-cjk": lambda: Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc").exists(),
             "libharfbuzz-subset0": lambda: ctypes.util.find_library("harfbuzz-subset") is not None,
@@ -502,7 +478,7 @@ class _Collect(logging.Handler):
 
 
 def _local_fetcher(roots: list[Path]):
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # on first render: see Engine
 
     allowed = [str(r.resolve()) for r in roots]
 
@@ -534,6 +510,8 @@ class Engine:
     """WeasyPrint with one font configuration and the stylesheets parsed once, for every PDF of an export."""
 
     def __init__(self, site_dir: Path, root: Path):
+        # WeasyPrint is imported when a PDF is rendered, not at the top: its import takes 0.9 s (measured), which
+        # a build whose PDFs are all unchanged (taken from .cache/pdf) and the checker never pay.
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -546,7 +524,7 @@ class Engine:
     def pdf(self, job: "Job") -> tuple[bytes, int, list[str]]:
         """One WeasyPrint render (a handout may need a denser layout to keep to one page): the PDF, its number
         of pages and WeasyPrint's warnings. Missing glyphs and unreachable resources raise :class:`PdfError`."""
-        from weasyprint import HTML
+        from weasyprint import HTML  # on first render: see __init__
 
         collect = _Collect()
         wlog = logging.getLogger("weasyprint")
@@ -593,8 +571,6 @@ class Job:
     files: list[Path] = field(default_factory=list)  # local files the HTML uses (part of the cache key)
 
     def key(self, css: list[Path]) -> str:
-        from importlib.metadata import version
-
         h = hashlib.sha256()
         for part in (version("weasyprint"), self.name, str(self.max_pages), *self.htmls):
             h.update(part.encode("utf-8"))
@@ -636,7 +612,7 @@ class Part:
 @dataclass
 class Exporter:
     """Assembles the HTML of each PDF (cheap; the WeasyPrint work is done by :class:`Engine`)."""
-    model: "Model"
+    model: Model
     site_dir: Path
     env: Environment = field(init=False)
     created: str = field(init=False)
@@ -651,7 +627,7 @@ class Exporter:
         self.build_date = moment.strftime("%Y-%m-%d")
 
     # links -------------------------------------------------------------------------------------------
-    def _linker(self, review: "Review", lang: str, page: Built, prefix: str,
+    def _linker(self, review: Review, lang: str, page: Built, prefix: str,
                 prefixes: dict[str, str]) -> Callable[[str], tuple[str | None, bool]]:
         fake = "http://site.invalid/"
         refs_url = f"{lang}/{review.id}/references/"
@@ -700,7 +676,7 @@ class Exporter:
         return src
 
     # assembly ----------------------------------------------------------------------------------------
-    def review_parts(self, review: "Review", lang: str) -> tuple[Built, list[Part]]:
+    def review_parts(self, review: Review, lang: str) -> tuple[Built, list[Part]]:
         pages = [(s, Built.read(self.site_dir, s.url(lang))) for s in review.pages_in_order]
         prefixes = {s.url(lang): ("index" if s.kind == "landing" else s.id) for s in review.pages_in_order}
         parts: list[Part] = []
@@ -731,7 +707,7 @@ class Exporter:
                     out[-1]["children"].append({"id": h.id, "text": h.text})
         return out
 
-    def review_html(self, review: "Review", lang: str) -> str:
+    def review_html(self, review: Review, lang: str) -> str:
         landing_page, parts = self.review_parts(review, lang)
         meta = REVIEW_META.search(landing_page.article)
         numbering = self.model.citations.numbering[review.id]
@@ -755,7 +731,7 @@ class Exporter:
             toc=toc, parts=parts, refs=refs,
         )
 
-    def review_job(self, review: "Review", lang: str) -> Job:
+    def review_job(self, review: Review, lang: str) -> Job:
         self.files = set()
         document_html = self.review_html(review, lang)
         return Job(review_pdf(review.id, lang), [document_html], files=sorted(self.files))
@@ -787,13 +763,10 @@ class Exporter:
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
-def _records(model: "Model") -> Any:
+def _records(model: Model) -> Any:
     records = getattr(model, "records", None)
     if records is not None:
         return records
-    from ..diagnostics import Report
-    from ..sources.records import load_records
-
     report = Report(root=model.project.root)  # problems are reported by the build and the check, not here
     return load_records(model.project.content_dir, report, bib=model.bib,
                         review_ids={r.id for r in model.project.reviews})
@@ -810,7 +783,7 @@ def _latex_text(value: str) -> str:
     return " ".join(value.split())
 
 
-def short_reference(model: "Model", key: str, lang: str) -> tuple[str, str | None]:
+def short_reference(model: Model, key: str, lang: str) -> tuple[str, str | None]:
     """A one-line reference for the handout: 'El-Khoueiry A B, et al. The Lancet, 2017, 389: 2492-2502', and the
     address of the publication (DOI, PubMed or URL) if it has one."""
     f = model.bib.format(key, lang)
@@ -843,8 +816,6 @@ def short_reference(model: "Model", key: str, lang: str) -> tuple[str, str | Non
 
 
 def _figure(e: Any, lang: str) -> str:
-    from ..sources.records import MEASURES, UNITS, format_number
-
     number = f"{e.qualifier or ''}{format_number(e.value)}"
     if e.measure == "patients":
         return f"n = {number}"
@@ -865,13 +836,9 @@ def _figure(e: Any, lang: str) -> str:
     return text
 
 
-def handout_data(model: "Model", site_dir: Path, lang: str) -> dict[str, Any] | None:
+def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | None:
     """The rows of the regimen comparison, grouped by category, and its numbered short reference list."""
-    try:
-        from ..sources.records import CATEGORIES, SETTINGS
-        records = _records(model)
-    except ImportError:  # pragma: no cover - the records are part of the project
-        return None
+    records = _records(model)
     if records is None or not records.regimens:
         return None
     numbers: dict[str, int] = {}
@@ -918,7 +885,6 @@ def handout_data(model: "Model", site_dir: Path, lang: str) -> dict[str, Any] | 
     for key, n in sorted(numbers.items(), key=lambda kv: kv[1]):
         text, href = short_reference(model, key, lang)
         refs.append({"n": n, "text": text, "href": href})
-    from ..sources.records import MEASURES
     legend = [f"{MEASURES[m]['short'][0 if lang == 'zh' else 1]}{'：' if lang == 'zh' else ': '}"
               f"{MEASURES[m]['long'][0 if lang == 'zh' else 1]}" for m in used_measures if m in MEASURES]
     return {"groups": groups, "refs": refs, "legend": legend, "web_url": web_url + f"{lang}/" if web_url else "",
@@ -985,7 +951,7 @@ def _workers(requested: int | None, pending: int) -> int:
     return max(1, min(requested, pending))
 
 
-def export_all(model: "Model", site_dir: Path, *, out_dir: Path | None = None, jobs: int | None = None,
+def export_all(model: Model, site_dir: Path, *, out_dir: Path | None = None, jobs: int | None = None,
                cache: bool = True) -> list[Path]:
     """Every PDF of the site into ``site_dir/pdf`` (or ``out_dir``), from the built pages in ``site_dir``.
 

@@ -20,9 +20,9 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from ..sources.records import (RATE_MEASURES, Endpoint, Records, Trial, format_number, response_groups,
-                      survival_sections)
+                               survival_sections)
+from .recordtext import figure_text, measure_label, regimen_name, value_text
 from .render import jinja_env
-from ..sources.tablespec import figure_text, measure_label, regimen_name, value_text
 
 FONT = 12
 SMALL = 11

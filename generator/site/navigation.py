@@ -8,9 +8,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import recordpages
 from ..i18n import LANG_LABEL
-from .render import page_uri
+from ..urls import page_uri
+from . import recordpages
 
 
 def nav_config(model) -> list[dict[str, Any]]:

@@ -11,24 +11,25 @@ sorting and filtering in the browser.
 from __future__ import annotations
 
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from ..sources.bilingual import LANGS
-from .charts import forest_chart, response_chart, timeline_chart
-from ..sources.citations import replace, scan
+from ..bib.bibliography import Bibliography
 from ..i18n import HTML_LANG
-from ..sources.records import (CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug, Endpoint, Mention, Records, Regimen, Trial,
-                      find_mentions)
-from .render import Page, Renderer, page_uri, rel
-from ..sources.tablespec import (LIST_SEP, RecordTables, TableSpec, endpoint_label, figure_text, phase_key, regimen_name,
-                     regimen_url, trial_url, vocab_label)
-from ..sources.tablespec import s as ts
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..bib.bibliography import Bibliography
-    from ..sources.content import Project
+from ..sources.bilingual import LANGS
+from ..sources.citations import replace, scan
+from ..sources.content import Project
+from ..sources.records import (CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug, Endpoint, Mention, Records, Regimen,
+                               Trial, find_mentions)
+from ..sources.tablespec import RecordTables, TableSpec, phase_key
+from ..urls import page_uri, regimen_url, rel, trial_url
+from .charts import forest_chart, response_chart, timeline_chart
+from .recordtext import LIST_SEP, endpoint_label, figure_text, regimen_name, vocab_label
+from .recordtext import STRINGS as TABLE_STRINGS
+from .recordtext import s as ts
+from .render import Page, Renderer
+from .tables import TableRenderer
 
 SCRIPT_URL = "assets/javascripts/records-table.js"
 
@@ -123,14 +124,14 @@ class LocalRefs:
 
 
 class RecordPages:
-    def __init__(self, project: "Project", records: Records, bib: "Bibliography", renderer: Renderer,
+    def __init__(self, project: Project, records: Records, bib: Bibliography, renderer: Renderer,
                  mentions: dict[str, list[Mention]] | None = None):
         self.project = project
         self.records = records
         self.bib = bib
         self.renderer = renderer
         self.mentions = mentions if mentions is not None else find_mentions(project, records)
-        self.tables = RecordTables(records)
+        self.tables = TableRenderer(RecordTables(records))
         self.env = self.tables.env  # autoescape; '[' of generated text written as an entity
 
     # ---- shared pieces ----------------------------------------------------------------------------------------
@@ -460,14 +461,13 @@ class STRINGS_FOR(dict):
     """``t.key`` in templates: the page strings in one language."""
 
     def __init__(self, lang: str):
-        from ..sources.tablespec import STRINGS as TABLE_STRINGS
         super().__init__({k: v[lang] for k, v in {**TABLE_STRINGS, **STRINGS}.items()})
 
     def __getattr__(self, name: str) -> str:
         return self[name]
 
 
-def pages(project: "Project", records: Records, bib: "Bibliography", renderer: Renderer) -> list[Page]:
+def pages(project: Project, records: Records, bib: Bibliography, renderer: Renderer) -> list[Page]:
     """Every record page in both languages, in a stable order."""
     return RecordPages(project, records, bib, renderer).all_pages()
 

@@ -7,27 +7,26 @@ generator itself inserts (titles, names, formatted references) is escaped by aut
 
 from __future__ import annotations
 
-import functools
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from ..sources.bilingual import LANGS, Pair
+from ..bib.bibliography import Bibliography
+from ..bib.citethis import cite_this
+from ..bib.numbering import CitationIndex, cite_id
+from ..i18n import HTML_LANG, OTHER, STRINGS
+from ..sources.bilingual import LANGS, Pair, slugify
 from ..sources.citations import Citation, collapse, replace, scan
 from ..sources.content import Project, Review, Section
-from ..i18n import HTML_LANG, OTHER, STRINGS
-from ..bib.citethis import cite_this
+from ..sources.records import DRUG_CLASSES
+from ..urls import page_uri, rel
+from .downloads import pdf_downloads, reference_downloads, section_downloads
 from .fragments import Fragments
-from ..bib.numbering import CitationIndex, cite_id
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..bib.bibliography import Bibliography
 
 EDITOR_START = re.compile(r"^(\s*)!!!\s+editor\b(?P<title>[^\n]*)")
 
@@ -36,8 +35,6 @@ EXTRA_STRINGS = {
     "cite_label": {"zh": "参考文献", "en": "Reference"},
     "cited_times": {"zh": "本综述引用 {n} 次", "en": "cited {n} time{s} in this review"},
     "backlink": {"zh": "回到引用处 {k}", "en": "Back to citation {k}"},
-    "downloads_bib": {"zh": "参考文献 BibTeX", "en": "References (BibTeX)"},
-    "downloads_ris": {"zh": "参考文献 RIS", "en": "References (RIS)"},
     "cite_this": {"zh": "引用本综述", "en": "Cite this review"},
     "drugs_heading": {"zh": "药物与治疗方式", "en": "Drugs and procedures"},
     "drug_inn": {"zh": "国际非专利名（INN）", "en": "INN / name"},
@@ -130,23 +127,6 @@ class Strings(dict):
         return self[name]
 
 
-def rel(from_url: str, to_url: str) -> str:
-    """Relative link between two site URLs ('zh/a/b/' -> 'en/a/b/#x' gives '../../../en/a/b/#x')."""
-    path, _, frag = to_url.partition("#")
-    return _rel_path(from_url, path) + (f"#{frag}" if frag else "")
-
-
-@functools.lru_cache(maxsize=65536)  # backlinks and citations ask for the same few pages thousands of times
-def _rel_path(from_url: str, path: str) -> str:
-    if not path:
-        return ""
-    base = posixpath.dirname(from_url.rstrip("/") + "/x") if from_url.endswith("/") else posixpath.dirname(from_url)
-    out = posixpath.relpath(path, base or ".")
-    if path.endswith("/") and out != "." and not out.endswith("/"):
-        out += "/"
-    return "./" if out == "." else out
-
-
 def front_matter(meta: dict[str, Any]) -> Markup:
     return Markup("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n")
 
@@ -160,16 +140,8 @@ class Page:
     lang: str
 
 
-def page_uri(url: str, *, index: bool = False) -> str:
-    """'zh/ici-hcc/x/' -> 'zh/ici-hcc/x.md'; with ``index`` 'zh/ici-hcc/' -> 'zh/ici-hcc/index.md'."""
-    url = url.strip("/")
-    if not url:
-        return "index.md"
-    return f"{url}/index.md" if index else f"{url}.md"
-
-
 class Renderer:
-    def __init__(self, project: Project, bib: "Bibliography", cindex: CitationIndex, site_url: str = ""):
+    def __init__(self, project: Project, bib: Bibliography, cindex: CitationIndex, site_url: str = ""):
         self.site_url = site_url
         self.project = project
         self.bib = bib
@@ -190,10 +162,10 @@ class Renderer:
         self.history = None  # generator.history.History: last-updated dates, changelog
         self.status = None  # translation status per review (generator.status)
         self.records = None  # generator.records.Records: drug names for the glossary
-        from ..pdf import article as pdf  # PDF links first: they are what most readers download
+        # PDF links first: they are what most readers download
         self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [
-            pdf.downloads, self.reference_downloads]
-        self.section_downloads = pdf.section_downloads  # a section page's: the review's PDF
+            pdf_downloads, reference_downloads]
+        self.section_downloads = section_downloads  # a section page's: the review's PDF
 
     # ---- blocks -------------------------------------------------------------------------
     def cite_html(self, review: Review, lang: str, pair: Pair, k: int, c: Citation, ref_href: str = "",
@@ -430,16 +402,12 @@ class Renderer:
         )
         return Page(page_uri(url, index=True), md, self.source_of(section), lang)
 
-    def reference_downloads(self, review: Review, lang: str, page_url: str) -> list[dict[str, str]]:
-        return [{"href": rel(page_url, f"downloads/{review.id}-references.bib"), "label": STRINGS_X("downloads_bib", lang)},
-                {"href": rel(page_url, f"downloads/{review.id}-references.ris"), "label": STRINGS_X("downloads_ris", lang)}]
-
     def references_page(self, review: Review, lang: str) -> Page:
         url = f"{lang}/{review.id}/references/"
         keys = self.cindex.numbering[review.id].ordered_keys()
         t = Strings(lang)
         downloads = " · ".join(f'<a href="{escape(d["href"])}" download>{escape(d["label"])}</a>'
-                               for d in self.reference_downloads(review, lang, url))
+                               for d in reference_downloads(review, lang, url))
         body = (Markup(f'{escape(t.references_intro)}\n\n<p class="page-tools">{downloads}</p>\n\n')
                 + self.reflist(review, lang, keys, page_url=url, backlinks=True))
         md = self.env.get_template("plain.md.j2").render(
@@ -553,7 +521,6 @@ class Renderer:
         if g is None:
             return None
         url = f"{lang}/glossary/"
-        from ..sources.bilingual import slugify
         blocks = []
         for pair in g.body.pairs:
             if pair.translated(lang):
@@ -562,7 +529,6 @@ class Renderer:
                  for term in sorted(g.terms, key=lambda x: x.abbr.lower())]
         drugs = []
         if self.records is not None:
-            from ..sources.records import DRUG_CLASSES
             for d in sorted(self.records.drugs.values(), key=lambda d: (d.is_procedure, d.name.en.lower())):
                 drugs.append({"inn": d.inn or d.name.en, "zh": d.name.zh, "cls": DRUG_CLASSES[d.cls][lang],
                               "href": rel(url, f"{lang}/drugs/#drug-{d.id}"), "aliases": d.aliases.zh + d.aliases.en})

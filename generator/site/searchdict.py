@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+import jieba  # mkdocs-material's search plugin imports it in every build anyway
 import yaml
 
 from ..sources.frontmatter import SAFE_LOADER
@@ -155,8 +156,6 @@ class Segmenter:
     """jieba with the lexicon's words, loaded before any text is cut."""
 
     def __init__(self, words: Iterable[str]):
-        import jieba  # a dependency of the project; imported here so that the rest works without it
-
         jieba.setLogLevel(logging.WARNING)
         # Our own instance (the global one is mkdocs-material's), sharing the main dictionary the
         # global one has already loaded (loading it again costs about a second).

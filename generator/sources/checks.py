@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .content import Project
 from ..diagnostics import Report
+from .content import Project
 from .links import Links
 from .safety import find_unsafe
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bilingual import LANGS, Body, parse_body
 from ..diagnostics import Report
+from .bilingual import LANGS, Body, parse_body
 from .frontmatter import SourceFile, read_source
 from .schema import BI, Field, listof, validate
 

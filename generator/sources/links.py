@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .citations import protected_spans
 from ..diagnostics import Report, suggest
+from ..urls import rel
+from .citations import protected_spans
 
 LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\]\n]*\])*)\]"
                   r"\((?P<target><[^>\n]*>|[^)\s]+)(?P<title>\s+\"[^\"\n]*\")?\)")
@@ -87,7 +88,6 @@ class Links:
     def rewrite(self, text: str, source: Path, page_url: str, lang: str) -> str:
         if "](" not in text:
             return text
-        from ..site.render import rel
 
         def repl(m: re.Match) -> str:
             raw = m.group("target")

@@ -24,17 +24,23 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
+from ..diagnostics import Report, suggest
 from .bilingual import LANGS, Body, parse_body
 from .citations import scan
-from ..diagnostics import Report, suggest
 from .frontmatter import FrontMatter, read_source
 from .names import NameIndex, normal
 from .schema import BI, Field, validate
 
-if typing.TYPE_CHECKING:  # pragma: no cover
-    from ..bib.bibliography import Bibliography
+
+class KnownKeys(Protocol):
+    """What the checks need of the bibliography (generator.bib.bibliography.Bibliography, a stage above)."""
+
+    def __contains__(self, key: object) -> bool: ...
+
+    def suggestions(self, key: str) -> list[str]: ...
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Vocabularies: the allowed values and their names in each language
@@ -474,7 +480,7 @@ def number_in(text: str, value: float) -> bool:
 
 
 class _Checker:
-    def __init__(self, report: Report, bib: "Bibliography | None", review_ids: set[str]):
+    def __init__(self, report: Report, bib: KnownKeys | None, review_ids: set[str]):
         self.report = report
         self.bib = bib
         self.review_ids = review_ids
@@ -538,7 +544,7 @@ def _load_folder(folder: Path, kind: str, cls: type, report: Report) -> list[_Lo
     return out
 
 
-def load_records(content_dir: Path, report: Report, *, bib: "Bibliography | None",
+def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
                  review_ids: set[str]) -> Records:
     """Read, validate and cross-check every record; return the valid ones."""
     loaded = {kind: _load_folder(content_dir / kind, kind, cls, report) for kind, cls, _ in KINDS}

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from ..diagnostics import Report
 from .bilingual import Pair
 from .content import Project, Section
-from ..diagnostics import Report
 from .history import History
 
 COMPLETE, PENDING, STALE = "complete", "pending", "stale"

@@ -1,4 +1,4 @@
-"""The ``records`` table directive, and the presentation of record values shared by the record pages.
+"""The ``records`` table directive: finding it in a section, checking it, its rows and its citations.
 
 A section block may contain a fenced block::
 
@@ -11,126 +11,32 @@ A section block may contain a fenced block::
 
 or, instead of ``columns``, ``chart: response`` (bars of ORR / DCR / CR), ``chart: forest`` (median PFS / OS
 with their 95% CIs) or ``chart: sequence`` (a timeline of each trial whose order of treatments is described):
-the picked trials drawn as an SVG chart (charts.py) whose caption cites the sources of its figures.
+the picked trials drawn as an SVG chart (generator.site.charts) whose caption cites the sources of its figures.
 
 The YAML is safe-loaded and checked when the project loads (:meth:`RecordTables.check_project`,
-problems at the file line of the block). When a page is rendered, :meth:`RecordTables.expand` (a
-``Renderer.directives`` entry) replaces the block by an HTML table in the page's language. Every
-figure in the table is followed by its citation as a ``[@key]`` marker, so the citation machinery
-numbers and links it like a citation in the prose; :meth:`RecordTables.citation_text` gives the
-same markers, in the same order, for the numbering of the review. A chart is numbered the same way: its
-caption holds one citation of all its sources, and the reference numbers drawn in the SVG are the review's.
+problems at the file line of the block). Every figure of a table is followed by its citation as a
+``[@key]`` marker, so the citation machinery numbers and links it like a citation in the prose;
+:meth:`RecordTables.citation_text` gives the same markers, in the same order, for the numbering of the
+review. A chart is numbered the same way: its caption holds one citation of all its sources, and the
+reference numbers drawn in the SVG are the review's. Drawing the tables and charts in a page is
+generator.site.tables' work.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-
-import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import yaml
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .bilingual import LANGS
 from ..diagnostics import Report, suggest
+from .bilingual import LANGS
 from .frontmatter import parse_yaml
-from .records import (CATEGORIES, CHART_KINDS, DESIGNS, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records, Regimen,
-                      Trial, chart_sources, format_number, sequenced)
+from .records import CATEGORIES, CHART_KINDS, DESIGNS, MEASURES, PHASE, SETTINGS, Endpoint, Records, Trial, chart_sources
 from .schema import BI, Field, listof, validate
-
-# ---------------------------------------------------------------------------------------------------------------
-# Interface strings of the record tables and pages
-# ---------------------------------------------------------------------------------------------------------------
-
-STRINGS: dict[str, dict[str, str]] = {
-    "name": {"zh": "研究", "en": "Study"},
-    "regimen": {"zh": "方案", "en": "Regimen"},
-    "registry": {"zh": "注册号", "en": "Registry"},
-    "phase": {"zh": "分期", "en": "Phase"},
-    "design": {"zh": "设计", "en": "Design"},
-    "settings": {"zh": "适用情形", "en": "Setting"},
-    "population": {"zh": "人群", "en": "Population"},
-    "arms": {"zh": "治疗组", "en": "Arms"},
-    "patients": {"zh": "例数", "en": "Patients"},
-    "sequence": {"zh": "治疗顺序", "en": "Treatment sequence"},
-    "status": {"zh": "批准与地位", "en": "Approval and status"},
-    "refs": {"zh": "文献", "en": "References"},
-    "refs_label": {"zh": "文献：", "en": "References: "},
-    "labels": {"zh": "别称", "en": "Also called"},
-    "components": {"zh": "组成", "en": "Components"},
-    "category": {"zh": "类别", "en": "Category"},
-    "trials": {"zh": "研究", "en": "Studies"},
-    "aliases": {"zh": "别名", "en": "Other names"},
-    "class": {"zh": "类别", "en": "Class"},
-    "drug": {"zh": "药物", "en": "Drug"},
-    "drugs": {"zh": "药物与局部治疗", "en": "Drugs and procedures"},
-    "regimens_title": {"zh": "治疗方案", "en": "Treatment regimens"},
-    "trials_title": {"zh": "临床研究", "en": "Clinical studies"},
-    "missing": {"zh": "—：来源未给出", "en": "—: not given by the sources"},
-    "not_given": {"zh": "来源未给出", "en": "not given by the sources"},
-    "ci": {"zh": "95% CI：", "en": "95% CI "},
-    "figure": {"zh": "指标", "en": "Measure"},
-    "value": {"zh": "数值", "en": "Value"},
-    "arm": {"zh": "治疗组", "en": "Arm"},
-    "source": {"zh": "出处", "en": "Source"},
-    "quote": {"zh": "综述原文", "en": "Words of the review"},
-    "review": {"zh": "综述", "en": "Review"},
-    "note": {"zh": "编者注", "en": "Editor's note"},
-    "note_of": {"zh": "编者注：", "en": "Editor's note: "},
-    "chart_sources": {"zh": "数据来源：", "en": "Sources: "},
-    "table_error": {"zh": "此表格无法生成：请运行检查命令查看问题。", "en": "This table could not be built: run the check to see why."},
-}
-
-LIST_SEP = {"zh": "、", "en": ", "}
-
-
-def s(key: str, lang: str) -> str:
-    return STRINGS[key][lang]
-
-
-def vocab_label(vocab: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
-    if not value:
-        return ""
-    return vocab.get(value, {}).get(lang, value)
-
-
-def measure_label(measure: str, lang: str, *, long: bool = False) -> str:
-    spec = MEASURES.get(measure)
-    if spec is None:
-        return measure
-    zh, en = spec["long" if long else "short"]
-    return zh if lang == "zh" else en
-
-
-def value_text(value: float, unit: str, lang: str, qualifier: str | None = None) -> str:
-    """46, '%' -> '46%'; 8.6, 'months' -> '8.6 months' / '8.6 个月'."""
-    number = f"{qualifier or ''}{format_number(value)}"
-    if unit == "%":
-        return f"{number}%"
-    return f"{number} {UNITS.get(unit, {}).get(lang, unit)}"
-
-
-def figure_text(e: Endpoint, lang: str) -> str:
-    """The figure with its unit, its 95% CI and its response criteria: '7.4 months (95% CI 4.7–19.4)'."""
-    text = value_text(e.value, e.unit, lang, e.qualifier)
-    extra = []
-    if len(e.ci) == 2:
-        extra.append(f"{s('ci', lang)}{format_number(e.ci[0])}–{format_number(e.ci[1])}")
-    if e.criteria:
-        extra.append(e.criteria)
-    if extra:
-        text += f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})"
-    return text
-
-
-def endpoint_label(e: Endpoint, lang: str) -> str:
-    return e.label[lang] if e.label else measure_label(e.measure, lang, long=True)
-
 
 def phase_key(phase: str | None) -> str:
     """A phase as a filter value: 'Ib/II' -> '1b/2'."""
@@ -143,11 +49,6 @@ def phase_key(phase: str | None) -> str:
         parts.append(roman[m.group(1)] + m.group(2) if m else part)
     return "/".join(parts)
 
-
-def rel(from_url: str, to_url: str) -> str:
-    from ..site.render import rel as render_rel  # imported on first use: the checker needs no rendering
-
-    return render_rel(from_url, to_url)
 
 
 def cite(keys: list[str]) -> Markup:
@@ -244,30 +145,14 @@ def _as_list(value: Any) -> list[Any]:
 
 
 class RecordTables:
-    """The records directive of a project: checks at load time, expands at render time."""
+    """The records directive of a project: checks at load time; rows and citation keys for the numbering
+    and for the pages (generator.site.tables.TableRenderer draws them)."""
 
     def __init__(self, records: Records):
         self.records = records
-        self._page_url: str | None = None
         self._specs: dict[str, TableSpec | None] = {}
         # (review id, reference key) -> the review's number of the reference: set once the citations are numbered
         self.number: Callable[[str, str], int | None] | None = None
-
-    @functools.cached_property
-    def env(self):
-        """The templates, set up when a table is first rendered (the checker renders none)."""
-        from ..site.render import jinja_env
-
-        env = jinja_env()
-        env.trim_blocks = True
-        env.lstrip_blocks = True
-        # '[' is written as an entity in generated text, so that text of a record never reads as a citation
-        env.finalize = lambda v: v if isinstance(v, Markup) else Markup(str(escape(v)).replace("[", "&#91;"))
-        return env
-
-    @functools.cached_property
-    def _tpl(self):
-        return self.env.get_template("records/table.html.j2")
 
     # ---- parsing and checking ---------------------------------------------------------------------------------
     def parse(self, source: str, path: Path, offset: int, report: Report) -> TableSpec | None:
@@ -434,7 +319,7 @@ class RecordTables:
                     "trial": [t.id for t in recs.trials_of(rec.id)]}[name]
         return any(v in have for v in values)
 
-    def _figures(self, spec: TableSpec, rec: Any, measure: str) -> list[tuple[Trial, Endpoint]]:
+    def figures(self, spec: TableSpec, rec: Any, measure: str) -> list[tuple[Trial, Endpoint]]:
         if spec.type == "trials":
             return [(rec, e) for e in rec.endpoints if e.measure == measure]
         return [(t, e) for t in self.records.trials_of(rec.id) for e in t.endpoints
@@ -448,7 +333,7 @@ class RecordTables:
         for rec in self.rows(spec):
             for col in spec.columns:
                 if is_measure(spec.type, col):
-                    keys += [e.source for _, e in self._figures(spec, rec, col)]
+                    keys += [e.source for _, e in self.figures(spec, rec, col)]
                 elif col == "refs" and spec.type == "trials":
                     keys += rec.refs
         return keys
@@ -485,166 +370,10 @@ class RecordTables:
         for rec in self.rows(spec):
             for col in spec.columns:
                 if is_measure(spec.type, col):
-                    parts += [str(cite([e.source])) for _, e in self._figures(spec, rec, col)]
+                    parts += [str(cite([e.source])) for _, e in self.figures(spec, rec, col)]
                 elif col == "refs" and spec.type == "trials" and rec.refs:
                     parts.append(str(cite(rec.refs)))
         return " ".join(parts)
-
-    # ---- rendering --------------------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def page(self, url: str) -> Iterator[None]:
-        """Render for a page other than the section's own (the parallel view): links relative to ``url``."""
-        old, self._page_url = self._page_url, url
-        try:
-            yield
-        finally:
-            self._page_url = old
-
-    def expand(self, text: str, lang: str, review: Any, section: Any, page_url: str | None = None) -> str:
-        """The ``Renderer.directives`` hook: every records block of ``text`` becomes an HTML table."""
-        found = find(text)
-        if not found:
-            return text
-        url = page_url or self._page_url or section.url(lang)
-        out, pos = [], 0
-        for k, f in enumerate(found):
-            out.append(text[pos:f.start])
-            spec = self.spec_of(f.source)
-            if spec is None:
-                out.append(f'<p class="records-error">{escape(s("table_error", lang))}</p>')
-            elif spec.chart:
-                block = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
-                out.append(self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}"))
-            else:
-                out.append(self.render(spec, lang, url))
-            pos = f.end
-        out.append(text[pos:])
-        return "".join(out)
-
-    def render(self, spec: TableSpec, lang: str, page_url: str) -> str:
-        headers = [{"label": self.header(spec.type, col, lang),
-                    "title": measure_label(col, lang, long=True) if is_measure(spec.type, col) else ""}
-                   for col in spec.columns]
-        rows = [[self.cell(spec, rec, col, lang, page_url) for col in spec.columns] for rec in self.rows(spec)]
-        caption = spec.caption[lang] if spec.caption else ""
-        label = caption or s("trials_title" if spec.type == "trials" else "regimens_title", lang)
-        return self._tpl.render(headers=headers, rows=rows, caption=caption, label=label,
-                                missing=s("missing", lang)).strip("\n")
-
-    def render_chart(self, spec: TableSpec, lang: str, review: Any, cid: str) -> str:
-        """A chart in a review: the reference numbers in the drawing are the review's (``self.number``), and the
-        caption cites every source (a marker that the citation machinery renders like any other)."""
-        from ..site.charts import forest_chart, response_chart, timeline_chart  # charts need the templates: render only
-
-        trials = self.rows(spec)
-        keys = chart_sources(spec.chart or "", trials)
-        sources = Markup(escape(s("chart_sources", lang))) + cite(keys) if keys else None
-
-        def label(key: str) -> str:
-            n = self.number(review.id, key) if self.number else None
-            return f"[{n}]" if n else ""
-
-        if spec.chart == "response":
-            charts = [response_chart(self.records, trials, lang, label, cid, sources=sources)]
-        elif spec.chart == "forest":
-            charts = [forest_chart(self.records, trials, lang, label, cid, sources=sources)]
-        else:  # a timeline per trial, the sources once, under the last
-            seq = sequenced(trials)
-            charts = [timeline_chart(self.records, t, lang, f"{cid}-{i}", sources=sources if t is seq[-1] else None)
-                      for i, t in enumerate(seq)]
-        return "\n".join(str(c) for c in charts if c)
-
-    @staticmethod
-    def header(kind: str, col: str, lang: str) -> str:
-        if is_measure(kind, col):
-            return measure_label(col, lang)
-        if col == "name":
-            return s("name" if kind == "trials" else "regimen", lang)
-        return s(col, lang)
-
-    def cell(self, spec: TableSpec, rec: Any, col: str, lang: str, page_url: str) -> list[dict[str, Any]]:
-        """A cell as a list of items {text, href, sub, cite}; an empty list shows '—'."""
-        return cell_items(self.records, spec.type, rec, col, lang, page_url,
-                          figures=self._figures(spec, rec, col) if is_measure(spec.type, col) else None)
-
-
-def trial_url(lang: str, trial_id: str) -> str:
-    return f"{lang}/trials/{trial_id}/"
-
-
-def regimen_url(lang: str, regimen_id: str) -> str:
-    return f"{lang}/regimens/{regimen_id}/"
-
-
-def item(text: str, href: str | None = None, sub: str = "", keys: list[str] | None = None) -> dict[str, Any]:
-    return {"text": text, "href": href, "sub": sub, "cite": cite(keys or [])}
-
-
-def regimen_name(records: Records, rid: str, lang: str) -> str:
-    r = records.regimens.get(rid)
-    return r.name[lang] if r is not None and r.name else rid
-
-
-def drug_name(records: Records, did: str, lang: str) -> str:
-    d = records.drugs.get(did)
-    return d.label(lang) if d is not None else did
-
-
-def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_url: str, *,
-               figures: list[tuple[Trial, Endpoint]] | None = None, link_self: bool = True) -> list[dict[str, Any]]:
-    sep = LIST_SEP[lang]
-    if figures is not None:
-        out = []
-        for trial, e in figures:
-            sub = ""
-            if kind == "trials" and e.arm and len(trial.arms) > 1:
-                sub = regimen_name(records, e.arm, lang)
-            elif kind == "regimens":
-                sub = trial.name
-            if e.label:
-                sub = f"{e.label[lang]}{sep if sub else ''}{sub}"
-            out.append(item(figure_text(e, lang), sub=sub, keys=[e.source]))
-        return out
-    if kind == "trials":
-        t: Trial = rec
-        if col == "name":
-            return [item(t.name, rel(page_url, trial_url(lang, t.id)) if link_self else None)]
-        if col == "registry":
-            return [item(r) for r in t.registry]
-        if col == "phase":
-            return [item(t.phase)] if t.phase else []
-        if col == "design":
-            return [item(vocab_label(DESIGNS, t.design, lang))] if t.design else []
-        if col == "settings":
-            return [item(sep.join(vocab_label(SETTINGS, x, lang) for x in t.settings))] if t.settings else []
-        if col == "population":
-            return [item(t.population[lang])] if t.population else []
-        if col == "arms":
-            return [item(regimen_name(records, a.regimen, lang), rel(page_url, regimen_url(lang, a.regimen)),
-                         sub=f"n = {a.n}" if a.n is not None else "") for a in t.arms]
-        if col == "patients":
-            return [item(str(t.patients))] if t.patients is not None else []
-        if col == "sequence":
-            return [item(t.sequence[lang])] if t.sequence else []
-        if col == "status":
-            return [item(x[lang]) for x in t.status]
-        if col == "refs":
-            return [item("", keys=t.refs)] if t.refs else []
-    else:
-        r: Regimen = rec
-        if col == "name":
-            return [item(r.name[lang] if r.name else r.id, rel(page_url, regimen_url(lang, r.id)) if link_self else None)]
-        if col == "labels":
-            return [item(sep.join(r.labels))] if r.labels else []
-        if col == "components":
-            return [item(sep.join(drug_name(records, d, lang) for d in r.components))] if r.components else []
-        if col == "category":
-            return [item(vocab_label(CATEGORIES, r.category, lang))] if r.category else []
-        if col == "settings":
-            return [item(sep.join(vocab_label(SETTINGS, x, lang) for x in r.settings))] if r.settings else []
-        if col == "trials":
-            return [item(t.name, rel(page_url, trial_url(lang, t.id))) for t in records.trials_of(r.id)]
-    return []
 
 
 def directive_keys(text: str, records: Records) -> list[str]:
@@ -652,5 +381,4 @@ def directive_keys(text: str, records: Records) -> list[str]:
     return RecordTables(records).keys(text)
 
 
-__all__ = ["RecordTables", "directive_keys", "find", "figure_text", "value_text", "cell_items",
-           "STRINGS"]
+__all__ = ["RecordTables", "TableSpec", "directive_keys", "find"]
