@@ -58,8 +58,7 @@ from markupsafe import Markup
 from ..bib.bibliography import Bibliography
 from ..bib.numbering import CitationIndex
 from ..diagnostics import Report
-from ..i18n import HTML_LANG, OTHER
-from ..i18n import STRINGS as SITE_STRINGS
+from ..i18n import HTML_LANG, OTHER, Strings, t
 from ..sources.content import Project, Review
 from ..sources.records import CATEGORIES, MEASURES, SETTINGS, UNITS, Records, format_number, load_records
 from ..urls import PDF_DIR, handout_pdf, review_pdf
@@ -84,50 +83,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 # The Debian packages the export cannot do without (checked as scripts/system_deps.py checks them)
 REQUIRED_PACKAGES = ("fonts-noto-cjk", "libharfbuzz-subset0")
 
-STRINGS: dict[str, dict[str, str]] = {
-    "contents": {"zh": "目录", "en": "Contents"},
-    "references": {"zh": "参考文献", "en": "References"},
-    "pdf_built": {"zh": "生成日期", "en": "Generated"},
-    "pdf_online": {"zh": "网络版", "en": "Online version"},
-    "pdf_note": {"zh": "本 PDF 由本站网页自动生成，内容与网页版一致；引文编号与网页版相同。",
-                 "en": "This PDF is generated from the pages of the site and has the same content; "
-                       "the citation numbers are those of the web pages."},
-    "handout_title": {"zh": "肝细胞癌治疗方案对比", "en": "Treatment regimens for HCC: a comparison"},
-    "handout_intro": {"zh": "本站综述所讨论的治疗方案：类别、适用情形、关键研究，以及研究记录中的疗效数据（方括号内为出处文献编号，见下方文献表）。",
-                      "en": "The treatment regimens discussed in the reviews of this site: category, setting, key studies "
-                            "and the efficacy figures recorded for them (numbers in brackets refer to the references below)."},
-    "h_category": {"zh": "类别", "en": "Category"},
-    "h_regimen": {"zh": "方案", "en": "Regimen"},
-    "h_setting": {"zh": "适用情形", "en": "Setting"},
-    "h_trials": {"zh": "关键研究及疗效数据", "en": "Key studies and recorded figures"},
-    "handout_none": {"zh": "—：记录中未给出", "en": "—: not given in the records"},
-    "handout_foot": {"zh": "数据取自本站的研究记录，每个数值均注明出处；仅供学习参考，不能替代临床指南和原始文献。",
-                     "en": "Figures come from the site's study records, each with its source. For study only: not a "
-                           "substitute for clinical guidelines or the original publications."},
-    "et_al": {"zh": "等", "en": "et al."},
-    "notes_in_place": {"zh": "在本 PDF 中，每条编者注都紧随其所注释的段落，见上文各节（网页版在此列出全部编者注）。",
-                       "en": "In this PDF every editor's note stands right after the passage it concerns, in the "
-                             "sections above (the web page lists them all here)."},
-}
-
 RUNNING_TITLE_MAX = {"zh": 48, "en": 95}
 DENSITIES = ("", "denser")  # the handout's layouts, tried in turn until it fits on one page
 
 
 class PdfError(_Base):
     """The PDF export failed (missing system packages, missing glyphs, unreachable resources...)."""
-
-
-def t(key: str, lang: str) -> str:
-    return STRINGS[key][lang] if key in STRINGS else SITE_STRINGS[key][lang]
-
-
-class _Strings(dict):
-    def __init__(self, lang: str):
-        super().__init__({k: v[lang] for k, v in {**SITE_STRINGS, **STRINGS}.items()})
-
-    def __getattr__(self, name: str) -> str:
-        return self[name]
 
 
 def expected_files(model: Model) -> list[str]:
@@ -721,7 +682,7 @@ class Exporter:
         authors = [a.zh if lang == "zh" else a.en for a in review.authors] or [t("site_name", lang)]
         keywords = review.keywords.get(lang) or []
         return self.env.get_template("review.html.j2").render(
-            html_lang=HTML_LANG[lang], lang=lang, t=_Strings(lang), title=review.title[lang],
+            html_lang=HTML_LANG[lang], lang=lang, t=Strings(lang), title=review.title[lang],
             other_title=review.title[other] if review.title[other] != review.title[lang] else "",
             other_lang=HTML_LANG[other], running_title=_running_title(review.title[lang], lang),
             authors=authors, keywords=keywords,
@@ -739,7 +700,7 @@ class Exporter:
     # handout -----------------------------------------------------------------------------------------
     def handout_html(self, lang: str, density: str, data: dict[str, Any]) -> str:
         return self.env.get_template("handout.html.j2").render(
-            html_lang=HTML_LANG[lang], t=_Strings(lang), title=t("handout_title", lang), density=density,
+            html_lang=HTML_LANG[lang], t=Strings(lang), title=t("handout_title", lang), density=density,
             author=t("site_name", lang), subject=t("handout_intro", lang),
             keywords=data["keywords"], generator="hcc-reviews generator (WeasyPrint)", created=self.created,
             build_date=self.build_date, web_url=data["web_url"], groups=data["groups"], refs=data["refs"],

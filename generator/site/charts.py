@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
+from ..i18n import t
 from ..sources.records import (RATE_MEASURES, Endpoint, Records, Trial, format_number, response_groups,
                                survival_sections)
 from .recordtext import figure_text, measure_label, regimen_name, value_text
@@ -32,32 +33,6 @@ INK = "#222222"
 GRID = "#bbbbbb"
 LOCAL = "#d9822b"
 SYSTEMIC = "#1f4e79"
-
-STRINGS = {
-    "response_title": {"zh": "各研究的缓解率", "en": "Response rates across studies"},
-    "response_desc": {"zh": "条形图：各研究治疗组的客观缓解率（ORR）、疾病控制率（DCR）和完全缓解率（CR），单位为 %。",
-                      "en": "Bar chart: objective response rate (ORR), disease control rate (DCR) and complete "
-                            "response rate (CR) of each study arm, in %."},
-    "forest_title": {"zh": "中位无进展生存期与总生存期", "en": "Median progression-free and overall survival"},
-    "forest_desc": {"zh": "森林图：各研究治疗组的中位 PFS 和 OS（月），横线为给出的 95% 置信区间；没有横线的点表示来源未给出置信区间。",
-                    "en": "Forest plot: median PFS and OS (months) of each study arm; the horizontal lines are the "
-                          "95% confidence intervals where the sources give them; a point without a line has none."},
-    "months": {"zh": "月", "en": "months"},
-    "timeline_title": {"zh": "{name}：治疗顺序", "en": "{name}: treatment sequence"},
-    "timeline_desc": {"zh": "时间线（不按比例）：局部治疗与系统治疗开始的先后顺序。", "en": "Timeline (not to scale): the order in which "
-                      "locoregional and systemic treatments start."},
-    "local": {"zh": "局部治疗", "en": "Locoregional"},
-    "systemic": {"zh": "系统治疗", "en": "Systemic"},
-    "step": {"zh": "第 {n} 步", "en": "Step {n}"},
-    "time": {"zh": "时间 →", "en": "time →"},
-    "ci": {"zh": "95% CI {a}–{b}", "en": "95% CI {a}–{b}"},
-    "no_ci": {"zh": "未给出 CI", "en": "no CI given"},
-}
-
-
-def t(key: str, lang: str, **kw: Any) -> str:
-    return STRINGS[key][lang].format(**kw)
-
 
 def text_width(text: str, size: float = FONT) -> float:
     """A generous estimate of the width of a text in a sans-serif font (no font is measured at build time)."""

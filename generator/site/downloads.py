@@ -3,22 +3,9 @@ generator.urls) and its references as BibTeX and RIS (generator.pipeline.static_
 
 from __future__ import annotations
 
-from ..i18n import OTHER
+from ..i18n import OTHER, t
 from ..sources.content import Review
 from ..urls import handout_pdf, rel, review_pdf
-
-STRINGS: dict[str, dict[str, str]] = {
-    "download_review": {"zh": "PDF（中文）", "en": "PDF (English)"},
-    "download_review_other": {"zh": "PDF（英文版）", "en": "PDF (Chinese version)"},
-    "download_handout": {"zh": "治疗方案对比一页纸（PDF）", "en": "Regimen comparison, one page (PDF)"},
-    "downloads_bib": {"zh": "参考文献 BibTeX", "en": "References (BibTeX)"},
-    "downloads_ris": {"zh": "参考文献 RIS", "en": "References (RIS)"},
-}
-
-
-def t(key: str, lang: str) -> str:
-    return STRINGS[key][lang]
-
 
 def pdf_downloads(review: Review, lang: str, page_url: str) -> list[dict[str, str]]:
     """The landing page's download buttons for the review's PDFs ({href, label}, hrefs relative to ``page_url``)."""

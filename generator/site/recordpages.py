@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..bib.bibliography import Bibliography
-from ..i18n import HTML_LANG
+from ..i18n import HTML_LANG, Strings, t
 from ..sources.bilingual import LANGS
 from ..sources.citations import replace, scan
 from ..sources.content import Project
@@ -26,61 +26,10 @@ from ..sources.tablespec import RecordTables, TableSpec, phase_key
 from ..urls import page_uri, regimen_url, rel, trial_url
 from .charts import forest_chart, response_chart, timeline_chart
 from .recordtext import LIST_SEP, endpoint_label, figure_text, regimen_name, vocab_label
-from .recordtext import STRINGS as TABLE_STRINGS
-from .recordtext import s as ts
 from .render import Page, Renderer
 from .tables import TableRenderer
 
 SCRIPT_URL = "assets/javascripts/records-table.js"
-
-STRINGS: dict[str, dict[str, str]] = {
-    "all_trials": {"zh": "全部研究", "en": "All studies"},
-    "all_regimens": {"zh": "全部方案", "en": "All regimens"},
-    "all_drugs": {"zh": "药物与局部治疗", "en": "Drugs and procedures"},
-    "facts": {"zh": "概况", "en": "Overview"},
-    "results": {"zh": "结果", "en": "Results"},
-    "figures": {"zh": "疗效数据", "en": "Figures"},
-    "figure_notes": {"zh": "关于数据的编者注", "en": "Editor's notes on the figures"},
-    "notes": {"zh": "备注", "en": "Notes"},
-    "mentions": {"zh": "综述中的提及", "en": "Mentioned in the reviews"},
-    "no_mentions": {"zh": "两篇综述的正文中未找到对此记录的提及。", "en": "No passage of the reviews names this record."},
-    "references": {"zh": "参考文献", "en": "References"},
-    "cite_label": {"zh": "参考文献", "en": "Reference"},
-    "trials_intro": {"zh": "两篇综述提及的临床研究，数据均摘自综述或其引用的原始文献，每个数据注明出处。",
-                     "en": "The clinical studies the two reviews name. Every figure comes from a review or the "
-                           "publication it cites, and gives its source."},
-    "regimens_intro": {"zh": "综述中讨论的治疗方案及其研究。", "en": "The treatment regimens the reviews discuss, with their studies."},
-    "drugs_intro": {"zh": "各方案所用的药物与局部治疗。", "en": "The drugs and procedures the regimens use."},
-    "filter": {"zh": "筛选", "en": "Filter"},
-    "any": {"zh": "全部", "en": "All"},
-    "reset": {"zh": "显示全部", "en": "Show all"},
-    "count": {"zh": "显示 {shown} / {total} 项", "en": "{shown} of {total} shown"},
-    "sort": {"zh": "排序：", "en": "Sort by "},
-    "charts": {"zh": "图表", "en": "Charts"},
-    "chart_refs": {"zh": "图中数据的出处", "en": "Sources of the charts' figures"},
-    "timelines": {"zh": "治疗顺序", "en": "Treatment sequences"},
-    "open_data": {"zh": "开放数据", "en": "Open data"},
-    "open_data_intro": {"zh": "本页数据可下载（UTF-8），并附 JSON Schema：",
-                        "en": "The data of these pages can be downloaded (UTF-8), with their JSON Schema:"},
-    "phase": {"zh": "分期", "en": "Phase"},
-    "setting": {"zh": "适用情形", "en": "Setting"},
-    "category": {"zh": "类别", "en": "Category"},
-    "drug": {"zh": "药物", "en": "Drug"},
-    "inn": {"zh": "国际非专利名", "en": "INN"},
-    "abbr": {"zh": "缩写", "en": "Abbreviation"},
-    "regimens_with": {"zh": "含此药物的方案", "en": "Regimens using it"},
-    "status": {"zh": "批准与地位", "en": "Approval and status"},
-    "per_review": {"zh": "据综述", "en": "According to review"},
-    "trial_kind": {"zh": "研究", "en": "Study"},
-    "regimen_kind": {"zh": "方案", "en": "Regimen"},
-    "all_sections": {"zh": "段落", "en": "passages"},
-    "passage": {"zh": "第 {n} 处", "en": "passage {n}"},
-}
-
-
-def t(key: str, lang: str) -> str:
-    return STRINGS[key][lang]
-
 
 def static_files() -> dict[str, bytes]:
     """Files to publish as they are: the table script."""
@@ -197,23 +146,23 @@ class RecordPages:
         sep = LIST_SEP[lang]
         facts = []
         if trial.aliases:
-            facts.append({"label": ts("aliases", lang), "items": [{"text": sep.join(trial.aliases)}]})
+            facts.append({"label": t("aliases", lang), "items": [{"text": sep.join(trial.aliases)}]})
         if trial.registry:
-            facts.append({"label": ts("registry", lang), "items": [
+            facts.append({"label": t("registry", lang), "items": [
                 {"text": r, "href": f"https://clinicaltrials.gov/study/{r}"} for r in trial.registry]})
         if trial.phase:
-            facts.append({"label": ts("phase", lang), "items": [{"text": trial.phase}]})
+            facts.append({"label": t("phase", lang), "items": [{"text": trial.phase}]})
         if trial.design:
-            facts.append({"label": ts("design", lang), "items": [{"text": vocab_label(DESIGNS, trial.design, lang)}]})
+            facts.append({"label": t("design", lang), "items": [{"text": vocab_label(DESIGNS, trial.design, lang)}]})
         if trial.settings:
-            facts.append({"label": ts("settings", lang), "items": [
+            facts.append({"label": t("settings", lang), "items": [
                 {"text": sep.join(vocab_label(SETTINGS, x, lang) for x in trial.settings)}]})
         if trial.population:
-            facts.append({"label": ts("population", lang), "items": [{"text": trial.population[lang]}]})
+            facts.append({"label": t("population", lang), "items": [{"text": trial.population[lang]}]})
         if trial.patients is not None:
-            facts.append({"label": ts("patients", lang), "items": [{"text": str(trial.patients)}]})
+            facts.append({"label": t("patients", lang), "items": [{"text": str(trial.patients)}]})
         if trial.arms:
-            facts.append({"label": ts("arms", lang), "items": [
+            facts.append({"label": t("arms", lang), "items": [
                 {"text": regimen_name(self.records, a.regimen, lang), "href": rel(url, regimen_url(lang, a.regimen)),
                  "sub": f"n = {a.n}" if a.n is not None else ""} for a in trial.arms]})
         cid = f"chart-{trial.id}-{lang}"
@@ -221,7 +170,7 @@ class RecordPages:
         charts = [c for c in (response_chart(self.records, [trial], lang, refs.label, cid + "-r"),
                               forest_chart(self.records, [trial], lang, refs.label, cid + "-f")) if c]
         md = self.env.get_template("records/trial.md.j2").render(
-            meta=self.meta(url, lang, trial.name, "trial", record=trial.id), t=STRINGS_FOR(lang), lang=lang,
+            meta=self.meta(url, lang, trial.name, "trial", record=trial.id), t=Strings(lang), lang=lang,
             trial=trial, facts=facts, index_href="../",
             sequence=trial.sequence[lang] if trial.sequence else "",
             timeline=timeline_chart(self.records, trial, lang, cid + "-t") or "",
@@ -261,16 +210,16 @@ class RecordPages:
         sep = LIST_SEP[lang]
         facts = []
         if regimen.labels:
-            facts.append({"label": ts("labels", lang), "items": [{"text": sep.join(regimen.labels)}]})
-        facts.append({"label": ts("components", lang), "items": [
+            facts.append({"label": t("labels", lang), "items": [{"text": sep.join(regimen.labels)}]})
+        facts.append({"label": t("components", lang), "items": [
             {"text": self._drug_label(d, lang), "href": rel(url, f"{lang}/drugs/#drug-{d}"),
              "sub": vocab_label(DRUG_CLASSES, self.records.drugs[d].cls, lang) if d in self.records.drugs else ""}
             for d in regimen.components]})
         if regimen.category:
-            facts.append({"label": ts("category", lang),
+            facts.append({"label": t("category", lang),
                           "items": [{"text": vocab_label(CATEGORIES, regimen.category, lang)}]})
         if regimen.settings:
-            facts.append({"label": ts("settings", lang), "items": [
+            facts.append({"label": t("settings", lang), "items": [
                 {"text": sep.join(vocab_label(SETTINGS, x, lang) for x in regimen.settings)}]})
         table = ""
         if trials:
@@ -280,7 +229,7 @@ class RecordPages:
         cid = f"chart-{regimen.id}-{lang}"
         md = self.env.get_template("records/regimen.md.j2").render(
             meta=self.meta(url, lang, regimen.name[lang] if regimen.name else regimen.id, "regimen", record=regimen.id),
-            t=STRINGS_FOR(lang), lang=lang, regimen=regimen, facts=facts, index_href="../", studies=table,
+            t=Strings(lang), lang=lang, regimen=regimen, facts=facts, index_href="../", studies=table,
             figures=self.figure_rows(figures, refs, url, lang, show_trial=True, show_arm=False),
             charts=[c for c in (response_chart(self.records, trials, lang, refs.label, cid + "-r", regimen.id),
                                 forest_chart(self.records, trials, lang, refs.label, cid + "-f", regimen.id)) if c]
@@ -350,8 +299,8 @@ class RecordPages:
                     {"items": [{"text": str(len(tr.endpoints))}] if tr.endpoints else [],
                      "sort": str(len(tr.endpoints))},
                 ]})
-        headers = [ts("name", lang), ts("phase", lang), ts("design", lang), ts("settings", lang), ts("arms", lang),
-                   ts("category", lang), ts("registry", lang), ts("patients", lang), t("figures", lang)]
+        headers = [t("name", lang), t("phase", lang), t("design", lang), t("settings", lang), t("arms", lang),
+                   t("category", lang), t("registry", lang), t("patients", lang), t("figures", lang)]
         # charts: every figure comes with its reference, numbered in the order the charts show them
         refs = LocalRefs([])
         charts = [c for c in (response_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-r"),
@@ -360,11 +309,11 @@ class RecordPages:
                                  for tr in trials) if c]
         chart_refs = refs
         md = self.env.get_template("records/index.md.j2").render(
-            meta=self.meta(url, lang, ts("trials_title", lang), "trials-index"), t=STRINGS_FOR(lang), lang=lang,
+            meta=self.meta(url, lang, t("trials_title", lang), "trials-index"), t=Strings(lang), lang=lang,
             intro=t("trials_intro", lang), table_id="trials-table", headers=headers, rows=rows,
             filters=self._filters(lang, present), script=rel(url, SCRIPT_URL), charts=charts, timelines=timelines,
             data_links=self.data_links(url), references=self.reflist(chart_refs, lang),
-            count=t("count", lang), caption=ts("trials_title", lang),
+            count=t("count", lang), caption=t("trials_title", lang),
             nav=[{"href": "../regimens/", "label": t("all_regimens", lang)},
                  {"href": "../drugs/", "label": t("all_drugs", lang)}],
         )
@@ -396,14 +345,14 @@ class RecordPages:
                      if r.settings else []},
                     {"items": [{"text": tr.name, "href": rel(url, trial_url(lang, tr.id))} for tr in trials]},
                 ]})
-        headers = [ts("regimen", lang), ts("labels", lang), ts("components", lang), ts("category", lang),
-                   ts("settings", lang), ts("trials", lang)]
+        headers = [t("regimen", lang), t("labels", lang), t("components", lang), t("category", lang),
+                   t("settings", lang), t("trials", lang)]
         md = self.env.get_template("records/index.md.j2").render(
-            meta=self.meta(url, lang, ts("regimens_title", lang), "regimens-index"), t=STRINGS_FOR(lang), lang=lang,
+            meta=self.meta(url, lang, t("regimens_title", lang), "regimens-index"), t=Strings(lang), lang=lang,
             intro=t("regimens_intro", lang), table_id="regimens-table", headers=headers, rows=rows,
             filters=self._filters(lang, present), script=rel(url, SCRIPT_URL), charts=[], timelines=[],
             data_links=self.data_links(url), references=[], count=t("count", lang),
-            caption=ts("regimens_title", lang),
+            caption=t("regimens_title", lang),
             nav=[{"href": "../trials/", "label": t("all_trials", lang)},
                  {"href": "../drugs/", "label": t("all_drugs", lang)}],
         )
@@ -427,13 +376,13 @@ class RecordPages:
                     {"items": [{"text": r.name[lang] if r.name else r.id, "href": rel(url, regimen_url(lang, r.id))}
                                for r in regimens]},
                 ]})
-        headers = [ts("drug", lang), t("abbr", lang), t("inn", lang), ts("class", lang), ts("aliases", lang),
+        headers = [t("drug", lang), t("abbr", lang), t("inn", lang), t("class", lang), t("aliases", lang),
                    t("regimens_with", lang)]
         md = self.env.get_template("records/index.md.j2").render(
-            meta=self.meta(url, lang, ts("drugs", lang), "drugs-index"), t=STRINGS_FOR(lang), lang=lang,
+            meta=self.meta(url, lang, t("drugs", lang), "drugs-index"), t=Strings(lang), lang=lang,
             intro=t("drugs_intro", lang), table_id="drugs-table", headers=headers, rows=rows, filters=[],
             script=rel(url, SCRIPT_URL), charts=[], timelines=[], data_links=self.data_links(url), references=[],
-            count=t("count", lang), caption=ts("drugs", lang),
+            count=t("count", lang), caption=t("drugs", lang),
             nav=[{"href": "../trials/", "label": t("all_trials", lang)},
                  {"href": "../regimens/", "label": t("all_regimens", lang)}],
         )
@@ -455,16 +404,6 @@ class RecordPages:
 
 def _cites(keys: list[str]) -> str:
     return "[" + "; ".join(f"@{k}" for k in keys) + "]"
-
-
-class STRINGS_FOR(dict):
-    """``t.key`` in templates: the page strings in one language."""
-
-    def __init__(self, lang: str):
-        super().__init__({k: v[lang] for k, v in {**TABLE_STRINGS, **STRINGS}.items()})
-
-    def __getattr__(self, name: str) -> str:
-        return self[name]
 
 
 def pages(project: Project, records: Records, bib: Bibliography, renderer: Renderer) -> list[Page]:

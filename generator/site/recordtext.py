@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import i18n
 from ..sources.records import CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial, format_number
 from ..sources.tablespec import cite
 from ..urls import regimen_url, rel, trial_url
@@ -14,50 +15,7 @@ from ..urls import regimen_url, rel, trial_url
 # Interface strings of the record tables and pages
 # ---------------------------------------------------------------------------------------------------------------
 
-STRINGS: dict[str, dict[str, str]] = {
-    "name": {"zh": "研究", "en": "Study"},
-    "regimen": {"zh": "方案", "en": "Regimen"},
-    "registry": {"zh": "注册号", "en": "Registry"},
-    "phase": {"zh": "分期", "en": "Phase"},
-    "design": {"zh": "设计", "en": "Design"},
-    "settings": {"zh": "适用情形", "en": "Setting"},
-    "population": {"zh": "人群", "en": "Population"},
-    "arms": {"zh": "治疗组", "en": "Arms"},
-    "patients": {"zh": "例数", "en": "Patients"},
-    "sequence": {"zh": "治疗顺序", "en": "Treatment sequence"},
-    "status": {"zh": "批准与地位", "en": "Approval and status"},
-    "refs": {"zh": "文献", "en": "References"},
-    "refs_label": {"zh": "文献：", "en": "References: "},
-    "labels": {"zh": "别称", "en": "Also called"},
-    "components": {"zh": "组成", "en": "Components"},
-    "category": {"zh": "类别", "en": "Category"},
-    "trials": {"zh": "研究", "en": "Studies"},
-    "aliases": {"zh": "别名", "en": "Other names"},
-    "class": {"zh": "类别", "en": "Class"},
-    "drug": {"zh": "药物", "en": "Drug"},
-    "drugs": {"zh": "药物与局部治疗", "en": "Drugs and procedures"},
-    "regimens_title": {"zh": "治疗方案", "en": "Treatment regimens"},
-    "trials_title": {"zh": "临床研究", "en": "Clinical studies"},
-    "missing": {"zh": "—：来源未给出", "en": "—: not given by the sources"},
-    "not_given": {"zh": "来源未给出", "en": "not given by the sources"},
-    "ci": {"zh": "95% CI：", "en": "95% CI "},
-    "figure": {"zh": "指标", "en": "Measure"},
-    "value": {"zh": "数值", "en": "Value"},
-    "arm": {"zh": "治疗组", "en": "Arm"},
-    "source": {"zh": "出处", "en": "Source"},
-    "quote": {"zh": "综述原文", "en": "Words of the review"},
-    "review": {"zh": "综述", "en": "Review"},
-    "note": {"zh": "编者注", "en": "Editor's note"},
-    "note_of": {"zh": "编者注：", "en": "Editor's note: "},
-    "chart_sources": {"zh": "数据来源：", "en": "Sources: "},
-    "table_error": {"zh": "此表格无法生成：请运行检查命令查看问题。", "en": "This table could not be built: run the check to see why."},
-}
-
 LIST_SEP = {"zh": "、", "en": ", "}
-
-
-def s(key: str, lang: str) -> str:
-    return STRINGS[key][lang]
 
 
 def vocab_label(vocab: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
@@ -87,7 +45,7 @@ def figure_text(e: Endpoint, lang: str) -> str:
     text = value_text(e.value, e.unit, lang, e.qualifier)
     extra = []
     if len(e.ci) == 2:
-        extra.append(f"{s('ci', lang)}{format_number(e.ci[0])}–{format_number(e.ci[1])}")
+        extra.append(f"{i18n.t('ci', lang)}{format_number(e.ci[0])}–{format_number(e.ci[1])}")
     if e.criteria:
         extra.append(e.criteria)
     if extra:

@@ -16,10 +16,11 @@ import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .. import i18n
 from ..bib.bibliography import Bibliography
 from ..bib.citethis import cite_this
 from ..bib.numbering import CitationIndex, cite_id
-from ..i18n import HTML_LANG, OTHER, STRINGS
+from ..i18n import HTML_LANG, OTHER, Strings
 from ..sources.bilingual import LANGS, Pair, slugify
 from ..sources.citations import Citation, collapse, replace, scan
 from ..sources.content import Project, Review, Section
@@ -29,53 +30,6 @@ from .downloads import pdf_downloads, reference_downloads, section_downloads
 from .fragments import Fragments
 
 EDITOR_START = re.compile(r"^(\s*)!!!\s+editor\b(?P<title>[^\n]*)")
-
-EXTRA_STRINGS = {
-    "references": {"zh": "参考文献", "en": "References"},
-    "cite_label": {"zh": "参考文献", "en": "Reference"},
-    "cited_times": {"zh": "本综述引用 {n} 次", "en": "cited {n} time{s} in this review"},
-    "backlink": {"zh": "回到引用处 {k}", "en": "Back to citation {k}"},
-    "cite_this": {"zh": "引用本综述", "en": "Cite this review"},
-    "drugs_heading": {"zh": "药物与治疗方式", "en": "Drugs and procedures"},
-    "drug_inn": {"zh": "国际非专利名（INN）", "en": "INN / name"},
-    "drug_zh": {"zh": "中文名", "en": "Chinese name"},
-    "drug_class": {"zh": "类别 / 靶点", "en": "Class / target"},
-    "drug_aliases": {"zh": "原文中的其他写法", "en": "Other spellings in the sources"},
-    "updated_unknown": {"zh": "未知（不是从 git 仓库构建）", "en": "unknown (not built from a git checkout)"},
-    "status_title": {"zh": "翻译状态", "en": "Translation status"},
-    "status_intro": {"zh": "每节的段落翻译状态：已完成、翻译中，或中文在英文之后修改过（译文可能需要更新）。",
-                     "en": "The translation of every passage, by section: complete, pending, or possibly stale "
-                           "(the Chinese changed after the English)."},
-    "status_section": {"zh": "章节", "en": "Section"},
-    "status_complete": {"zh": "已完成", "en": "Complete"},
-    "status_pending": {"zh": "翻译中", "en": "Pending"},
-    "status_stale": {"zh": "可能过时", "en": "Possibly stale"},
-    "status_blocks": {"zh": "段落", "en": "Passages"},
-    "status_attention": {"zh": "需要处理的段落", "en": "Passages needing attention"},
-    "status_none": {"zh": "全部段落均已翻译且为最新。", "en": "Every passage is translated and up to date."},
-    "status_nogit": {"zh": "本次构建不在 git 仓库中，无法判断译文是否过时。",
-                     "en": "This build is not from a git checkout, so stale translations cannot be detected."},
-    "changelog": {"zh": "更新记录", "en": "Changelog"},
-    "changelog_intro": {"zh": "综述内容与参考文献的修改记录（来自 git 历史）。",
-                        "en": "Changes to the reviews and the bibliography, from the git history."},
-    "changelog_nogit": {"zh": "本次构建不在 git 仓库中，没有修改记录。",
-                        "en": "This build is not from a git checkout: no history is available."},
-    "all_references": {"zh": "全部参考文献", "en": "All references"},
-    "references_intro": {"zh": "本综述引用的全部文献，按首次引用顺序编号（与正文及 PDF 中的编号一致）。",
-                         "en": "Every reference of this review, numbered in order of first citation (the same "
-                               "numbers as in the text and in the PDF)."},
-    "bibliography": {"zh": "文献总目", "en": "Bibliography"},
-    "bibliography_intro": {"zh": "本站引用的全部参考文献，并列出每条文献在各综述中的编号与全部引用位置。",
-                           "en": "Every reference cited on this site, with its number in each review and links "
-                                 "back to every place that cites it."},
-    "cited_in": {"zh": "引用于", "en": "Cited in"},
-    "not_cited": {"zh": "综述正文未引用（见试验记录）", "en": "not cited in the reviews' text (see the trial records)"},
-}
-
-
-def STRINGS_X(key: str, lang: str) -> str:
-    return {**STRINGS, **EXTRA_STRINGS}[key][lang]
-
 
 _BYTECODE: BytecodeCache | None = None
 
@@ -115,16 +69,6 @@ def jinja_env() -> Environment:
                       # markdown attribute lists are written "{#id}": Jinja comments use {## ##} instead
                       comment_start_string="{##", comment_end_string="##}")
     return env
-
-
-class Strings(dict):
-    """``t.key`` in templates gives the string in the page's language."""
-
-    def __init__(self, lang: str):
-        super().__init__({k: v[lang] for k, v in {**STRINGS, **EXTRA_STRINGS}.items()})
-
-    def __getattr__(self, name: str) -> str:
-        return self[name]
 
 
 def front_matter(meta: dict[str, Any]) -> Markup:
@@ -193,7 +137,7 @@ class Renderer:
                 parts.append({"n": numbering.numbers[item.key], "end": None, "loc": item.locator, "sep": ", "})
         numbers = sorted({numbering.numbers[i.key] for i in c.items if i.key in numbering.numbers})
         html = str(self._cite(id_prefix + cite_id(pair.anchor, k), numbers, parts, ref_href,
-                              EXTRA_STRINGS["cite_label"][lang]))
+                              i18n.t("cite_label", lang)))
         # in a heading the citation would also land in the table of contents: there it stays markup
         return html if pair.kind == "heading" else self.fragments.inline(html)
 
@@ -213,7 +157,7 @@ class Renderer:
             text = replace(text, found.citations,
                            lambda c: self.cite_html(review, lang, pair, index[id(c)], c, ref_href, id_prefix))
         if pair.kind == "editor":
-            title = STRINGS["editor_note"][lang]
+            title = i18n.t("editor_note", lang)
             text = EDITOR_START.sub(lambda m: f'{m.group(1)}!!! editor "{title}"'
                                     if not m.group("title").strip() else m.group(0), text, count=1)
         return text
@@ -223,7 +167,7 @@ class Renderer:
             other = OTHER[lang]
             body = self.block_text(review, section, pair, other)
             return (f'<div class="blk pending" id="{pair.anchor}" markdown>\n\n'
-                    f'<p class="pending-note" lang="{HTML_LANG[lang]}">{escape(STRINGS["pending"][lang])}</p>\n\n'
+                    f'<p class="pending-note" lang="{HTML_LANG[lang]}">{escape(i18n.t("pending", lang))}</p>\n\n'
                     f'<div lang="{HTML_LANG[other]}" markdown>\n\n{body}\n\n</div>\n\n</div>')
         text = self.block_text(review, section, pair, lang)
         if pair.kind == "heading":
@@ -253,13 +197,13 @@ class Renderer:
                 continue
             f = self.bib.format(key, lang)
             n = numbering.count(key)
-            count_text = EXTRA_STRINGS["cited_times"][lang].format(n=n, s="" if n == 1 else "s")
+            count_text = i18n.t("cited_times", lang, n=n, s="" if n == 1 else "s")
             back = []
             if backlinks:
                 for k, place in enumerate(numbering.places.get(key, []), 1):
                     target = self.section_by_id(review, place.page).url(lang) + f"#{place.cite_id}"
                     back.append({"href": rel(page_url, target), "text": str(k),
-                                 "label": EXTRA_STRINGS["backlink"][lang].format(k=k)})
+                                 "label": i18n.t("backlink", lang, k=k)})
             entry = self._reflist.entry({"n": numbering.numbers[key], "html": Markup(f.html), "links": f.links,
                                          "count": n, "count_text": count_text, "backlinks": back})
             if not backlinks:
@@ -288,7 +232,7 @@ class Renderer:
         lang = kw.get("lang", "en")
         if source is not None and self.history is not None:
             date = self.history.last_updated(source)
-            kw["revision_date"] = date or STRINGS_X("updated_unknown", lang)
+            kw["revision_date"] = date or i18n.t("updated_unknown", lang)
         return front_matter({k: v for k, v in kw.items() if v is not None})
 
     def alternates(self, url: str, lang: str) -> dict[str, str]:
@@ -300,7 +244,7 @@ class Renderer:
     def editor_notes(self, review: Review, lang: str) -> tuple[str, list[str]]:
         """Every editor's note of the review, by section, with a link to where it stands."""
         here = f"{lang}/{review.id}/editor-notes/"
-        out = [f"## {STRINGS['editor_notes_all'][lang]} {{#all-notes}}"]
+        out = [f"## {i18n.t('editor_notes_all', lang)} {{#all-notes}}"]
         keys: list[str] = []
         for section in review.pages_in_order:
             if section.kind == "editor-notes":
@@ -314,7 +258,7 @@ class Renderer:
                 href = rel(here, section.url(lang) + f"#{pair.anchor}")
                 text = self.block_text(review, section, pair, lang, id_prefix=f"n-{section.id}-", page_url=here)
                 out.append(f'<div class="blk editor-note" markdown>\n\n<p class="note-where">'
-                           f'<a href="{href}">{escape(STRINGS["in_section"][lang])}: {escape(title)}</a></p>\n\n'
+                           f'<a href="{href}">{escape(i18n.t("in_section", lang))}: {escape(title)}</a></p>\n\n'
                            f'{text}\n\n</div>')
                 keys += self.keys_of(pair)
         return "\n\n".join(out), keys
@@ -360,7 +304,7 @@ class Renderer:
                         text = f"{text.strip()} {{#{side}-{pair.anchor}}}"
                     cells[side] = Markup(text)
                 else:
-                    cells[side] = Markup(f'<p class="pending-note">{escape(STRINGS["pending"][side])}</p>')
+                    cells[side] = Markup(f'<p class="pending-note">{escape(i18n.t("pending", side))}</p>')
             rows.append({"anchor": pair.anchor, **cells})
         keys = self.keys_cited(section)
         title = t.parallel_title + section.full_title(lang)
@@ -387,7 +331,7 @@ class Renderer:
                 source += f", {vol}"
             if review.pages:
                 source += f": {review.pages}"
-        dates = " · ".join(f"{STRINGS[k][lang]}: {v.isoformat()}" for k, v in review.dates.items())
+        dates = " · ".join(f"{i18n.t(k, lang)}: {v.isoformat()}" for k, v in review.dates.items())
         sections = [{"href": rel(url, s.url(lang)), "title": s.full_title(lang)} for s in review.sections]
         keys = self.keys_cited(section)
         md = self.env.get_template("landing.md.j2").render(
@@ -467,7 +411,7 @@ class Renderer:
                              "pending": st.count("pending"), "stale": st.count("stale"), "attention": attention})
             reviews.append({"title": review.title[lang], "rows": rows})
         md = self.env.get_template("status.md.j2").render(
-            meta=self.meta(title=STRINGS_X("status_title", lang), lang=lang, kind="status",
+            meta=self.meta(title=i18n.t("status_title", lang), lang=lang, kind="status",
                            **self.alternates(url, lang)),
             t=Strings(lang), reviews=reviews, git=bool(self.history and self.history.available))
         return Page(page_uri(url), md, None, lang)
@@ -490,7 +434,7 @@ class Renderer:
             entries.append({"date": change.date, "subject": change.subject, "commit": change.commit[:7],
                             "files": files})
         md = self.env.get_template("changelog.md.j2").render(
-            meta=self.meta(title=STRINGS_X("changelog", lang), lang=lang, kind="changelog",
+            meta=self.meta(title=i18n.t("changelog", lang), lang=lang, kind="changelog",
                            **self.alternates(url, lang)),
             t=Strings(lang), entries=entries, git=bool(self.history and self.history.available))
         return Page(page_uri(url), md, None, lang)
@@ -501,19 +445,19 @@ class Renderer:
         reviews = []
         for r in self.project.reviews:
             names = ", ".join(a.zh if lang == "zh" else a.en for a in r.authors)
-            byline = names or STRINGS["no_authors"][lang]
+            byline = names or i18n.t("no_authors", lang)
             # a link to the page's source as MkDocs knows it, so MkDocs validates it
             reviews.append({"title": r.title[lang], "href": f"{r.id}/index.md", "id": r.id,
                             "byline": byline})
         md = self.env.get_template("home.md.j2").render(
-            meta=self.meta(title=STRINGS["site_name"][lang], lang=lang, kind="home", **self.alternates(url, lang)),
+            meta=self.meta(title=i18n.t("site_name", lang), lang=lang, kind="home", **self.alternates(url, lang)),
             t=t, reviews=reviews)
         return Page(f"{lang}/index.md", md, None, lang)
 
     def root_page(self) -> Page:
         md = self.env.get_template("root.md.j2").render(
             meta=self.meta(title="肝细胞癌治疗文献综述 · Reviews of HCC Treatment", lang="en", kind="root", hide=["navigation", "toc", "footer"]),
-            titles={lang: STRINGS["site_name"][lang] for lang in LANGS})
+            titles={lang: i18n.t("site_name", lang) for lang in LANGS})
         return Page("index.md", md, None, "en")
 
     def glossary_page(self, lang: str) -> Page | None:

@@ -13,10 +13,11 @@ from typing import Any, Iterator
 
 from markupsafe import Markup, escape
 
+from ..i18n import t
 from ..sources.records import chart_sources, sequenced
 from ..sources.tablespec import RecordTables, TableSpec, cite, find, is_measure
 from .charts import forest_chart, response_chart, timeline_chart
-from .recordtext import cell_items, measure_label, s
+from .recordtext import cell_items, measure_label
 from .render import jinja_env
 
 
@@ -62,7 +63,7 @@ class TableRenderer:
             out.append(text[pos:f.start])
             spec = self.tables.spec_of(f.source)
             if spec is None:
-                out.append(f'<p class="records-error">{escape(s("table_error", lang))}</p>')
+                out.append(f'<p class="records-error">{escape(t("table_error", lang))}</p>')
             elif spec.chart:
                 block = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
                 out.append(self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}"))
@@ -78,16 +79,16 @@ class TableRenderer:
                    for col in spec.columns]
         rows = [[self.cell(spec, rec, col, lang, page_url) for col in spec.columns] for rec in self.tables.rows(spec)]
         caption = spec.caption[lang] if spec.caption else ""
-        label = caption or s("trials_title" if spec.type == "trials" else "regimens_title", lang)
+        label = caption or t("trials_title" if spec.type == "trials" else "regimens_title", lang)
         return self._tpl.render(headers=headers, rows=rows, caption=caption, label=label,
-                                missing=s("missing", lang)).strip("\n")
+                                missing=t("missing", lang)).strip("\n")
 
     def render_chart(self, spec: TableSpec, lang: str, review: Any, cid: str) -> str:
         """A chart in a review: the reference numbers in the drawing are the review's (``RecordTables.number``), and the
         caption cites every source (a marker that the citation machinery renders like any other)."""
         trials = self.tables.rows(spec)
         keys = chart_sources(spec.chart or "", trials)
-        sources = Markup(escape(s("chart_sources", lang))) + cite(keys) if keys else None
+        sources = Markup(escape(t("chart_sources", lang))) + cite(keys) if keys else None
 
         def label(key: str) -> str:
             n = self.tables.number(review.id, key) if self.tables.number else None
@@ -108,8 +109,8 @@ class TableRenderer:
         if is_measure(kind, col):
             return measure_label(col, lang)
         if col == "name":
-            return s("name" if kind == "trials" else "regimen", lang)
-        return s(col, lang)
+            return t("name" if kind == "trials" else "regimen", lang)
+        return t(col, lang)
 
     def cell(self, spec: TableSpec, rec: Any, col: str, lang: str, page_url: str) -> list[dict[str, Any]]:
         """A cell as a list of items {text, href, sub, cite}; an empty list shows '—'."""
