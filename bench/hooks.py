@@ -23,7 +23,7 @@ from mkdocs.structure.files import InclusionLevel
 
 if os.environ.get("BENCH_NO_PDF"):
     try:
-        import generator.pdf.article as _pdf
+        import generator.pdf as _pdf
 
         _pdf.export_all = lambda *args, **kwargs: []  # noqa: E731
     except Exception:  # pragma: no cover - no PDF module: nothing to turn off

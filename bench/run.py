@@ -762,7 +762,7 @@ class Harness:
         site = self.work / size / "out" / "ours"
         if project is None or not site.exists():
             return
-        code = ("import sys, time; from pathlib import Path; from generator import pipeline; from generator.pdf import article as pdf\n"
+        code = ("import sys, time; from pathlib import Path; from generator import pipeline, pdf\n"
                 "root = Path(sys.argv[1]); model = pipeline.load(root, cache_dir=root / '.cache')\n"
                 "out = pdf.export_all(model, Path(sys.argv[2]), out_dir=Path(sys.argv[3]), cache=False)\n"
                 "print('PDFS', len(out), sum(p.stat().st_size for p in out))\n")

@@ -17,9 +17,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import pipeline
+from . import pdf, pipeline
 from .diagnostics import SourceError
-from .pdf import article as pdf
 from .site import navigation, render, search, sitedir, sitemaps
 from .site.mdext import GlossaryExtension
 
