@@ -77,26 +77,26 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
 
 
 def pages(model: Model) -> list["Page"]:
-    """Every generated page of the site, in a stable order."""
+    """Every generated page of the site, in a stable order: one function per page kind."""
+    from .site import recordpages, reviewpages, sitepages  # when the pages are made (see above)
+
     r = model.renderer()
-    out: list["Page"] = [r.root_page()]
+    out: list["Page"] = [sitepages.root_page(r)]
     for lang in ("zh", "en"):
-        out.append(r.home_page(lang))
+        out.append(sitepages.home_page(r, lang))
         for review in model.project.reviews:
-            out.append(r.landing_page(review, lang))
-            out.append(r.parallel_page(review, review.landing, lang))
+            out.append(reviewpages.landing_page(r, review, lang))
+            out.append(reviewpages.parallel_page(r, review, review.landing, lang))
             for section in review.sections:
-                out.append(r.section_page(review, section, lang))
-                out.append(r.parallel_page(review, section, lang))
-            out.append(r.references_page(review, lang))
-        g = r.glossary_page(lang)
+                out.append(reviewpages.section_page(r, review, section, lang))
+                out.append(reviewpages.parallel_page(r, review, section, lang))
+            out.append(reviewpages.references_page(r, review, lang))
+        g = sitepages.glossary_page(r, lang)
         if g is not None:
             out.append(g)
-        out.append(r.bibliography_page(lang))
-        out.append(r.status_page(lang))
-        out.append(r.changelog_page(lang))
-    from .site import recordpages  # when the pages are made (the checker makes none: see above)
-
+        out.append(sitepages.bibliography_page(r, lang))
+        out.append(sitepages.status_page(r, lang))
+        out.append(sitepages.changelog_page(r, lang))
     out += recordpages.pages(model.project, model.records, model.bib, r)
     return out
 

@@ -1,4 +1,6 @@
-"""Models -> the markdown of each generated page, through Jinja2 templates.
+"""Models -> the markdown of each generated page, through Jinja2 templates: the renderer and what every
+page is made of (blocks, citations, reference lists, front-matter). The page kinds are functions of the
+renderer in generator/site/reviewpages.py, sitepages.py and recordpages.py.
 
 Contributor markdown is passed to the templates as data (``Markup`` so that it reaches
 the markdown processor unchanged); it is never evaluated as a template. Everything the
@@ -18,14 +20,12 @@ from markupsafe import Markup, escape
 
 from .. import i18n
 from ..bib.bibliography import Bibliography
-from ..bib.citethis import cite_this
 from ..bib.numbering import CitationIndex, cite_id
-from ..i18n import HTML_LANG, OTHER, Strings
-from ..sources.bilingual import LANGS, Pair, slugify
+from ..i18n import HTML_LANG, OTHER
+from ..sources.bilingual import Pair
 from ..sources.citations import Citation, collapse, replace, scan
 from ..sources.content import Project, Review, Section
-from ..sources.records import DRUG_CLASSES
-from ..urls import page_uri, rel
+from ..urls import rel
 from .downloads import pdf_downloads, reference_downloads, section_downloads
 from .fragments import Fragments
 
@@ -223,7 +223,7 @@ class Renderer:
     def keys_cited(self, section: Section) -> list[str]:
         return [k for pair in section.body.pairs for k in self.keys_of(pair)]
 
-    # ---- pages ----------------------------------------------------------------------------
+    # ---- what every page has --------------------------------------------------------------
     def meta(self, **kw: Any) -> Markup:
         # The theme writes page titles into <title>, <h1> and the navigation unescaped.
         if "title" in kw:
@@ -241,245 +241,11 @@ class Renderer:
         return {"alternate": rel(url, counterpart), "alternate_lang": other,
                 "self_url": url, "alternate_url": counterpart}
 
-    def editor_notes(self, review: Review, lang: str) -> tuple[str, list[str]]:
-        """Every editor's note of the review, by section, with a link to where it stands."""
-        here = f"{lang}/{review.id}/editor-notes/"
-        out = [f"## {i18n.t('editor_notes_all', lang)} {{#all-notes}}"]
-        keys: list[str] = []
-        for section in review.pages_in_order:
-            if section.kind == "editor-notes":
-                continue
-            notes = [p for p in section.body.pairs if p.kind == "editor" and p.translated(lang)]
-            if not notes:
-                continue
-            title = review.title[lang] if section.kind == "landing" else section.full_title(lang)
-            out.append(f"### {escape(title)} {{#notes-{section.id}}}")
-            for pair in notes:
-                href = rel(here, section.url(lang) + f"#{pair.anchor}")
-                text = self.block_text(review, section, pair, lang, id_prefix=f"n-{section.id}-", page_url=here)
-                out.append(f'<div class="blk editor-note" markdown>\n\n<p class="note-where">'
-                           f'<a href="{href}">{escape(i18n.t("in_section", lang))}: {escape(title)}</a></p>\n\n'
-                           f'{text}\n\n</div>')
-                keys += self.keys_of(pair)
-        return "\n\n".join(out), keys
-
     def keys_of(self, pair: Pair) -> list[str]:
         block = pair.zh if pair.translated("zh") else pair.en
         if block is None:
             return []
         return [i.key for c in self.cindex.scan_of(block).citations for i in c.items if i.key in self.bib]
-
-    def section_page(self, review: Review, section: Section, lang: str) -> Page:
-        url = section.url(lang)
-        t = Strings(lang)
-        blocks = [self.block_md(review, section, p, lang) for p in section.body.pairs]
-        pending = section.pending and any(not p.translated(lang) for p in section.body.pairs)
-        keys = self.keys_cited(section)
-        appendix = ""
-        if section.kind == "editor-notes":
-            appendix, more = self.editor_notes(review, lang)
-            keys += more
-        md = self.env.get_template("section.md.j2").render(
-            meta=self.meta(title=section.full_title(lang), lang=lang, review=review.id, section=section.id,
-                           source=self.source_of(section),
-                           kind=section.kind, **self.alternates(url, lang)),
-            t=t, blocks=[Markup(b) for b in blocks], parallel_href="parallel/",
-            downloads=self.section_downloads(review, lang, url),
-            pending_notice=t.pending_page if pending else "", appendix=Markup(appendix),
-            references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
-        )
-        return Page(page_uri(url), md, self.source_of(section), lang)
-
-    def parallel_page(self, review: Review, section: Section, lang: str) -> Page:
-        url = section.parallel_url(lang)
-        t = Strings(lang)
-        rows = []
-        for pair in section.body.pairs:
-            cells = {}
-            for side in LANGS:
-                if pair.translated(side):
-                    text = self.block_text(review, section, pair, side, id_prefix=f"{side}-",
-                                           page_url=section.parallel_url(lang))
-                    if pair.kind == "heading":
-                        text = f"{text.strip()} {{#{side}-{pair.anchor}}}"
-                    cells[side] = Markup(text)
-                else:
-                    cells[side] = Markup(f'<p class="pending-note">{escape(i18n.t("pending", side))}</p>')
-            rows.append({"anchor": pair.anchor, **cells})
-        keys = self.keys_cited(section)
-        title = t.parallel_title + section.full_title(lang)
-        md = self.env.get_template("parallel.md.j2").render(
-            meta=self.meta(title=title, lang=lang, review=review.id, section=section.id, kind="parallel",
-                           source=self.source_of(section),
-                           hide=["toc"], search={"exclude": True}, **self.alternates(url, lang)),
-            t=t, rows=rows, back_href="../", title=title,
-            references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
-        )
-        return Page(page_uri(url), md, self.source_of(section), lang)
-
-    def landing_page(self, review: Review, lang: str) -> Page:
-        section = review.landing
-        url = section.url(lang)
-        t = Strings(lang)
-        journal = review.journal[lang] if review.journal else ""
-        source = ""
-        if journal:
-            bits = [journal, str(review.year or "")]
-            vol = f"{review.volume or ''}{f'({review.issue})' if review.issue else ''}"
-            source = ", ".join(b for b in bits if b)
-            if vol:
-                source += f", {vol}"
-            if review.pages:
-                source += f": {review.pages}"
-        dates = " · ".join(f"{i18n.t(k, lang)}: {v.isoformat()}" for k, v in review.dates.items())
-        sections = [{"href": rel(url, s.url(lang)), "title": s.full_title(lang)} for s in review.sections]
-        keys = self.keys_cited(section)
-        md = self.env.get_template("landing.md.j2").render(
-            meta=self.meta(title=review.title[lang], lang=lang, review=review.id, section="index", kind="landing",
-                           source=self.source_of(section),
-                           **self.alternates(url, lang)),
-            t=t, review=review, lang=lang, source=source, dates=dates, license=review.license_name_url(),
-            blocks=[Markup(self.block_md(review, section, p, lang)) for p in section.body.pairs],
-            sections=sections, sep="；" if lang == "zh" else "; ", parallel_href="parallel/",
-            downloads=[d for provider in self.download_providers for d in provider(review, lang, url)],
-            cite=cite_this(review, lang, self.site_url + url if self.site_url else ""), references=Markup(self.reflist(review, lang, keys, page_url=url)) if keys else "",
-        )
-        return Page(page_uri(url, index=True), md, self.source_of(section), lang)
-
-    def references_page(self, review: Review, lang: str) -> Page:
-        url = f"{lang}/{review.id}/references/"
-        keys = self.cindex.numbering[review.id].ordered_keys()
-        t = Strings(lang)
-        downloads = " · ".join(f'<a href="{escape(d["href"])}" download>{escape(d["label"])}</a>'
-                               for d in reference_downloads(review, lang, url))
-        body = (Markup(f'{escape(t.references_intro)}\n\n<p class="page-tools">{downloads}</p>\n\n')
-                + self.reflist(review, lang, keys, page_url=url, backlinks=True))
-        md = self.env.get_template("plain.md.j2").render(
-            # not searched (nor is the bibliography): see bibliography_page
-            meta=self.meta(title=t.all_references, lang=lang, review=review.id, kind="references", source="refs.bib",
-                           search={"exclude": True}, **self.alternates(url, lang)), body=Markup(body))
-        return Page(page_uri(url), md, "refs.bib", lang)
-
-    def bibliography_page(self, lang: str) -> Page:
-        url = f"{lang}/bibliography/"
-        t = Strings(lang)
-        entries = []
-        # Every entry the site cites (the reviews' text, their tables, the records); an entry nobody cites
-        # is the checker's warning, and formatting all of a large refs.bib would cost every build.
-        cited = self.cindex.all_cited()
-        for key in (k for k in self.bib if k in cited):
-            uses = []
-            for review in self.project.reviews:
-                numbering = self.cindex.numbering[review.id]
-                if key not in numbering.numbers:
-                    continue
-                places = []
-                for k, place in enumerate(numbering.places.get(key, []), 1):
-                    section = self.section_by_id(review, place.page)
-                    target = section.url(lang) + f"#{place.cite_id}"
-                    places.append({"href": rel(url, target), "text": str(k),
-                                   "label": f"{section.full_title(lang) or review.title[lang]} ({k})"})
-                uses.append({"review": review.title[lang], "n": numbering.numbers[key],
-                             "href": rel(url, f"{lang}/{review.id}/references/#ref-{numbering.numbers[key]}"),
-                             "places": places})
-            f = self.bib.format(key, lang)
-            order = min(((r.order, self.cindex.numbering[r.id].numbers[key]) for r in self.project.reviews
-                         if key in self.cindex.numbering[r.id].numbers), default=(10**6, 0))
-            entries.append({"key": key, "html": Markup(f.html), "links": f.links, "uses": uses, "order": order})
-        entries.sort(key=lambda e: (e["order"], e["key"]))
-        md = self.env.get_template("bibliography.md.j2").render(
-            # not searched, like the references pages: search is for the reviews and the records; every
-            # citation leads to its entry, and the browser's find-in-page searches this page
-            meta=self.meta(title=t.bibliography, lang=lang, kind="bibliography", source="refs.bib",
-                           search={"exclude": True}, **self.alternates(url, lang)),
-            t=t, listing=self.defer(self.env.get_template("biblist.html").render(t=t, entries=entries), late=True))
-        return Page(page_uri(url), md, "refs.bib", lang)
-
-    def status_page(self, lang: str) -> Page:
-        url = f"{lang}/translation-status/"
-        reviews = []
-        for review in self.project.reviews:
-            rows = []
-            for st in (self.status or {}).get(review.id, []):
-                s = st.section
-                title = review.title[lang] if s.kind == "landing" else s.full_title(lang)
-                attention = [{"state": p.state, "href": rel(url, s.url(lang) + f"#{p.pair.anchor}"),
-                              "line": (p.pair.en or p.pair.zh).line, "anchor": p.pair.anchor}
-                             for p in st.pairs if p.state != "complete"]
-                rows.append({"title": title, "href": rel(url, s.url(lang)), "source": self.source_of(s),
-                             "total": len(st.pairs), "complete": st.count("complete"),
-                             "pending": st.count("pending"), "stale": st.count("stale"), "attention": attention})
-            reviews.append({"title": review.title[lang], "rows": rows})
-        md = self.env.get_template("status.md.j2").render(
-            meta=self.meta(title=i18n.t("status_title", lang), lang=lang, kind="status",
-                           **self.alternates(url, lang)),
-            t=Strings(lang), reviews=reviews, git=bool(self.history and self.history.available))
-        return Page(page_uri(url), md, None, lang)
-
-    def changelog_page(self, lang: str) -> Page:
-        url = f"{lang}/changelog/"
-        entries = []
-        pages = {}
-        if self.links is not None:
-            for path, target in self.links.pages.items():
-                try:
-                    pages[path.relative_to(self.project.root.resolve()).as_posix()] = target
-                except ValueError:
-                    pass
-        for change in (self.history.changes if self.history else []):
-            files = []
-            for f in change.files:
-                target = pages.get(f)
-                files.append({"name": f, "href": rel(url, target.url(lang)) if target else None})
-            entries.append({"date": change.date, "subject": change.subject, "commit": change.commit[:7],
-                            "files": files})
-        md = self.env.get_template("changelog.md.j2").render(
-            meta=self.meta(title=i18n.t("changelog", lang), lang=lang, kind="changelog",
-                           **self.alternates(url, lang)),
-            t=Strings(lang), entries=entries, git=bool(self.history and self.history.available))
-        return Page(page_uri(url), md, None, lang)
-
-    def home_page(self, lang: str) -> Page:
-        url = f"{lang}/"
-        t = Strings(lang)
-        reviews = []
-        for r in self.project.reviews:
-            names = ", ".join(a.zh if lang == "zh" else a.en for a in r.authors)
-            byline = names or i18n.t("no_authors", lang)
-            # a link to the page's source as MkDocs knows it, so MkDocs validates it
-            reviews.append({"title": r.title[lang], "href": f"{r.id}/index.md", "id": r.id,
-                            "byline": byline})
-        md = self.env.get_template("home.md.j2").render(
-            meta=self.meta(title=i18n.t("site_name", lang), lang=lang, kind="home", **self.alternates(url, lang)),
-            t=t, reviews=reviews)
-        return Page(f"{lang}/index.md", md, None, lang)
-
-    def root_page(self) -> Page:
-        md = self.env.get_template("root.md.j2").render(
-            meta=self.meta(title="肝细胞癌治疗文献综述 · Reviews of HCC Treatment", lang="en", kind="root", hide=["navigation", "toc", "footer"]),
-            titles={lang: i18n.t("site_name", lang) for lang in LANGS})
-        return Page("index.md", md, None, "en")
-
-    def glossary_page(self, lang: str) -> Page | None:
-        g = self.project.glossary
-        if g is None:
-            return None
-        url = f"{lang}/glossary/"
-        blocks = []
-        for pair in g.body.pairs:
-            if pair.translated(lang):
-                blocks.append(Markup(f'<div class="blk" id="{pair.anchor}" markdown>\n\n{pair.text(lang)}\n\n</div>'))
-        terms = [{"abbr": term.abbr, "zh": term.zh, "en": term.en, "slug": slugify(term.abbr)}
-                 for term in sorted(g.terms, key=lambda x: x.abbr.lower())]
-        drugs = []
-        if self.records is not None:
-            for d in sorted(self.records.drugs.values(), key=lambda d: (d.is_procedure, d.name.en.lower())):
-                drugs.append({"inn": d.inn or d.name.en, "zh": d.name.zh, "cls": DRUG_CLASSES[d.cls][lang],
-                              "href": rel(url, f"{lang}/drugs/#drug-{d.id}"), "aliases": d.aliases.zh + d.aliases.en})
-        md = self.env.get_template("glossary.md.j2").render(
-            meta=self.meta(title=g.title[lang], lang=lang, kind="glossary", source=self.source_of_path(g.path), **self.alternates(url, lang)),
-            t=Strings(lang), blocks=blocks, terms=terms, drugs=drugs)
-        return Page(f"{lang}/glossary.md", md, self.source_of_path(g.path), lang)
 
     def source_of(self, section: Section) -> str:
         return self.source_of_path(section.path)
