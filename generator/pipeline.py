@@ -18,7 +18,8 @@ from .sources.checks import check_blocks, link_targets
 from .sources.content import Project, load_project
 from .sources.history import History, read_history
 from .sources.links import Links
-from .sources.records import Records, load_records
+from .sources.recordload import load_records
+from .sources.records import Records
 from .sources.status import SectionStatus, translation_status
 from .sources.tablespec import RecordTables
 

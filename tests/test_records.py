@@ -24,7 +24,9 @@ from generator.sources.content import load_project
 from generator.diagnostics import Report
 from generator.site.opendata import data_files, json_schema
 from generator.site.recordpages import static_files
-from generator.sources.records import Trial, data_fields, find_mentions, load_records, number_in
+from generator.sources.mentions import find_mentions
+from generator.sources.recordload import load_records, number_in
+from generator.sources.records import Trial, data_fields
 from generator.sources.tablespec import RecordTables, directive_keys, find
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "records"

@@ -10,7 +10,8 @@ from typing import Any
 
 from ..diagnostics import Report
 from ..i18n import t
-from ..sources.records import CATEGORIES, MEASURES, SETTINGS, UNITS, format_number, load_records
+from ..sources.recordload import load_records
+from ..sources.records import CATEGORIES, MEASURES, SETTINGS, UNITS, format_number
 from .article import CANONICAL
 from .model import Model
 

@@ -3,7 +3,7 @@
 ``{lang}/trials/{id}.md``, ``{lang}/regimens/{id}.md``, ``{lang}/trials/index.md``,
 ``{lang}/regimens/index.md``, ``{lang}/drugs/index.md``. A record page shows the whole record, the
 editor's notes on its figures, its notes, where the reviews mention it (found automatically,
-:func:`generator.records.find_mentions`) and its own numbered reference list. The index pages hold
+:func:`generator.sources.mentions.find_mentions`) and its own numbered reference list. The index pages hold
 a complete HTML table that needs no script; a small self-hosted script (:func:`static_files`) adds
 sorting and filtering in the browser.
 """
@@ -20,8 +20,8 @@ from ..i18n import HTML_LANG, Strings, t
 from ..sources.bilingual import LANGS
 from ..sources.citations import replace, scan
 from ..sources.content import Project
-from ..sources.records import (CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug, Endpoint, Mention, Records, Regimen,
-                               Trial, find_mentions)
+from ..sources.mentions import Mention, find_mentions
+from ..sources.records import CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug, Endpoint, Records, Regimen, Trial
 from ..sources.tablespec import RecordTables, TableSpec, phase_key
 from ..urls import page_uri, regimen_url, rel, trial_url
 from .charts import forest_chart, response_chart, timeline_chart

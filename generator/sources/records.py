@@ -1,9 +1,9 @@
-"""Structured records: drugs, regimens and trials, as typed models.
+"""Structured records: drugs, regimens and trials, as typed models, with their vocabularies and measures.
 
 Flow: ``content/{drugs,regimens,trials}/*.md`` -> front-matter (frontmatter) -> one schema check
 (schema, the validation schema derived from the dataclasses below) -> cross-checks between the
-records, the bibliography and the reviews -> models. Everything a contributor gets wrong is reported
-at once, each problem at its ``path:line``. Nothing here knows about HTML.
+records, the bibliography and the reviews -> models: generator/sources/recordload.py. Where the reviews
+name a record: generator/sources/mentions.py. Nothing here knows about HTML.
 
 The dataclasses are the single declaration of the record format: the validation schema
 (:func:`front_matter_schema`) and the published JSON Schema (``opendata``) are both generated from
@@ -24,22 +24,11 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
-from ..diagnostics import Report, suggest
-from .bilingual import LANGS, Body, parse_body
+from .bilingual import Body
 from .citations import scan
-from .frontmatter import FrontMatter, read_source
-from .names import NameIndex, normal
-from .schema import BI, Field, validate
-
-
-class KnownKeys(Protocol):
-    """What the checks need of the bibliography (generator.bib.bibliography.Bibliography, a stage above)."""
-
-    def __contains__(self, key: object) -> bool: ...
-
-    def suggestions(self, key: str) -> list[str]: ...
+from .schema import BI, Field
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -253,12 +242,6 @@ class Trial:
         return [a.regimen for a in self.arms]
 
 
-class Mention(NamedTuple):
-    review: Any  # content.Review
-    section: Any  # content.Section
-    anchor: str
-
-
 @dataclass
 class Records:
     trials: dict[str, Trial] = field(default_factory=dict)
@@ -309,7 +292,7 @@ class Records:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# What each chart shows, in the order it shows it (charts.py draws it; a review numbers its sources in this order)
+# What each chart shows, in the order it shows it (generator/site/charts.py draws it; a review numbers its sources in this order)
 # ---------------------------------------------------------------------------------------------------------------
 
 CHART_KINDS = ("response", "forest", "sequence")
@@ -409,61 +392,8 @@ def front_matter_schema(cls: type) -> dict[str, Field]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Building models (from validated, or tolerantly from partly valid, data)
+# Numbers as the sources write them
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def _fits(tp: Any, value: Any) -> bool:
-    if tp is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if tp is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if tp is str:
-        return isinstance(value, str)
-    return True
-
-
-def _build_value(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if dataclasses.is_dataclass(tp):
-        return build(tp, value) if isinstance(value, dict) else None
-    if typing.get_origin(tp) is list:
-        if not isinstance(value, list):
-            return None
-        (item,) = typing.get_args(tp)
-        built = [_build_value(item, v) for v in value]
-        return [b for b in built if b is not None]
-    return value if _fits(tp, value) else None
-
-
-def build(cls: type, data: dict[str, Any]) -> Any:
-    """A model from front-matter data; a value of the wrong type is left out (it was reported)."""
-    kwargs = {}
-    for key, f, tp in data_fields(cls):
-        if f.metadata.get("body") or key not in data:
-            continue
-        value = _build_value(tp, data[key])
-        if value is not None:
-            kwargs[f.name] = value
-    return cls(**kwargs)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Loading and checking
-# ---------------------------------------------------------------------------------------------------------------
-
-KINDS = (("drugs", Drug, "drug"), ("regimens", Regimen, "regimen"), ("trials", Trial, "trial"))
-
-
-@dataclass
-class _Loaded:
-    kind: str
-    path: Path
-    fm: FrontMatter
-    record: Any
-    valid: bool
-    body: Body
 
 
 def format_number(value: float) -> str:
@@ -471,314 +401,3 @@ def format_number(value: float) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return repr(value) if isinstance(value, float) else str(value)
-
-
-def number_in(text: str, value: float) -> bool:
-    """Whether ``value`` is written in ``text`` as a number of its own ('4' is not in '4.64' or '14')."""
-    pattern = rf"(?<![\d.]){re.escape(format_number(value))}(?!\d|\.\d)"
-    return re.search(pattern, text) is not None
-
-
-class _Checker:
-    def __init__(self, report: Report, bib: KnownKeys | None, review_ids: set[str]):
-        self.report = report
-        self.bib = bib
-        self.review_ids = review_ids
-        self.known: dict[str, set[str]] = {"drugs": set(), "regimens": set(), "trials": set()}
-
-    def err(self, item: _Loaded, key: tuple, message: str) -> None:
-        self.report.error(item.path, item.fm.line(*key), message)
-
-    def ref(self, item: _Loaded, key: tuple, kind: str, value: Any) -> bool:
-        """An id of another record: report it when unknown."""
-        if not isinstance(value, str):
-            return False
-        if value in self.known[kind]:
-            return True
-        word = {"drugs": "drug or procedure", "regimens": "regimen", "trials": "trial"}[kind]
-        hint = suggest(value, sorted(self.known[kind]), n=1) or f" (add content/{kind}/{value}.md, or check the spelling)"
-        self.err(item, key, f"unknown {word} '{value}'{hint}")
-        return False
-
-    def bibkey(self, item: _Loaded, key: tuple, value: Any, line: int | None = None) -> None:
-        if self.bib is None or not isinstance(value, str) or value in self.bib:
-            return
-        variant = self.bib.case_variant(value) if hasattr(self.bib, "case_variant") else None
-        if variant:
-            message = (f"the reference key '{value}' differs from '{variant}' in refs.bib only in capital letters: "
-                       f"write it exactly as '{variant}'")
-        else:
-            close = self.bib.suggestions(value)
-            hint = f" (did you mean {', '.join(close)}?)" if close else " (add its BibTeX entry to refs.bib)"
-            message = f"unknown reference key '{value}'{hint}"
-        if line is None:
-            self.err(item, key, message)
-        else:
-            self.report.error(item.path, line, message)
-
-    def review(self, item: _Loaded, key: tuple, value: Any) -> None:
-        if isinstance(value, str) and value not in self.review_ids:
-            hint = suggest(value, sorted(self.review_ids), n=1)
-            self.err(item, key, f"unknown review '{value}'{hint}: the reviews are {', '.join(sorted(self.review_ids))}")
-
-
-def _notes(body: Body) -> list[Bi]:
-    return [Bi(zh=p.text("zh"), en=p.text("en")) for p in body.pairs]
-
-
-def _load_folder(folder: Path, kind: str, cls: type, report: Report) -> list[_Loaded]:
-    out: list[_Loaded] = []
-    if not folder.is_dir():
-        return out
-    schema = front_matter_schema(cls)
-    for path in sorted(folder.glob("*.md")):
-        src = read_source(path, report)
-        if src is None:
-            continue
-        valid = validate(path, src.front, schema, report)
-        body = parse_body(src.body, src.body_start, path, report)
-        record = build(cls, src.front.data)
-        record.path = path
-        record.notes = _notes(body)
-        out.append(_Loaded(kind, path, src.front, record, valid, body))
-    return out
-
-
-def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
-                 review_ids: set[str]) -> Records:
-    """Read, validate and cross-check every record; return the valid ones."""
-    loaded = {kind: _load_folder(content_dir / kind, kind, cls, report) for kind, cls, _ in KINDS}
-    check = _Checker(report, bib, review_ids)
-
-    # ids: file name, uniqueness (within a kind; trials and regimens share the mentions' namespace)
-    seen: dict[str, dict[str, _Loaded]] = {kind: {} for kind in loaded}
-    for kind, items in loaded.items():
-        for item in items:
-            rid = item.record.id
-            if not isinstance(rid, str) or not rid:
-                rid = item.path.stem  # reported by the schema; keep references to the file working
-            check.known[kind].add(rid)
-            check.known[kind].add(item.path.stem)
-            if isinstance(item.record.id, str) and item.record.id and item.record.id != item.path.stem:
-                check.err(item, ("id",), f"the id '{item.record.id}' must equal the file name '{item.path.stem}': "
-                          f"rename the file to '{item.record.id}.md' or change the id")
-            other = seen[kind].get(rid)
-            if other is not None:
-                check.err(item, ("id",), f"the id '{rid}' is also used by {report._rel(other.path)}: "
-                          "every record needs its own id")
-                check.err(other, ("id",), f"the id '{rid}' is also used by {report._rel(item.path)}: "
-                          "every record needs its own id")
-            else:
-                seen[kind][rid] = item
-            seen[kind].setdefault(item.path.stem, item)
-    for rid in sorted(set(seen["trials"]) & set(seen["regimens"])):
-        t, r = seen["trials"][rid], seen["regimens"][rid]
-        if rid not in (t.record.id, r.record.id):
-            continue
-        check.err(t, ("id",), f"the id '{rid}' is also the id of the regimen {report._rel(r.path)}: "
-                  "a trial and a regimen need different ids")
-
-    for item in loaded["drugs"]:
-        _check_notes(check, item)
-    for item in loaded["regimens"]:
-        _check_regimen(check, item, seen)
-        _check_notes(check, item)
-    registries: dict[str, _Loaded] = {}
-    for item in loaded["trials"]:
-        _check_trial(check, item, seen, registries)
-        _check_notes(check, item)
-
-    records = Records()
-    for kind, items in loaded.items():
-        target = getattr(records, kind)
-        for item in sorted(items, key=lambda i: str(i.record.id)):
-            if item.valid and item.record.id not in target:
-                target[item.record.id] = item.record
-                records.bodies[(kind, item.record.id)] = item.body
-    return records
-
-
-def _check_notes(check: _Checker, item: _Loaded) -> None:
-    for pair in item.body.pairs:
-        for lang in LANGS:
-            block = pair.block(lang)
-            if block is None or block.pending:
-                continue
-            found = scan(block.text, block.first_line)
-            for p in found.problems:
-                check.report.error(item.path, p.line, p.message, p.col)
-            for c in found.citations:
-                for key in c.keys:
-                    check.bibkey(item, (), key, line=c.line)
-
-
-def _check_regimen(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Loaded]]) -> None:
-    r: Regimen = item.record
-    components = item.fm.data.get("components")
-    for i, d in enumerate(components if isinstance(components, list) else []):
-        check.ref(item, ("components", i), "drugs", d)
-    trials = item.fm.data.get("trials")
-    for i, t in enumerate(trials if isinstance(trials, list) else []):
-        if check.ref(item, ("trials", i), "trials", t):
-            trial = seen["trials"][t].record
-            arms_known = all(a in check.known["regimens"] for a in trial.arm_regimens)
-            if r.id and r.id not in trial.arm_regimens and arms_known:
-                check.err(item, ("trials", i), f"the trial '{t}' has no arm with this regimen: add "
-                          f"'- regimen: {r.id}' under 'arms' in content/trials/{t}.md, or remove '{t}' here")
-
-
-def _check_trial(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Loaded]],
-                 registries: dict[str, _Loaded]) -> None:
-    t: Trial = item.record
-    data = item.fm.data
-    arms = data.get("arms") if isinstance(data.get("arms"), list) else []
-    for i, arm in enumerate(arms):
-        rid = arm.get("regimen") if isinstance(arm, dict) else None
-        if check.ref(item, ("arms", i, "regimen"), "regimens", rid):
-            regimen = seen["regimens"][rid].record
-            if t.id and t.id not in regimen.trials and item.path.stem not in regimen.trials:
-                check.err(item, ("arms", i, "regimen"), f"the regimen '{rid}' does not list this trial: add "
-                          f"'{t.id}' to 'trials' in content/regimens/{rid}.md")
-    for i, reg in enumerate(t.registry):
-        if not REGISTRY.fullmatch(reg):
-            continue
-        other = registries.get(reg)
-        if other is not None and other is not item and other.record.id != t.id:
-            check.err(item, ("registry", i), f"the registry number {reg} is also given by "
-                      f"{check.report._rel(other.path)}: one trial, one record")
-        registries.setdefault(reg, item)
-    seq = data.get("sequence")
-    steps = seq.get("steps") if isinstance(seq, dict) and isinstance(seq.get("steps"), list) else []
-    for i, step in enumerate(steps):
-        treatments = step.get("treatments") if isinstance(step, dict) else None
-        for j, d in enumerate(treatments if isinstance(treatments, list) else []):
-            check.ref(item, ("sequence", "steps", i, "treatments", j), "drugs", d)
-    for i, e in enumerate(data.get("endpoints") if isinstance(data.get("endpoints"), list) else []):
-        if isinstance(e, dict):
-            _check_endpoint(check, item, i, e, t)
-    for i, s in enumerate(data.get("status") if isinstance(data.get("status"), list) else []):
-        if isinstance(s, dict):
-            check.review(item, ("status", i, "review"), s.get("review"))
-    refs = data.get("refs")
-    for i, key in enumerate(refs if isinstance(refs, list) else []):
-        check.bibkey(item, ("refs", i), key)
-
-
-def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t: Trial) -> None:
-    at = ("endpoints", i)
-    name = f"endpoints[{i + 1}]"
-    check.bibkey(item, at + ("source",), e.get("source"))
-    arm = e.get("arm")
-    arms_known = all(a in check.known["regimens"] for a in t.arm_regimens)
-    if isinstance(arm, str) and check.ref(item, at + ("arm",), "regimens", arm) and arm not in t.arm_regimens \
-            and arms_known:
-        arms = ", ".join(t.arm_regimens) or "none"
-        check.err(item, at + ("arm",), f"the arm '{arm}' of {name} is not one of this trial's arms ({arms}): "
-                  "add it under 'arms' or correct 'arm'")
-    review, quote = e.get("review"), e.get("quote")
-    check.review(item, at + ("review",), review)
-    if review is not None and not quote:
-        check.err(item, at + ("review",), f"{name} gives 'review: {review}' but no 'quote': copy the words of the "
-                  "review that give the figure into 'quote'")
-    if quote and review is None:
-        check.err(item, at + ("quote",), f"{name} has a 'quote' but no 'review': say which review "
-                  f"({' or '.join(sorted(check.review_ids))}) the quote comes from")
-    value = e.get("value")
-    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if numeric and isinstance(quote, str) and quote and not number_in(quote, value):
-        check.err(item, at + ("quote",), f"the value {format_number(value)} of {name} does not appear in its quote "
-                  f"'{quote}': the quote must contain the figure as the review prints it")
-    measure, unit = e.get("measure"), e.get("unit")
-    if measure in MEASURES and unit in UNITS and unit not in MEASURES[measure]["units"]:
-        allowed = " or ".join(f"'{u}'" for u in MEASURES[measure]["units"])
-        check.err(item, at + ("unit",), f"the unit of {name} ({measure}) must be {allowed}, not '{unit}'")
-    ci = e.get("ci")
-    if ci is not None:
-        nums = isinstance(ci, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ci)
-        if not nums or len(ci) != 2:
-            check.err(item, at + ("ci",), f"'{name}.ci' must be two numbers, the lower and the upper limit of the "
-                      "95% confidence interval, e.g. [4.7, 19.4]")
-        elif ci[0] > ci[1]:
-            check.err(item, at + ("ci",), f"'{name}.ci' is [{format_number(ci[0])}, {format_number(ci[1])}]: "
-                      "write the lower limit first")
-        elif numeric and not ci[0] <= value <= ci[1]:
-            check.err(item, at + ("ci",), f"the value {format_number(value)} of {name} lies outside its confidence "
-                      f"interval [{format_number(ci[0])}, {format_number(ci[1])}]: check both")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Mentions: where the reviews talk about a trial or a regimen
-# ---------------------------------------------------------------------------------------------------------------
-
-
-
-def mention_patterns(records: Records) -> dict[str, list[str]]:
-    """record id -> the words that name it in running text.
-
-    Trials: name, aliases, registry numbers. Regimens: their labels, and the names of combinations
-    (a single drug's name would find every sentence about the drug, not about the regimen).
-    """
-    out: dict[str, list[str]] = {}
-    for t in records.trials.values():
-        out[t.id] = [t.name, *t.aliases, *t.registry]
-    for r in records.regimens.values():
-        words = list(r.labels)
-        if len(r.components) > 1 and r.name is not None:
-            words += [r.name.zh, r.name.en]
-        out[r.id] = words
-    return {k: sorted({w.strip() for w in v if w and len(w.strip()) >= 3}, key=lambda w: (-len(w), w))
-            for k, v in out.items()}
-
-
-def _plain(text: str, found) -> str:
-    """The text without its citations (``found``: its scan), so that reference keys never count as mentions."""
-    out, pos = [], 0
-    for c in found.citations:
-        out.append(text[pos:c.start])
-        out.append(" ")
-        pos = c.end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _named(text: str, names: NameIndex, owners: dict[str, set[str]]) -> set[str]:
-    """The records named in ``text``; a name inside a longer name of another record does not count
-    ('TACE plus lenvatinib' inside 'TACE plus lenvatinib and pembrolizumab')."""
-    found: set[str] = set()
-    for m in names.longest_matches(text):
-        found |= owners[normal(m.name)]
-    return found
-
-
-def find_mentions(project: Any, records: Records) -> dict[str, list[Mention]]:
-    """record id -> every (review, section, pair anchor) that names the trial or regimen, or cites a
-    publication of the trial (its ``refs``)."""
-    words = mention_patterns(records)
-    owners: dict[str, set[str]] = {}
-    for rid, names in words.items():
-        for name in names:
-            owners.setdefault(normal(name), set()).add(rid)
-    patterns = NameIndex(sorted({n for ns in words.values() for n in ns}, key=lambda w: (-len(w), w)))
-    by_key: dict[str, list[str]] = {}
-    for t in records.trials.values():
-        for key in t.refs:
-            by_key.setdefault(key, []).append(t.id)
-    out: dict[str, list[Mention]] = {rid: [] for rid in words}
-    if not out:
-        return {}
-    for review in project.reviews:
-        for section in review.pages_in_order:
-            for pair in section.body.pairs:
-                named: set[str] = set()
-                for lang in LANGS:
-                    text = pair.text(lang)
-                    if not text:
-                        continue
-                    found = scan(text)
-                    named |= _named(_plain(text, found), patterns, owners)
-                    for c in found.citations:
-                        for key in c.keys:
-                            named.update(by_key.get(key, []))
-                for rid in sorted(named):
-                    out[rid].append(Mention(review, section, pair.anchor))
-    return {rid: found for rid, found in out.items() if found}
