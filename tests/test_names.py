@@ -1,4 +1,4 @@
-"""Finding names in running text (generator/names.py): the matching rules, and the index that keeps the
+"""Finding names in running text (generator/sources/names.py): the matching rules, and the index that keeps the
 work proportional to the text rather than to texts x names."""
 
 from __future__ import annotations

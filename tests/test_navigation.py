@@ -1,4 +1,4 @@
-"""The navigation memo (generator/navigation.py, NavMemo): pages outside the navigation get the HTML
+"""The navigation memo (generator/site/navigation.py, NavMemo): pages outside the navigation get the HTML
 a rendering of their own would give, without rendering it again."""
 
 from __future__ import annotations

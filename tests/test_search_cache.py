@@ -1,4 +1,4 @@
-"""The search entry cache (generator/search.py, EntryCache): a rebuild takes unchanged entries from
+"""The search entry cache (generator/site/search.py, EntryCache): a rebuild takes unchanged entries from
 the cache, gives the same index as a build without it, and rewrites only what changed."""
 
 from __future__ import annotations

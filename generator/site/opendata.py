@@ -7,7 +7,7 @@
 - ``data/trials.csv`` (one row per study) and ``data/endpoints.csv`` (one row per figure), UTF-8 with
   a byte-order mark so that spreadsheet programs read the Chinese text right;
 - ``data/schema/{trials,regimens,drugs}.schema.json``: JSON Schema (2020-12) of each JSON file,
-  derived from the dataclasses of :mod:`generator.records` (their types and front-matter rules).
+  derived from the dataclasses of :mod:`generator.sources.records` (their types and front-matter rules).
 
 Output is deterministic: sorted keys, stable order, ``\\n`` line ends.
 """

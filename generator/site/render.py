@@ -91,7 +91,7 @@ class Renderer:
         self.bib = bib
         self.cindex = cindex
         self.env = jinja_env()
-        self.fragments = Fragments()  # finished HTML, put into the pages by placeholder (generator/fragments.py)
+        self.fragments = Fragments()  # finished HTML, put into the pages by placeholder (generator/site/fragments.py)
         self._cite = self.env.get_template("cite.html").module.cite
         self._reflist = self.env.get_template("reflist.html").module
         self._ref_entries: dict[tuple[str, str, str], Markup] = {}  # (review, lang, key) -> <li> without backlinks
@@ -102,10 +102,10 @@ class Renderer:
         # They run before citations are rendered, so tables may cite like prose does.
         self.directives: list[Callable[..., str]] = []
         # Download links of a review page: fn(review, lang, page_url) -> [{"href", "label"}].
-        self.links = None  # generator.links.Links: rewrites links to sources into page links
-        self.history = None  # generator.history.History: last-updated dates, changelog
-        self.status = None  # translation status per review (generator.status)
-        self.records = None  # generator.records.Records: drug names for the glossary
+        self.links = None  # generator.sources.links.Links: rewrites links to sources into page links
+        self.history = None  # generator.sources.history.History: last-updated dates, changelog
+        self.status = None  # translation status per review (generator.sources.status)
+        self.records = None  # generator.sources.records.Records: drug names for the glossary
         # PDF links first: they are what most readers download
         self.download_providers: list[Callable[[Review, str, str], list[dict[str, str]]]] = [
             pdf_downloads, reference_downloads]
@@ -177,7 +177,7 @@ class Renderer:
 
     # ---- references -----------------------------------------------------------------------
     def defer(self, html: str, *, late: bool = False) -> Markup:
-        """A placeholder for a block of ready-made HTML (generator/fragments.py): filled in after the
+        """A placeholder for a block of ready-made HTML (generator/site/fragments.py): filled in after the
         markdown conversion, or with ``late`` at the very end (not in the search index)."""
         return Markup(self.fragments.block(html, late=late))
 

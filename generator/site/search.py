@@ -18,7 +18,7 @@ dropped (仑伐替尼 -> 仑伐*, 化疗栓塞 -> 化疗*). The rewriting below 
   separator). No Chinese term then equals the beginning of a query, so the worker leaves
   Chinese queries whole, and 化疗栓塞 looks for terms beginning with 化疗栓塞.
 * ``title`` and ``text`` stay what the reader sees, with Chinese cut again by jieba with
-  the lexicon of the records loaded first (generator/searchdict.py): 帕博利珠单抗, 仑伐替尼
+  the lexicon of the records loaded first (generator/site/searchdict.py): 帕博利珠单抗, 仑伐替尼
   and 肝动脉灌注化疗 are single terms. Cuts are zero-width spaces (in the separator).
 * Hidden fields, indexed but never shown (the result list renders title, text and tags):
 
@@ -177,7 +177,7 @@ class IndexBuilder:
         listing = page_kind(location) == "listing"
         if listing:  # an index of records: its introduction; its rows are the record pages' content
             doc = {**doc, "text": _LEADING_PARAGRAPHS.match(doc.get("text", "")).group(0).strip()}
-        # citations are placeholders at this point (generator/fragments.py): left out of the index
+        # citations are placeholders at this point (generator/site/fragments.py): left out of the index
         doc = {**doc, "title": strip_inline(doc.get("title", "")), "text": strip_inline(doc.get("text", ""))}
         title, text = plain(doc["title"]), plain(doc["text"])
         out = {**doc, "location": location}

@@ -183,7 +183,7 @@ class Segmenter:
 
 
 class Matcher:
-    """Which concepts a text names, and how often (generator/names.py finds them; acronyms keep
+    """Which concepts a text names, and how often (generator/sources/names.py finds them; acronyms keep
     their case: 'EACH' the trial is not 'each' the word)."""
 
     def __init__(self, concepts: list[Concept]):

@@ -6,7 +6,7 @@ records, the bibliography and the reviews -> models: generator/sources/recordloa
 name a record: generator/sources/mentions.py. Nothing here knows about HTML.
 
 The dataclasses are the single declaration of the record format: the validation schema
-(:func:`front_matter_schema`) and the published JSON Schema (``opendata``) are both generated from
+(:func:`front_matter_schema`) and the published JSON Schema (generator/site/opendata.py) are both generated from
 them. A field's ``metadata`` says how it is written in the front-matter:
 
 ``key``       its name in the front-matter when it differs from the Python name (``class``);
