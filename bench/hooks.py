@@ -62,7 +62,7 @@ def on_files(files, *, config):
 
 
 def _finished(markdown: str, config) -> str:
-    """The markdown with the finished HTML our plugin keeps apart (generator/fragments.py: reference
+    """The markdown with the finished HTML our plugin keeps apart (generator/site/fragments.py: reference
     lists, the bibliography, citations) put back in: the floor converts it as plain markdown."""
     plugin = config.plugins.get("bilingual")
     model = getattr(plugin, "model", None)

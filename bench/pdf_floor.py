@@ -1,6 +1,6 @@
 """WeasyPrint's floor for the PDFs of a built site: ``python bench/pdf_floor.py PROJECT SITE``.
 
-The same documents as the PDF export (the same HTML, made by ``generator.pdf.Exporter`` from the built pages),
+The same documents as the PDF export (the same HTML, made by ``generator.pdf.review.Exporter`` from the built pages),
 rendered by the same number of forked worker processes, but with a minimal stylesheet instead of ours: A4 pages,
 the text fonts, nothing else (no contents page numbers, running headers, table or note styling). What this
 costs is what WeasyPrint needs for these documents on this machine whatever our stylesheets do, so the
@@ -14,7 +14,10 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-from generator import pdf, pipeline
+from generator import pipeline
+from generator.pdf.engine import TEMPLATES, _local_fetcher
+from generator.pdf.export import LANGS, _workers
+from generator.pdf.review import Exporter
 
 MINIMAL_CSS = """
 @page { size: A4; margin: 22mm 20mm 20mm 20mm; }
@@ -40,14 +43,14 @@ def main(project: Path, site: Path) -> None:
 
     model = pipeline.load(project, cache_dir=project / ".cache")
     site = site.resolve()
-    exporter = pdf.Exporter(model, site)
-    jobs = [exporter.review_job(review, lang) for review in model.project.reviews for lang in pdf.LANGS]
-    jobs += [job for lang in pdf.LANGS if (job := exporter.handout_job(lang)) is not None]
+    exporter = Exporter(model, site)
+    jobs = [exporter.review_job(review, lang) for review in model.project.reviews for lang in LANGS]
+    jobs += [job for lang in LANGS if (job := exporter.handout_job(lang)) is not None]
     documents = sorted((job.htmls[0] for job in jobs), key=len, reverse=True)  # the longest first, as the export
     fonts = FontConfiguration()
     _STATE.update(fonts=fonts, css=[CSS(string=MINIMAL_CSS, font_config=fonts)],
-                  fetcher=pdf._local_fetcher([site, pdf.TEMPLATES]), base_url=site.as_uri() + "/")
-    workers = pdf._workers(None, len(documents))
+                  fetcher=_local_fetcher([site, TEMPLATES]), base_url=site.as_uri() + "/")
+    workers = _workers(None, len(documents))
     if workers > 1:
         gc.freeze()
         with multiprocessing.get_context("fork").Pool(workers) as pool:

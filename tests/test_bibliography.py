@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.plugin import find_plugin
 
-from generator import bibliography as bibmod
-from generator import bibstyle
-from generator.bibliography import Bibliography, FormattedRef, clear_cache
+from generator.bib import bibliography as bibmod
+from generator.bib import entries, richtext, styles
+from generator.bib.bibliography import Bibliography, FormattedRef, clear_cache
 from generator.diagnostics import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,8 +241,8 @@ def test_entries_are_built_only_for_formatted_keys():
 
 
 def test_style_plugins_are_registered():
-    assert find_plugin("pybtex.style.formatting", "vancouver") is bibstyle.VancouverStyle
-    assert find_plugin("pybtex.style.formatting", "gbt7714") is bibstyle.GBT7714Style
+    assert find_plugin("pybtex.style.formatting", "vancouver") is styles.VancouverStyle
+    assert find_plugin("pybtex.style.formatting", "gbt7714") is styles.GBT7714Style
 
 
 def test_article_more_than_six_and_more_than_three_authors(tricky):
@@ -295,13 +295,13 @@ def test_chinese_names_and_chinese_et_al(tricky):
 def test_make_person_keeps_chinese_family_name_first():
     for raw, family, given in [("张 三", "张", "三"), ("黄振", "黄振", ""), ("李, 四", "李", "四"),
                                ("欧阳 修", "欧阳", "修"), ("Finn, R. S.", "Finn", "R.")]:
-        p = bibstyle.make_person(raw)
+        p = entries.make_person(raw)
         assert p.last_names == [family]
         assert " ".join(p.first_names) == given
 
 
 def test_initials():
-    style_en, style_zh = bibstyle.VancouverStyle(), bibstyle.GBT7714Style()
+    style_en, style_zh = styles.VancouverStyle(), styles.GBT7714Style()
     cases = [
         ("Cheng, Ann-Lii", "Cheng AL", "Cheng A L"),
         ("Finn, Richard S.", "Finn RS", "Finn R S"),
@@ -311,8 +311,8 @@ def test_initials():
         ("M{\\\"u}ller, {\\'E}mile", "Müller É", "Müller É"),
     ]
     for raw, vancouver, gbt in cases:
-        assert style_en.format_person(bibstyle.make_person(raw)) == vancouver
-        assert style_zh.format_person(bibstyle.make_person(raw)) == gbt
+        assert style_en.format_person(entries.make_person(raw)) == vancouver
+        assert style_zh.format_person(entries.make_person(raw)) == gbt
 
 
 def test_missing_year_and_missing_journal(tricky):
@@ -374,16 +374,16 @@ def test_document_codes():
     from pybtex.database import Entry
 
     cases = {"article": "[J]", "book": "[M]", "inproceedings": "[C]", "phdthesis": "[D]", "manual": "[Z]"}
-    style = bibstyle.GBT7714Style()
+    style = styles.GBT7714Style()
     for kind, code in cases.items():
         entry = Entry(kind, fields={"title": "T", "year": "2000", "publisher": "P", "school": "S"})
         entry.key = kind
-        assert f"T{code}." in style.format_entry("", entry).text.render(bibstyle.TextBackend())
+        assert f"T{code}." in style.format_entry("", entry).text.render(richtext.TextBackend())
     online = Entry("misc", fields={"title": "T", "url": "https://example.org/a?b=1&c=2"})
     online.key = "online"
     text = style.format_entry("", online).text
-    assert bibstyle.render_text(text) == "T[EB/OL]. https://example.org/a?b=1&c=2."
-    assert 'href="https://example.org/a?b=1&amp;c=2"' in bibstyle.render_html(text)
+    assert richtext.render_text(text) == "T[EB/OL]. https://example.org/a?b=1&c=2."
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in richtext.render_html(text)
 
 
 def test_unsafe_url_is_not_a_link():
@@ -391,9 +391,9 @@ def test_unsafe_url_is_not_a_link():
 
     entry = Entry("misc", fields={"title": "T", "url": "javascript:alert(1)"})
     entry.key = "x"
-    html = bibstyle.render_html(bibstyle.VancouverStyle().format_entry("", entry).text)
+    html = richtext.render_html(styles.VancouverStyle().format_entry("", entry).text)
     assert "<a " not in html
-    assert bibstyle.entry_links(entry) == []
+    assert entries.entry_links(entry) == []
 
 
 _LATEX_BITS = list("ab {}\\<>&\"'~$%#_^éü张 \n") + ["\\textit{", "\\emph", "{\\em ", "\\\"u", "--", "\\&",
@@ -403,9 +403,9 @@ _LATEX_BITS = list("ab {}\\<>&\"'~$%#_^éü张 \n") + ["\\textit{", "\\emph", "{
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_LATEX_BITS), max_size=25).map("".join))
 def test_any_field_value_renders_as_safe_html(value):
-    rich = bibstyle.latex_to_rich(value)
-    html = bibstyle.render_html(rich)
-    text = bibstyle.render_text(rich)
+    rich = richtext.latex_to_rich(value)
+    html = richtext.render_html(rich)
+    text = richtext.render_text(rich)
     assert re.sub(r"</?(em|strong|sup|sub)>", "", html).count("<") == 0
     assert "\\" not in text
     if "\\{" not in value and "\\}" not in value:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.bilingual import parse_body, slugify
-from generator.content import load_project
+from generator.sources.bilingual import parse_body, slugify
+from generator.sources.content import load_project
 from generator.diagnostics import Report
 
 P = Path("content/demo/01-first.md")

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitekit import make_project, run_build
-from generator.citations import collapse_text, parse_locator, replace, scan
+from generator.sources.citations import collapse_text, parse_locator, replace, scan
 
 
 def keys(text: str) -> list[list[str]]:

@@ -10,7 +10,7 @@ import pytest
 
 from sitekit import ROOT, SEEDS
 from generator import pipeline
-from generator.bilingual import LANGS
+from generator.sources.bilingual import LANGS
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 PRINTED_CITE = re.compile(r"\[\d+(?:[,，]\s*\d+)*\](?:\s*-\s*\[\d+\])?")

@@ -16,14 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from generator import fonts, pdf, pipeline
+from generator import pipeline
+from generator.pdf import fonts
+from generator.pdf.engine import TEMPLATES, Job
+from generator.pdf.review import Exporter
+from generator.urls import handout_pdf, review_pdf
 
 from sitekit import ROOT, make_project, run_build
 
 pytestmark = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
 
 PRINT_CSS = ROOT / "site_overrides" / "assets" / "stylesheets" / "print.css"
-STYLESHEETS = [PRINT_CSS, pdf.TEMPLATES / "pdf.css"]
+STYLESHEETS = [PRINT_CSS, TEMPLATES / "pdf.css"]
 LANGS = ("zh", "en")
 
 
@@ -137,7 +141,7 @@ def test_the_pdf_cache_key_changes_when_a_font_file_is_added(tmp_path, monkeypat
     shutil.copy(src, fontdir / src.name)
     with_font = fonts.fingerprint()
     assert with_font != empty
-    job = pdf.Job("pdf/x.pdf", ["<html></html>"])
+    job = Job("pdf/x.pdf", ["<html></html>"])
     assert job.key([], empty) != job.key([], with_font)
 
 
@@ -148,7 +152,7 @@ def test_the_pdf_cache_key_changes_when_a_font_file_is_added(tmp_path, monkeypat
 def test_pdfs_embed_only_the_declared_families_and_their_text_faces(built_site, model, lang):
     declared = {key(n.family) for n in fonts.stylesheet_families(STYLESHEETS)}
     body = {"zh": "NotoSerifCJKSC", "en": "LiberationSerif"}[lang]
-    names = [pdf.review_pdf(r.id, lang) for r in model.project.reviews] + [pdf.handout_pdf(lang)]
+    names = [review_pdf(r.id, lang) for r in model.project.reviews] + [handout_pdf(lang)]
     for name in names:
         path = built_site / name
         if not path.exists():
@@ -171,11 +175,11 @@ def words_of(document: str) -> set[str]:
 def test_english_pdf_text_has_no_word_split_across_lines(built_site, model, review_index):
     """pdftotext gives 'immunotherapy', never 'immuno- therapy'; 'EMERALD-1' and 'T-cell' whole, never 'Tcell'."""
     review = model.project.reviews[review_index]
-    document = pdf.Exporter(model, built_site).review_job(review, "en").htmls[0]
+    document = Exporter(model, built_site).review_job(review, "en").htmls[0]
     vocabulary = words_of(document)
     words = {w for w in vocabulary if len(w) >= 9}
     assert len(words) > 200
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / pdf.review_pdf(review.id, "en")), "-"],
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / review_pdf(review.id, "en")), "-"],
                           capture_output=True, text=True, check=True).stdout
     tokens = text.split()
     ends = [line for line in text.splitlines() if re.search(r"[A-Za-z]{2}[-\u2010\u00ad]$", line.rstrip())]
@@ -197,12 +201,12 @@ def test_dois_in_the_pdf_reference_lists_copy_whole(built_site, model, lang):
     """A DOI split across two lines ('doi:10.1' / '016/S1470-…') cannot be copied or searched."""
     from urllib.parse import unquote
 
-    exporter = pdf.Exporter(model, built_site)
+    exporter = Exporter(model, built_site)
     for review in model.project.reviews:
         document = exporter.review_job(review, lang).htmls[0]
         dois = {html.unescape(unquote(d)) for d in re.findall(r'href="https://doi\.org/([^"]+)"', document)}
         assert dois, f"{review.id}: no DOI in the reference list?"
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / pdf.review_pdf(review.id, lang)), "-"],
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / review_pdf(review.id, lang)), "-"],
                               capture_output=True, text=True, check=True).stdout
         split = sorted(d for d in dois if d not in text)
         assert not split, f"{review.id} ({lang}): DOIs not whole on one line: {split}"
@@ -214,7 +218,7 @@ def test_the_cover_text_is_what_the_cover_shows(built_site, model, lang):
     ('Reviews ofinHepatocellular')."""
     for review in model.project.reviews:
         cover = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1",
-                                str(built_site / pdf.review_pdf(review.id, lang)), "-"],
+                                str(built_site / review_pdf(review.id, lang)), "-"],
                                capture_output=True, text=True, check=True).stdout
         site_name = {"zh": "肝细胞癌治疗文献综述", "en": "Reviews of Hepatocellular Carcinoma Treatment"}[lang]
         assert cover.lstrip().startswith(site_name), cover[:200]

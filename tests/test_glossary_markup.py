@@ -1,4 +1,4 @@
-"""Glossary tooltips (generator/mdext.py) on small markdown examples: abbreviations glued to Chinese,
+"""Glossary tooltips (generator/site/mdext.py) on small markdown examples: abbreviations glued to Chinese,
 one keyboard stop per term, none inside a link, and the definition in the page's language."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import markdown
 import pytest
 
-from generator.mdext import GlossaryExtension
+from generator.site.mdext import GlossaryExtension
 
 
 @dataclass

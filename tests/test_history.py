@@ -1,4 +1,4 @@
-"""What git knows about the sources (generator/history.py): blames are kept in the cache for files
+"""What git knows about the sources (generator/sources/history.py): blames are kept in the cache for files
 unchanged since their last commit, and never for files with uncommitted changes."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import history
+from generator.sources import history
 
 
 def git(repo: Path, *args: str) -> None:

@@ -1,9 +1,9 @@
-"""Finding names in running text (generator/names.py): the matching rules, and the index that keeps the
+"""Finding names in running text (generator/sources/names.py): the matching rules, and the index that keeps the
 work proportional to the text rather than to texts x names."""
 
 from __future__ import annotations
 
-from generator.names import NameIndex, normal
+from generator.sources.names import NameIndex, normal
 
 
 def test_spaces_and_hyphens_are_interchangeable_and_may_be_left_out():

@@ -1,4 +1,4 @@
-"""The navigation memo (generator/navigation.py, NavMemo): pages outside the navigation get the HTML
+"""The navigation memo (generator/site/navigation.py, NavMemo): pages outside the navigation get the HTML
 a rendering of their own would give, without rendering it again."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from generator.navigation import NavMemo, _site_path
-from generator.render import rel
+from generator.site.navigation import NavMemo, _site_path
+from generator.urls import rel
 
 NAV_URLS = ["zh/", "zh/ici-hcc/", "zh/ici-hcc/introduction/", "zh/trials/", "en/", "en/trials/"]
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from generator import offline
+from generator.site import offline
 
 
 @pytest.mark.parametrize("url, expected", [

@@ -18,7 +18,11 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from generator import pdf, pipeline  # noqa: E402
+from generator import i18n, pdf, pipeline  # noqa: E402
+from generator.pdf.article import SVG_MAX_WIDTH, ArticleRewriter, Built  # noqa: E402
+from generator.pdf.engine import Engine, Job, PdfError, check_system, missing_packages  # noqa: E402
+from generator.pdf.review import Exporter, _running_title  # noqa: E402
+from generator.urls import handout_pdf, review_pdf  # noqa: E402
 
 from sitekit import EPOCH, ROOT  # noqa: E402
 
@@ -38,7 +42,7 @@ def review_ids(model: pipeline.Model) -> list[str]:
 
 
 def pdf_path(site: Path, review_id: str, lang: str) -> Path:
-    return site / pdf.review_pdf(review_id, lang)
+    return site / review_pdf(review_id, lang)
 
 
 def text_of(path: Path, first: int | None = None, last: int | None = None, layout: bool = False) -> str:
@@ -148,7 +152,7 @@ def test_few_cjk_faces_are_embedded_so_the_files_stay_small(built_site, model, l
 def test_table_cells_do_not_break_inside_words(built_site, model, lang):
     """No 'Patient|s', 'Pha|se' or 'NCT01853|618' in a column too narrow for them: every Latin word and number
     of every table the PDF copies from the site is whole: no two consecutive words of the PDF make one."""
-    exporter = pdf.Exporter(model, built_site)
+    exporter = Exporter(model, built_site)
     for review in model.project.reviews:
         document = exporter.review_job(review, lang).htmls[0]
         tables = " ".join(re.findall(r"<table\b.*?</table>", document, re.S))
@@ -176,13 +180,13 @@ def test_outline_follows_the_headings(built_site, model, lang):
         sections = [norm(s.full_title(lang)) for s in review.sections]
         # every section in review order, framed by the front matter and the reference list
         assert [t for t in top if t in sections] == sections
-        assert top[-1] == pdf.t("references", lang)
+        assert top[-1] == i18n.t("references", lang)
         assert top.index(sections[0]) > 0  # the abstract (and the contents) come first
         # the second-level bookmarks of each section are its h2 headings on the site
         for section in review.sections:
             body = article(built_site, section.url(lang))
             h2 = [norm(plain(h)) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", body, re.S)]
-            h2 = [h for h in h2 if h != pdf.t("references", lang)]
+            h2 = [h for h in h2 if h != i18n.t("references", lang)]
             i = top_index(marks, section.full_title(lang))
             children = []
             for level, t, _ in marks[i + 1:]:
@@ -220,9 +224,9 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(built_site, model, 
         path = pdf_path(built_site, review.id, lang)
         reader = pypdf.PdfReader(path)
         marks = outline(reader)
-        toc_page = next(p for level, t, p in marks if norm(t) == pdf.t("contents", lang))
+        toc_page = next(p for level, t, p in marks if norm(t) == i18n.t("contents", lang))
         first_body = min(p for level, t, p in marks if level == 1 and p > toc_page)
-        skip = {norm(pdf.t("contents", lang)), norm(pdf._running_title(review.title[lang], lang))}
+        skip = {norm(i18n.t("contents", lang)), norm(_running_title(review.title[lang], lang))}
         entries = toc_entries(path, range(toc_page, first_body), skip)
         assert len(entries) >= len(review.sections) + 2
         by_title = {norm(t): p for _, t, p in marks}
@@ -235,11 +239,11 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(built_site, model, 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_handout_is_one_page(built_site, lang):
-    path = built_site / pdf.handout_pdf(lang)
+    path = built_site / handout_pdf(lang)
     reader = pypdf.PdfReader(path)
     assert len(reader.pages) == 1
     text = text_of(path)
-    assert squash(pdf.t("handout_title", lang)) in squash(text)
+    assert squash(i18n.t("handout_title", lang)) in squash(text)
     assert re.search(r"\[1\]", text), "the handout's reference list is missing"
 
 
@@ -309,25 +313,25 @@ def test_metadata_and_links(built_site, model):
 def test_exports_are_byte_identical(built_site, model, tmp_path, monkeypatch):
     """A second export of the same site gives the same bytes as the build's (cache off: a real render)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    exporter = pdf.Exporter(model, built_site.resolve())
-    engine = pdf.Engine(built_site.resolve(), model.project.root)
+    exporter = Exporter(model, built_site.resolve())
+    engine = Engine(built_site.resolve(), model.project.root)
     for job in (exporter.review_job(model.project.reviews[0], "zh"), exporter.handout_job("en")):
         data, _, _ = engine.pdf(job)
         assert data == (built_site / job.name).read_bytes(), f"{job.name} differs between two exports"
 
 
 def test_missing_glyph_fails(built_site, model):
-    engine = pdf.Engine(built_site.resolve(), model.project.root)
-    job = pdf.Job("pdf/glyph-test.pdf", ['<!DOCTYPE html><html lang="en"><body><p>\U00013000 \uE000</p></body></html>'])
-    with pytest.raises(pdf.PdfError, match="glyph"):
+    engine = Engine(built_site.resolve(), model.project.root)
+    job = Job("pdf/glyph-test.pdf", ['<!DOCTYPE html><html lang="en"><body><p>\U00013000 \uE000</p></body></html>'])
+    with pytest.raises(PdfError, match="glyph"):
         engine.pdf(job)
 
 
 def test_no_network_resources(built_site, model):
-    engine = pdf.Engine(built_site.resolve(), model.project.root)
-    job = pdf.Job("pdf/net-test.pdf", ['<!DOCTYPE html><html lang="en"><body><img src="https://example.org/x.png">'
+    engine = Engine(built_site.resolve(), model.project.root)
+    job = Job("pdf/net-test.pdf", ['<!DOCTYPE html><html lang="en"><body><img src="https://example.org/x.png">'
                                        '<p>x</p></body></html>'])
-    with pytest.raises(pdf.PdfError, match="example.org"):
+    with pytest.raises(PdfError, match="example.org"):
         engine.pdf(job)
 
 
@@ -346,11 +350,11 @@ def test_download_buttons_point_at_the_pdfs(built_site, model):
                 for href in hrefs:
                     target = posixpath.normpath(posixpath.join(page_url, html.unescape(href)))
                     assert (built_site / target).is_file(), (page_url, href)
-                assert hrefs[0].endswith(Path(pdf.review_pdf(review.id, lang)).name), (page_url, hrefs)
+                assert hrefs[0].endswith(Path(review_pdf(review.id, lang)).name), (page_url, hrefs)
 
 
 def test_rewriter_prefixes_ids_and_keeps_links_inside():
-    rw = pdf.ArticleRewriter(
+    rw = ArticleRewriter(
         "sec", link=lambda h: ((f"#{h[1:]}" if h.startswith("#ref-") else f"#sec--{h[1:]}"), False)
         if h.startswith("#") else ("https://example.org/" + h, True),
         src=lambda s: s, skip_heading_ids={"references"})
@@ -368,7 +372,7 @@ def test_rewriter_prefixes_ids_and_keeps_links_inside():
 
 
 def test_a_citation_after_a_space_stays_on_the_line_of_the_word_before_it():
-    rw = pdf.ArticleRewriter("sec", link=lambda h: (h, False), src=lambda s: s, skip_heading_ids=set())
+    rw = ArticleRewriter("sec", link=lambda h: (h, False), src=lambda s: s, skip_heading_ids=set())
     out = rw.rewrite('<p>the figure of the trial <span class="cite" id="c1">[<a href="#ref-5">5</a>]</span>. Then</p>')
     assert 'the figure of the tria<span class="nobr">l <span class="cite"' in out
     assert "]</span>.</span> Then" in out
@@ -379,10 +383,10 @@ def test_missing_system_packages_are_named(monkeypatch, tmp_path):
     scripts.mkdir()
     (scripts / "system_deps.py").write_text(
         "PACKAGES = {'fonts-noto-cjk': lambda: False, 'libharfbuzz-subset0': lambda: True}\n", encoding="utf-8")
-    assert pdf.missing_packages(tmp_path) == ["fonts-noto-cjk"]
-    with pytest.raises(pdf.PdfError, match="fonts-noto-cjk"):
-        pdf.check_system(tmp_path)
-    assert pdf.missing_packages(ROOT) == []
+    assert missing_packages(tmp_path) == ["fonts-noto-cjk"]
+    with pytest.raises(PdfError, match="fonts-noto-cjk"):
+        check_system(tmp_path)
+    assert missing_packages(ROOT) == []
 
 
 def test_cli_pdf_rebuilds_from_the_built_site(built_site, tmp_path, model):
@@ -441,17 +445,17 @@ def test_charts_get_simplified_chinese_fonts_and_fit_the_page(built_site, model)
     if page is None:
         pytest.skip("no chart in the built site")
     url = page.parent.relative_to(built_site).as_posix() + "/"
-    rw = pdf.ArticleRewriter("t", link=lambda h: (None, False), src=lambda s: s, lang="zh")
-    body = rw.rewrite(pdf.Built.read(built_site, url).article)
+    rw = ArticleRewriter("t", link=lambda h: (None, False), src=lambda s: s, lang="zh")
+    body = rw.rewrite(Built.read(built_site, url).article)
     for m in re.finditer(r"<svg\b[^>]*>", body):
         tag = m.group(0)
         assert "Noto Sans CJK SC" in tag and "height:auto" not in tag
         width = re.search(r'\swidth="([\d.]+)"', tag)
-        assert width and float(width.group(1)) <= pdf.SVG_MAX_WIDTH
+        assert width and float(width.group(1)) <= SVG_MAX_WIDTH
     doc = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>t</title></head><body>'
            f'<main class="md-typeset"><section class="part">{body}</section></main></body></html>')
-    engine = pdf.Engine(built_site.resolve(), model.project.root)
-    data, _, _ = engine.pdf(pdf.Job("pdf/chart-test.pdf", [doc]))
+    engine = Engine(built_site.resolve(), model.project.root)
+    data, _, _ = engine.pdf(Job("pdf/chart-test.pdf", [doc]))
     out = Path(os.environ.get("TMPDIR", "/tmp")) / f"chart-test-{os.getpid()}.pdf"
     out.write_bytes(data)
     try:

@@ -18,14 +18,16 @@ import pytest
 
 from sitekit import ROOT, SEEDS, make_project, run_build
 from generator import pipeline
-from generator.bibliography import Bibliography
-from generator.charts import forest_chart, response_chart, timeline_chart
-from generator.content import load_project
+from generator.bib.bibliography import Bibliography
+from generator.site.charts import forest_chart, response_chart, timeline_chart
+from generator.sources.content import load_project
 from generator.diagnostics import Report
-from generator.opendata import data_files, json_schema
-from generator.recordpages import static_files
-from generator.records import Trial, data_fields, find_mentions, load_records, number_in
-from generator.tables import RecordTables, directive_keys, find
+from generator.site.opendata import data_files, json_schema
+from generator.site.recordpages import static_files
+from generator.sources.mentions import find_mentions
+from generator.sources.recordload import load_records, number_in
+from generator.sources.records import Trial, data_fields
+from generator.sources.tablespec import RecordTables, directive_keys, find
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "records"
 SEED_OF = {"ici-hcc": "000_d40df7017e428c41.txt", "interventional-hcc": "001_27d95b55e58caa00.txt"}

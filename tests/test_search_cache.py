@@ -1,4 +1,4 @@
-"""The search entry cache (generator/search.py, EntryCache): a rebuild takes unchanged entries from
+"""The search entry cache (generator/site/search.py, EntryCache): a rebuild takes unchanged entries from
 the cache, gives the same index as a build without it, and rewrites only what changed."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import json
 import pytest
 
 from sitekit import ROOT
-from generator import search, searchdict
+from generator.site import search
+from generator.site import searchdict
 
 
 @pytest.fixture(scope="module")

@@ -133,12 +133,13 @@ def test_drug_names_stay_whole_and_parts_are_found(built_site):
 
 @pytest.fixture(scope="module")
 def builder():
-    from generator import search, searchdict
+    from generator.site import search
+    from generator.site import searchdict
     return search.IndexBuilder(searchdict.load(HERE.parent / "content"))
 
 
 def test_builder_segments_with_the_records_lexicon(builder):
-    from generator.search import SENTINEL
+    from generator.site.search import SENTINEL
     text, runs = builder.segment("<p>帕博利珠单抗联合仑伐替尼（LEAP-012）治疗低血糖</p>")
     words = [w.rstrip(SENTINEL) for w in re.split(r"[\u200b\s<>/p（）()]+", text) if w]
     assert "帕博利珠单抗" in words and "仑伐替尼" in words, words

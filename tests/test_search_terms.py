@@ -1,7 +1,7 @@
 """How the index is written and how a query is read, on small cases: the rules written twice (in Python
-for the index, generator/searchquery.py; in the reader's browser, hcc-search.js) say the same; the query
+for the index, generator/site/searchquery.py; in the reader's browser, hcc-search.js) say the same; the query
 reader turns what a clinician types into the terms the index holds; the page as the search reads it
-(generator/searchview.py) attributes tables and charts to themselves.
+(generator/site/searchview.py) attributes tables and charts to themselves.
 
 The query reader runs in Node (the script is loaded with its worker part switched off)."""
 
@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from sitekit import ROOT
-from generator import search, searchdict, searchquery, searchview
+from generator.site import search, searchdict, searchquery, searchview
 
 SCRIPT = ROOT / "site_overrides" / "assets" / "javascripts" / "workers" / "hcc-search.js"
 

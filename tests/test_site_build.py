@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitekit import ROOT, make_project, run_build
-from generator.content import load_project
+from generator.sources.content import load_project
 from generator.diagnostics import Report
 
 
@@ -286,7 +286,7 @@ def test_without_published_addresses_the_pages_carry_no_made_up_or_relative_ones
 
 def test_theme_toggles_carry_no_autocomplete_attribute(built_site):
     """mkdocs-material puts autocomplete="off" on its drawer and search checkboxes, an HTML error on every
-    page; generator/thememarkup.py removes it (site.js resets the toggles instead)."""
+    page; generator/site/thememarkup.py removes it (site.js resets the toggles instead)."""
     pages = sorted(built_site.rglob("*.html"))
     toggles = 0
     for path in pages:

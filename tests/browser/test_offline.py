@@ -12,7 +12,7 @@ import pytest
 
 import browserkit as bk
 
-from generator import offline
+from generator.site import offline
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@
 
   // The drawer and the search start closed, also where the browser restores form state when the reader
   // returns to the page (mkdocs-material prevents that with autocomplete="off" on its toggles, which is not
-  // valid HTML on a checkbox: generator/thememarkup.py removes it). Chromium restores the state after the
+  // valid HTML on a checkbox: generator/site/thememarkup.py removes it). Chromium restores the state after the
   // load event, before "pageshow"; a change event tells material's script, which watches the toggles.
   window.addEventListener("pageshow", function () {
     ["__drawer", "__search"].forEach(function (id) {

@@ -1,6 +1,6 @@
 /* The site's search worker: mkdocs-material's lunr worker (loaded below, unchanged: the same index,
-   tokenizer and ranking), with each query read the way the index was written (generator/search.py,
-   generator/searchquery.py) before lunr sees it:
+   tokenizer and ranking), with each query read the way the index was written (generator/site/search.py,
+   generator/site/searchquery.py) before lunr sees it:
 
    - Chinese typed without spaces is cut with the lexicon the index was cut with (drug, procedure and
      glossary names, shipped in the index as config.hcc.words); what lies between those names is
@@ -25,16 +25,16 @@
 ;(function () {
   const MATERIAL_WORKER = "search.a7633da7.min.js"  // mkdocs-material 9.8.1's worker, next to this file
   const SENTINEL = "\u2060"
-  const HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  // generator/names.py HAN
+  const HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  // generator/sources/names.py HAN
   const HAN_CHAR = new RegExp(`[${HAN}]`)
   const HAN_RUN = new RegExp(`[${HAN}]+`, "g")
   const HAN_WORD = new RegExp(`^[${HAN}]+$`)
   const UNIT = new RegExp(`[a-z0-9]+|[${HAN}]|[+&]`, "g")
-  // generator/searchquery.py COMPOUND, and what splits one
+  // generator/site/searchquery.py COMPOUND, and what splits one
   const COMPOUND = /(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-\u2010\u2011\u2013 \u00a0]?[0-9][A-Za-z0-9]*|-[A-Za-z]+[0-9][A-Za-z0-9]*)+(?![A-Za-z0-9]|\.[0-9])/g
   const SPLIT = /[-\u2010\u2011\u2013 \u00a0]/
   const SYNTAX = /(^|\s)[+-]\S|[:~^*"]/  // lunr's query syntax: such a query is left as typed
-  const PART_MAX = 8  // generator/search.py PART_MAX: the longest piece of Chinese the index can find
+  const PART_MAX = 8  // generator/site/search.py PART_MAX: the longest piece of Chinese the index can find
   // a name typed whole; a name guessed (an INN's beginning, a piece of a name); Chinese as typed, when its
   // words are looked up too
   const BOOST = { name: 8, guess: 3, phrase: 3 }
@@ -416,7 +416,7 @@
 
   /* The root page's index: the language indexes it names, each document's location under its language
      folder (relative to the site root, as the root page's links are). From disk (no requests from
-     file:// pages), each index's script ("var __index = …", generator/offline.py), one after the other. */
+     file:// pages), each index's script ("var __index = …", generator/site/offline.py), one after the other. */
   async function merged(data, merge, base, fromDisk) {
     const parts = []
     if (fromDisk) {

@@ -1,0 +1,129 @@
+"""Record values as text in a page's language: vocabulary labels, measures, figures with their units,
+CIs and criteria, names of regimens and drugs, and the cells of a records table (used by the tables, the
+charts and the record pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import i18n
+from ..sources.records import CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial, format_number
+from ..sources.tablespec import cite
+from ..urls import regimen_url, rel, trial_url
+
+# ---------------------------------------------------------------------------------------------------------------
+# Interface strings of the record tables and pages
+# ---------------------------------------------------------------------------------------------------------------
+
+LIST_SEP = {"zh": "、", "en": ", "}
+
+
+def vocab_label(vocab: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
+    if not value:
+        return ""
+    return vocab.get(value, {}).get(lang, value)
+
+
+def measure_label(measure: str, lang: str, *, long: bool = False) -> str:
+    spec = MEASURES.get(measure)
+    if spec is None:
+        return measure
+    zh, en = spec["long" if long else "short"]
+    return zh if lang == "zh" else en
+
+
+def value_text(value: float, unit: str, lang: str, qualifier: str | None = None) -> str:
+    """46, '%' -> '46%'; 8.6, 'months' -> '8.6 months' / '8.6 个月'."""
+    number = f"{qualifier or ''}{format_number(value)}"
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {UNITS.get(unit, {}).get(lang, unit)}"
+
+
+def figure_text(e: Endpoint, lang: str) -> str:
+    """The figure with its unit, its 95% CI and its response criteria: '7.4 months (95% CI 4.7–19.4)'."""
+    text = value_text(e.value, e.unit, lang, e.qualifier)
+    extra = []
+    if len(e.ci) == 2:
+        extra.append(f"{i18n.t('ci', lang)}{format_number(e.ci[0])}–{format_number(e.ci[1])}")
+    if e.criteria:
+        extra.append(e.criteria)
+    if extra:
+        text += f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})"
+    return text
+
+
+def endpoint_label(e: Endpoint, lang: str) -> str:
+    return e.label[lang] if e.label else measure_label(e.measure, lang, long=True)
+
+
+
+def item(text: str, href: str | None = None, sub: str = "", keys: list[str] | None = None) -> dict[str, Any]:
+    return {"text": text, "href": href, "sub": sub, "cite": cite(keys or [])}
+
+
+def regimen_name(records: Records, rid: str, lang: str) -> str:
+    r = records.regimens.get(rid)
+    return r.name[lang] if r is not None and r.name else rid
+
+
+def drug_name(records: Records, did: str, lang: str) -> str:
+    d = records.drugs.get(did)
+    return d.label(lang) if d is not None else did
+
+
+def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_url: str, *,
+               figures: list[tuple[Trial, Endpoint]] | None = None, link_self: bool = True) -> list[dict[str, Any]]:
+    sep = LIST_SEP[lang]
+    if figures is not None:
+        out = []
+        for trial, e in figures:
+            sub = ""
+            if kind == "trials" and e.arm and len(trial.arms) > 1:
+                sub = regimen_name(records, e.arm, lang)
+            elif kind == "regimens":
+                sub = trial.name
+            if e.label:
+                sub = f"{e.label[lang]}{sep if sub else ''}{sub}"
+            out.append(item(figure_text(e, lang), sub=sub, keys=[e.source]))
+        return out
+    if kind == "trials":
+        t: Trial = rec
+        if col == "name":
+            return [item(t.name, rel(page_url, trial_url(lang, t.id)) if link_self else None)]
+        if col == "registry":
+            return [item(r) for r in t.registry]
+        if col == "phase":
+            return [item(t.phase)] if t.phase else []
+        if col == "design":
+            return [item(vocab_label(DESIGNS, t.design, lang))] if t.design else []
+        if col == "settings":
+            return [item(sep.join(vocab_label(SETTINGS, x, lang) for x in t.settings))] if t.settings else []
+        if col == "population":
+            return [item(t.population[lang])] if t.population else []
+        if col == "arms":
+            return [item(regimen_name(records, a.regimen, lang), rel(page_url, regimen_url(lang, a.regimen)),
+                         sub=f"n = {a.n}" if a.n is not None else "") for a in t.arms]
+        if col == "patients":
+            return [item(str(t.patients))] if t.patients is not None else []
+        if col == "sequence":
+            return [item(t.sequence[lang])] if t.sequence else []
+        if col == "status":
+            return [item(x[lang]) for x in t.status]
+        if col == "refs":
+            return [item("", keys=t.refs)] if t.refs else []
+    else:
+        r: Regimen = rec
+        if col == "name":
+            return [item(r.name[lang] if r.name else r.id, rel(page_url, regimen_url(lang, r.id)) if link_self else None)]
+        if col == "labels":
+            return [item(sep.join(r.labels))] if r.labels else []
+        if col == "components":
+            return [item(sep.join(drug_name(records, d, lang) for d in r.components))] if r.components else []
+        if col == "category":
+            return [item(vocab_label(CATEGORIES, r.category, lang))] if r.category else []
+        if col == "settings":
+            return [item(sep.join(vocab_label(SETTINGS, x, lang) for x in r.settings))] if r.settings else []
+        if col == "trials":
+            return [item(t.name, rel(page_url, trial_url(lang, t.id))) for t in records.trials_of(r.id)]
+    return []

@@ -1,0 +1,227 @@
+"""Bilingual source bodies: ``::: zh`` / ``::: en`` blocks, paired.
+
+A body is a sequence of blocks; each Chinese block is followed by its English
+counterpart and the two form a :class:`Pair`. Pairs get anchors that are the same in
+both languages, so the language switcher and backlinks keep the reader's place.
+This module knows nothing of HTML or MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Report
+
+LANGS = ("zh", "en")
+LANG_NAMES = {"zh": "Chinese", "en": "English"}
+
+MARKER = re.compile(r"^:::(?:\s+(?P<rest>.*?))?\s*$")
+HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+ANCHOR = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+EDITOR = re.compile(r"^!!!\s+editor\b")
+
+
+@dataclass
+class Block:
+    lang: str
+    text: str
+    line: int  # line of the ::: marker
+    anchor: str | None = None
+    pending: bool = False
+
+    @property
+    def first_line(self) -> int:
+        return self.line + 1
+
+
+@dataclass
+class Pair:
+    index: int
+    zh: Block | None
+    en: Block | None
+    anchor: str = ""
+    kind: str = "text"  # text | heading | editor
+    level: int = 0  # heading level for kind == "heading"
+
+    def block(self, lang: str) -> Block | None:
+        return self.zh if lang == "zh" else self.en
+
+    def text(self, lang: str) -> str:
+        b = self.block(lang)
+        return b.text if b is not None and not b.pending else ""
+
+    def translated(self, lang: str) -> bool:
+        b = self.block(lang)
+        return b is not None and not b.pending and bool(b.text.strip())
+
+    @property
+    def line(self) -> int:
+        return (self.zh or self.en).line  # type: ignore[union-attr]
+
+
+@dataclass
+class Body:
+    pairs: list[Pair] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    """ASCII slug of an English heading: '2.1 PD-1/PD-L1 axis' -> '2-1-pd-1-pd-l1-axis'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def heading_of(text: str) -> tuple[int, str] | None:
+    stripped = text.strip()
+    if "\n" in stripped:
+        return None
+    m = HEADING.match(stripped)
+    if not m:
+        return None
+    return len(m.group("hashes")), m.group("text").strip()
+
+
+def _split_blocks(body: str, start: int, path: Path, report: Report) -> list[Block]:
+    blocks: list[Block] = []
+    current: Block | None = None
+    buf: list[str] = []
+    fence: str | None = None
+
+    def close() -> None:
+        if current is not None:
+            current.text = "\n".join(buf).strip("\n")
+            blocks.append(current)
+
+    for offset, raw in enumerate(body.split("\n")):
+        lineno = start + offset
+        fm = FENCE.match(raw)
+        if fence is None and fm:
+            fence = fm.group(1)[0] * 3
+        elif fence is not None and raw.strip().startswith(fence):
+            fence = None
+            buf.append(raw)
+            continue
+        m = MARKER.match(raw) if fence is None else None
+        if m is None:
+            if current is None:
+                if raw.strip():
+                    report.error(path, lineno, "text outside a language block: start the block with a line "
+                                 "'::: zh' (Chinese) or '::: en' (English)")
+                continue
+            buf.append(raw)
+            continue
+        close()
+        buf = []
+        words = (m.group("rest") or "").split()
+        lang = words[0] if words else ""
+        if lang not in LANGS:
+            report.error(path, lineno, f"unknown block marker '{raw.strip()}': use '::: zh' or '::: en'")
+            current = None
+            continue
+        current = Block(lang=lang, text="", line=lineno)
+        for word in words[1:]:
+            if word.startswith("#") and ANCHOR.match(word[1:]):
+                current.anchor = word[1:]
+            elif word == "pending":
+                current.pending = True
+            else:
+                report.error(path, lineno, f"unknown option '{word}' on the block marker: options are "
+                             "'#anchor-id' (lowercase letters, digits, '-') and 'pending'")
+    close()
+    return blocks
+
+
+def parse_body(body: str, start: int, path: Path, report: Report, *, pending_ok: bool = False) -> Body:
+    """Pair the blocks of a body.
+
+    ``pending_ok`` (a section whose translation is in progress) lets a Chinese block
+    stand without an English one.
+    """
+    blocks = _split_blocks(body, start, path, report)
+    pairs: list[Pair] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if not b.text.strip() and not b.pending:
+            report.error(path, b.line, f"the {LANG_NAMES[b.lang]} block is empty: write its text below the "
+                         f"'::: {b.lang}' line, or remove the marker")
+        if b.lang == "zh":
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if nxt is not None and nxt.lang == "en":
+                pairs.append(Pair(len(pairs), b, nxt))
+                i += 2
+                continue
+            if pending_ok:
+                pairs.append(Pair(len(pairs), b, None))
+            else:
+                report.error(path, b.line, "this Chinese block has no English counterpart: add a '::: en' block "
+                             "with its translation right after it (or mark the section 'translation: pending')")
+            i += 1
+        else:
+            report.error(path, b.line, "this English block has no Chinese counterpart: put the '::: zh' block "
+                         "with the Chinese text right before it")
+            i += 1
+    _classify(pairs, path, report)
+    return Body(pairs)
+
+
+def _classify(pairs: list[Pair], path: Path, report: Report) -> None:
+    """Find headings and editor's notes; give every pair its anchor."""
+    used: dict[str, int] = {}
+    section_anchor = ""
+    counter = 0
+    for pair in pairs:
+        zh, en = pair.zh, pair.en
+        explicit = {b.anchor for b in (zh, en) if b is not None and b.anchor}
+        if len(explicit) > 1:
+            report.error(path, en.line if en else pair.line,  # type: ignore[union-attr]
+                         f"the Chinese and English blocks have different anchors ({', '.join(sorted(explicit))}): "
+                         "give the anchor once, on the '::: zh' line")
+        heads = {lang: heading_of(b.text) for lang, b in (("zh", zh), ("en", en)) if b is not None and not b.pending}
+        for lang, b in (("zh", zh), ("en", en)):
+            if b is None or b.pending:
+                continue
+            if heads.get(lang) is None and any(HEADING.match(ln) for ln in b.text.split("\n")):
+                n = next(k for k, ln in enumerate(b.text.split("\n")) if HEADING.match(ln))
+                report.error(path, b.first_line + n, "a heading must stand alone in its block, so that it gets "
+                             "the same anchor in both languages: start a new '::: zh' / '::: en' pair for it")
+            if heads.get(lang) and heads[lang][0] == 1:
+                report.error(path, b.first_line, "do not write a '#' (level-1) heading: the page title comes from "
+                             "'title' in the front-matter; use '##' for the subsections")
+        levels = {h[0] for h in heads.values() if h}
+        if any(heads.values()):
+            if not all(heads.get(lang) for lang in heads):
+                report.error(path, pair.line, "one block of this pair is a heading and the other is not: both "
+                             "languages must have the same structure")
+            elif len(levels) > 1:
+                report.error(path, en.line if en else pair.line,  # type: ignore[union-attr]
+                             "the Chinese and English headings have different levels (number of '#'): make them equal")
+            pair.kind = "heading"
+            pair.level = max(levels)
+            base = next(iter(explicit)) if explicit else slugify(heads["en"][1]) if heads.get("en") else ""
+            anchor = base or f"h{pair.index + 1}"
+            section_anchor, counter = anchor, 0
+        else:
+            if any(b is not None and EDITOR.match(b.text.lstrip()) for b in (zh, en)):
+                pair.kind = "editor"
+            counter += 1
+            if explicit:
+                anchor = next(iter(explicit))
+            else:
+                anchor = f"{section_anchor}-{counter}" if section_anchor else f"p{counter}"
+                if pair.kind == "editor":
+                    anchor = f"note-{anchor}"
+        if anchor in used:
+            if explicit:
+                report.error(path, pair.line, f"the anchor '#{anchor}' is already used at line {used[anchor]}: "
+                             "anchors must be unique within a page")
+            k = 2
+            while f"{anchor}-{k}" in used:
+                k += 1
+            anchor = f"{anchor}-{k}"
+        used[anchor] = pair.line
+        pair.anchor = anchor

@@ -1,0 +1,273 @@
+"""The reviews as typed models: load ``content/``, validate, build :class:`Project`.
+
+Flow: files -> front-matter + body (frontmatter, bilingual) -> schema check (schema)
+-> models (this module). Nothing here knows about HTML or MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Report
+from .bilingual import LANGS, Body, parse_body
+from .frontmatter import SourceFile, read_source
+from .schema import BI, Field, listof, validate
+
+ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+ID_HINT = "use lowercase letters, digits and '-' only (it becomes part of the web address)"
+SECTION_FILE = re.compile(r"\d\d-[a-z0-9-]+\.md")
+
+SECTION_SCHEMA = {
+    "id": Field(str, required=True, pattern=ID, pattern_hint=ID_HINT, help="the section's web address, e.g. 'ici-monotherapy'"),
+    "order": Field(int, required=True, help="the position of the section in the review, e.g. 3"),
+    "number": Field(str, help="the review's own section number, in quotes, e.g. \"2\""),
+    "title": Field(BI, required=True, help="the section title in both languages (zh: ... / en: ...)"),
+    "kind": Field(str, choices=("section", "editor-notes")),
+    "translation": Field(str, choices=("complete", "pending")),
+}
+
+AUTHOR = {"zh": Field(str, required=True), "en": Field(str, required=True), "corresponding": Field(bool)}
+REVIEW_SCHEMA = {
+    "id": Field(str, required=True, pattern=ID, pattern_hint=ID_HINT),
+    "order": Field(int, required=True),
+    "title": Field(BI, required=True, help="the review title in both languages"),
+    "authors": listof(Field(AUTHOR)),
+    "affiliation": Field(BI),
+    "journal": Field(BI),
+    "year": Field(int),
+    "volume": Field(str),
+    "issue": Field(str),
+    "pages": Field(str),
+    "doi": Field(str, pattern=re.compile(r"10\.\d{4,9}/\S+"), pattern_hint="a DOI looks like 10.12677/acm.2026.1651950 (no https://doi.org/)"),
+    "dates": Field({"received": Field(datetime.date), "accepted": Field(datetime.date), "published": Field(datetime.date)}),
+    "license": Field(str, choices=("CC-BY-4.0",)),
+    "keywords": Field({"zh": listof(str), "en": listof(str)}),
+    "source_note": Field(BI),
+    "translation": Field(str, choices=("complete", "pending")),
+}
+
+GLOSSARY_SCHEMA = {
+    "id": Field(str, required=True),
+    "title": Field(BI, required=True),
+    "terms": listof(Field({
+        "abbr": Field(str, required=True),
+        "zh": Field(str, required=True),
+        "en": Field(str, required=True),
+        "zh_aliases": listof(str),
+        "en_aliases": listof(str),
+    }), required=True),
+}
+
+LICENSES = {
+    "CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+}
+
+
+def bi(value: Any) -> dict[str, str]:
+    return {lang: str(value.get(lang, "")) for lang in LANGS} if isinstance(value, dict) else {"zh": "", "en": ""}
+
+
+@dataclass
+class Section:
+    review: str
+    id: str
+    order: int
+    number: str
+    title: dict[str, str]
+    path: Path
+    body: Body
+    kind: str = "section"  # section | landing | editor-notes
+    pending: bool = False
+
+    def full_title(self, lang: str) -> str:
+        return f"{self.number} {self.title[lang]}".strip() if self.number else self.title[lang]
+
+    def url(self, lang: str) -> str:
+        return f"{lang}/{self.review}/" if self.kind == "landing" else f"{lang}/{self.review}/{self.id}/"
+
+    def parallel_url(self, lang: str) -> str:
+        return f"{self.url(lang)}parallel/"
+
+
+@dataclass
+class Author:
+    zh: str
+    en: str
+    corresponding: bool = False
+
+
+@dataclass
+class Review:
+    id: str
+    order: int
+    title: dict[str, str]
+    path: Path
+    landing: Section
+    sections: list[Section] = field(default_factory=list)
+    authors: list[Author] = field(default_factory=list)
+    affiliation: dict[str, str] | None = None
+    journal: dict[str, str] | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    dates: dict[str, datetime.date] = field(default_factory=dict)
+    license: str | None = None
+    keywords: dict[str, list[str]] = field(default_factory=lambda: {"zh": [], "en": []})
+    source_note: dict[str, str] | None = None
+
+    @property
+    def pages_in_order(self) -> list[Section]:
+        """Landing page first, then the sections in reading order."""
+        return [self.landing, *self.sections]
+
+    def license_name_url(self) -> tuple[str, str] | None:
+        return LICENSES.get(self.license or "")
+
+
+@dataclass
+class Term:
+    abbr: str
+    zh: str
+    en: str
+    zh_aliases: list[str] = field(default_factory=list)
+    en_aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Glossary:
+    title: dict[str, str]
+    terms: list[Term]
+    body: Body
+    path: Path
+
+
+@dataclass
+class Project:
+    root: Path
+    reviews: list[Review]
+    glossary: Glossary | None = None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def review(self, review_id: str) -> Review:
+        return next(r for r in self.reviews if r.id == review_id)
+
+
+def _section(src: SourceFile, review_id: str, report: Report, *, landing: bool = False) -> Section | None:
+    schema = REVIEW_SCHEMA if landing else SECTION_SCHEMA
+    valid = validate(src.path, src.front, schema, report)
+    data = src.front.data
+    pending = data.get("translation") == "pending"
+    body = parse_body(src.body, src.body_start, src.path, report, pending_ok=pending)
+    if pending:
+        missing = [p for p in body.pairs if not p.translated("en")]
+        if missing:
+            report.warning(src.path, src.front.line("translation"),
+                           f"translation pending: {len(missing)} Chinese block{'s' if len(missing) != 1 else ''} "
+                           f"without English yet (first at line {missing[0].line}); the English page shows the "
+                           "Chinese text with a 'translation pending' notice")
+    if not valid:
+        return None
+    return Section(
+        review=review_id, id=data["id"] if not landing else "index", order=data["order"] if not landing else 0,
+        number=str(data.get("number") or ""), title=bi(data["title"]), path=src.path, body=body,
+        kind="landing" if landing else data.get("kind", "section"), pending=pending,
+    )
+
+
+def load_review(folder: Path, report: Report) -> Review | None:
+    index = folder / "index.md"
+    if not index.exists():
+        report.error(folder, 1, "a review folder needs an 'index.md' landing page with the review's title and abstract")
+        return None
+    src = read_source(index, report)
+    if src is None:
+        return None
+    landing = _section(src, folder.name, report, landing=True)
+    if landing is None:
+        return None
+    data = src.front.data
+    if data["id"] != folder.name:
+        report.error(index, src.front.line("id"), f"the review id '{data['id']}' must equal its folder name '{folder.name}'")
+    review = Review(
+        id=folder.name, order=data["order"], title=bi(data["title"]), path=index, landing=landing,
+        authors=[Author(a["zh"], a["en"], bool(a.get("corresponding"))) for a in data.get("authors") or []],
+        affiliation=bi(data["affiliation"]) if data.get("affiliation") else None,
+        journal=bi(data["journal"]) if data.get("journal") else None,
+        year=data.get("year"), volume=data.get("volume"), issue=data.get("issue"), pages=data.get("pages"),
+        doi=data.get("doi"), dates=dict(data.get("dates") or {}), license=data.get("license"),
+        keywords={lang: list((data.get("keywords") or {}).get(lang) or []) for lang in LANGS},
+        source_note=bi(data["source_note"]) if data.get("source_note") else None,
+    )
+    seen_ids: dict[str, Path] = {}
+    seen_order: dict[int, Path] = {}
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "index.md":
+            continue
+        if not SECTION_FILE.fullmatch(path.name) and path.name != "editor-notes.md":
+            report.error(path, 1, "section files are named 'NN-name.md' (two digits, a dash, lowercase words), "
+                         "e.g. '03-ici-monotherapy.md'")
+            continue
+        src = read_source(path, report)
+        if src is None:
+            continue
+        section = _section(src, review.id, report)
+        if section is None:
+            continue
+        if section.id in seen_ids:
+            report.error(path, src.front.line("id"), f"the section id '{section.id}' is also used by "
+                         f"{seen_ids[section.id].name}: ids must be unique within a review")
+        if section.order in seen_order:
+            report.error(path, src.front.line("order"), f"order {section.order} is also used by "
+                         f"{seen_order[section.order].name}: give each section its own position")
+        seen_ids[section.id] = path
+        seen_order[section.order] = path
+        review.sections.append(section)
+    review.sections.sort(key=lambda s: (s.order, s.id))
+    return review
+
+
+def load_glossary(path: Path, report: Report) -> Glossary | None:
+    if not path.exists():
+        return None
+    src = read_source(path, report)
+    if src is None or not validate(path, src.front, GLOSSARY_SCHEMA, report):
+        return None
+    data = src.front.data
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
+    for i, t in enumerate(data["terms"]):
+        if t["abbr"] in seen:
+            report.error(path, src.front.line("terms", i, "abbr"), f"the abbreviation '{t['abbr']}' is defined twice "
+                         f"(also at line {seen[t['abbr']]}): keep one definition")
+        seen[t["abbr"]] = src.front.line("terms", i, "abbr")
+        terms.append(Term(t["abbr"], t["zh"], t["en"], list(t.get("zh_aliases") or []), list(t.get("en_aliases") or [])))
+    body = parse_body(src.body, src.body_start, path, report)
+    return Glossary(bi(data["title"]), terms, body, path)
+
+
+RESERVED = {"trials", "regimens", "drugs", "assets", "search", "bibliography", "glossary"}
+
+
+def load_project(root: Path, report: Report) -> Project:
+    content = root / "content"
+    reviews: list[Review] = []
+    if not content.is_dir():
+        report.error(content, 1, "the 'content' folder is missing")
+        return Project(root, reviews)
+    for folder in sorted(p for p in content.iterdir() if p.is_dir()):
+        if folder.name in RESERVED or folder.name.startswith((".", "_")):
+            continue
+        review = load_review(folder, report)
+        if review is not None:
+            reviews.append(review)
+    reviews.sort(key=lambda r: (r.order, r.id))
+    return Project(root, reviews, load_glossary(content / "glossary.md", report))

@@ -1,0 +1,320 @@
+"""Loading the records: read every file of ``content/{drugs,regimens,trials}``, check its front-matter
+against the schema derived from the models (generator/sources/records.py), build the models, and
+cross-check the records with each other, the bibliography and the reviews. Everything a contributor
+gets wrong is reported at once, each problem at its ``path:line``; only valid records are kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..diagnostics import Report, suggest
+from .bilingual import LANGS, Body, parse_body
+from .citations import scan
+from .frontmatter import FrontMatter, read_source
+from .records import (MEASURES, REGISTRY, UNITS, Bi, Drug, Records, Regimen, Trial, data_fields, format_number,
+                      front_matter_schema)
+from .schema import validate
+
+
+class KnownKeys(Protocol):
+    """What the checks need of the bibliography (generator.bib.bibliography.Bibliography, a stage above)."""
+
+    def __contains__(self, key: object) -> bool: ...
+
+    def suggestions(self, key: str) -> list[str]: ...
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Building models (from validated, or tolerantly from partly valid, data)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _fits(tp: Any, value: Any) -> bool:
+    if tp is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is str:
+        return isinstance(value, str)
+    return True
+
+
+def _build_value(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(tp):
+        return build(tp, value) if isinstance(value, dict) else None
+    if typing.get_origin(tp) is list:
+        if not isinstance(value, list):
+            return None
+        (item,) = typing.get_args(tp)
+        built = [_build_value(item, v) for v in value]
+        return [b for b in built if b is not None]
+    return value if _fits(tp, value) else None
+
+
+def build(cls: type, data: dict[str, Any]) -> Any:
+    """A model from front-matter data; a value of the wrong type is left out (it was reported)."""
+    kwargs = {}
+    for key, f, tp in data_fields(cls):
+        if f.metadata.get("body") or key not in data:
+            continue
+        value = _build_value(tp, data[key])
+        if value is not None:
+            kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Loading and checking
+# ---------------------------------------------------------------------------------------------------------------
+
+KINDS = (("drugs", Drug, "drug"), ("regimens", Regimen, "regimen"), ("trials", Trial, "trial"))
+
+
+@dataclass
+class _Loaded:
+    kind: str
+    path: Path
+    fm: FrontMatter
+    record: Any
+    valid: bool
+    body: Body
+
+
+def number_in(text: str, value: float) -> bool:
+    """Whether ``value`` is written in ``text`` as a number of its own ('4' is not in '4.64' or '14')."""
+    pattern = rf"(?<![\d.]){re.escape(format_number(value))}(?!\d|\.\d)"
+    return re.search(pattern, text) is not None
+
+
+class _Checker:
+    def __init__(self, report: Report, bib: KnownKeys | None, review_ids: set[str]):
+        self.report = report
+        self.bib = bib
+        self.review_ids = review_ids
+        self.known: dict[str, set[str]] = {"drugs": set(), "regimens": set(), "trials": set()}
+
+    def err(self, item: _Loaded, key: tuple, message: str) -> None:
+        self.report.error(item.path, item.fm.line(*key), message)
+
+    def ref(self, item: _Loaded, key: tuple, kind: str, value: Any) -> bool:
+        """An id of another record: report it when unknown."""
+        if not isinstance(value, str):
+            return False
+        if value in self.known[kind]:
+            return True
+        word = {"drugs": "drug or procedure", "regimens": "regimen", "trials": "trial"}[kind]
+        hint = suggest(value, sorted(self.known[kind]), n=1) or f" (add content/{kind}/{value}.md, or check the spelling)"
+        self.err(item, key, f"unknown {word} '{value}'{hint}")
+        return False
+
+    def bibkey(self, item: _Loaded, key: tuple, value: Any, line: int | None = None) -> None:
+        if self.bib is None or not isinstance(value, str) or value in self.bib:
+            return
+        variant = self.bib.case_variant(value) if hasattr(self.bib, "case_variant") else None
+        if variant:
+            message = (f"the reference key '{value}' differs from '{variant}' in refs.bib only in capital letters: "
+                       f"write it exactly as '{variant}'")
+        else:
+            close = self.bib.suggestions(value)
+            hint = f" (did you mean {', '.join(close)}?)" if close else " (add its BibTeX entry to refs.bib)"
+            message = f"unknown reference key '{value}'{hint}"
+        if line is None:
+            self.err(item, key, message)
+        else:
+            self.report.error(item.path, line, message)
+
+    def review(self, item: _Loaded, key: tuple, value: Any) -> None:
+        if isinstance(value, str) and value not in self.review_ids:
+            hint = suggest(value, sorted(self.review_ids), n=1)
+            self.err(item, key, f"unknown review '{value}'{hint}: the reviews are {', '.join(sorted(self.review_ids))}")
+
+
+def _notes(body: Body) -> list[Bi]:
+    return [Bi(zh=p.text("zh"), en=p.text("en")) for p in body.pairs]
+
+
+def _load_folder(folder: Path, kind: str, cls: type, report: Report) -> list[_Loaded]:
+    out: list[_Loaded] = []
+    if not folder.is_dir():
+        return out
+    schema = front_matter_schema(cls)
+    for path in sorted(folder.glob("*.md")):
+        src = read_source(path, report)
+        if src is None:
+            continue
+        valid = validate(path, src.front, schema, report)
+        body = parse_body(src.body, src.body_start, path, report)
+        record = build(cls, src.front.data)
+        record.path = path
+        record.notes = _notes(body)
+        out.append(_Loaded(kind, path, src.front, record, valid, body))
+    return out
+
+
+def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
+                 review_ids: set[str]) -> Records:
+    """Read, validate and cross-check every record; return the valid ones."""
+    loaded = {kind: _load_folder(content_dir / kind, kind, cls, report) for kind, cls, _ in KINDS}
+    check = _Checker(report, bib, review_ids)
+
+    # ids: file name, uniqueness (within a kind; trials and regimens share the mentions' namespace)
+    seen: dict[str, dict[str, _Loaded]] = {kind: {} for kind in loaded}
+    for kind, items in loaded.items():
+        for item in items:
+            rid = item.record.id
+            if not isinstance(rid, str) or not rid:
+                rid = item.path.stem  # reported by the schema; keep references to the file working
+            check.known[kind].add(rid)
+            check.known[kind].add(item.path.stem)
+            if isinstance(item.record.id, str) and item.record.id and item.record.id != item.path.stem:
+                check.err(item, ("id",), f"the id '{item.record.id}' must equal the file name '{item.path.stem}': "
+                          f"rename the file to '{item.record.id}.md' or change the id")
+            other = seen[kind].get(rid)
+            if other is not None:
+                check.err(item, ("id",), f"the id '{rid}' is also used by {report._rel(other.path)}: "
+                          "every record needs its own id")
+                check.err(other, ("id",), f"the id '{rid}' is also used by {report._rel(item.path)}: "
+                          "every record needs its own id")
+            else:
+                seen[kind][rid] = item
+            seen[kind].setdefault(item.path.stem, item)
+    for rid in sorted(set(seen["trials"]) & set(seen["regimens"])):
+        t, r = seen["trials"][rid], seen["regimens"][rid]
+        if rid not in (t.record.id, r.record.id):
+            continue
+        check.err(t, ("id",), f"the id '{rid}' is also the id of the regimen {report._rel(r.path)}: "
+                  "a trial and a regimen need different ids")
+
+    for item in loaded["drugs"]:
+        _check_notes(check, item)
+    for item in loaded["regimens"]:
+        _check_regimen(check, item, seen)
+        _check_notes(check, item)
+    registries: dict[str, _Loaded] = {}
+    for item in loaded["trials"]:
+        _check_trial(check, item, seen, registries)
+        _check_notes(check, item)
+
+    records = Records()
+    for kind, items in loaded.items():
+        target = getattr(records, kind)
+        for item in sorted(items, key=lambda i: str(i.record.id)):
+            if item.valid and item.record.id not in target:
+                target[item.record.id] = item.record
+                records.bodies[(kind, item.record.id)] = item.body
+    return records
+
+
+def _check_notes(check: _Checker, item: _Loaded) -> None:
+    for pair in item.body.pairs:
+        for lang in LANGS:
+            block = pair.block(lang)
+            if block is None or block.pending:
+                continue
+            found = scan(block.text, block.first_line)
+            for p in found.problems:
+                check.report.error(item.path, p.line, p.message, p.col)
+            for c in found.citations:
+                for key in c.keys:
+                    check.bibkey(item, (), key, line=c.line)
+
+
+def _check_regimen(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Loaded]]) -> None:
+    r: Regimen = item.record
+    components = item.fm.data.get("components")
+    for i, d in enumerate(components if isinstance(components, list) else []):
+        check.ref(item, ("components", i), "drugs", d)
+    trials = item.fm.data.get("trials")
+    for i, t in enumerate(trials if isinstance(trials, list) else []):
+        if check.ref(item, ("trials", i), "trials", t):
+            trial = seen["trials"][t].record
+            arms_known = all(a in check.known["regimens"] for a in trial.arm_regimens)
+            if r.id and r.id not in trial.arm_regimens and arms_known:
+                check.err(item, ("trials", i), f"the trial '{t}' has no arm with this regimen: add "
+                          f"'- regimen: {r.id}' under 'arms' in content/trials/{t}.md, or remove '{t}' here")
+
+
+def _check_trial(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Loaded]],
+                 registries: dict[str, _Loaded]) -> None:
+    t: Trial = item.record
+    data = item.fm.data
+    arms = data.get("arms") if isinstance(data.get("arms"), list) else []
+    for i, arm in enumerate(arms):
+        rid = arm.get("regimen") if isinstance(arm, dict) else None
+        if check.ref(item, ("arms", i, "regimen"), "regimens", rid):
+            regimen = seen["regimens"][rid].record
+            if t.id and t.id not in regimen.trials and item.path.stem not in regimen.trials:
+                check.err(item, ("arms", i, "regimen"), f"the regimen '{rid}' does not list this trial: add "
+                          f"'{t.id}' to 'trials' in content/regimens/{rid}.md")
+    for i, reg in enumerate(t.registry):
+        if not REGISTRY.fullmatch(reg):
+            continue
+        other = registries.get(reg)
+        if other is not None and other is not item and other.record.id != t.id:
+            check.err(item, ("registry", i), f"the registry number {reg} is also given by "
+                      f"{check.report._rel(other.path)}: one trial, one record")
+        registries.setdefault(reg, item)
+    seq = data.get("sequence")
+    steps = seq.get("steps") if isinstance(seq, dict) and isinstance(seq.get("steps"), list) else []
+    for i, step in enumerate(steps):
+        treatments = step.get("treatments") if isinstance(step, dict) else None
+        for j, d in enumerate(treatments if isinstance(treatments, list) else []):
+            check.ref(item, ("sequence", "steps", i, "treatments", j), "drugs", d)
+    for i, e in enumerate(data.get("endpoints") if isinstance(data.get("endpoints"), list) else []):
+        if isinstance(e, dict):
+            _check_endpoint(check, item, i, e, t)
+    for i, s in enumerate(data.get("status") if isinstance(data.get("status"), list) else []):
+        if isinstance(s, dict):
+            check.review(item, ("status", i, "review"), s.get("review"))
+    refs = data.get("refs")
+    for i, key in enumerate(refs if isinstance(refs, list) else []):
+        check.bibkey(item, ("refs", i), key)
+
+
+def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t: Trial) -> None:
+    at = ("endpoints", i)
+    name = f"endpoints[{i + 1}]"
+    check.bibkey(item, at + ("source",), e.get("source"))
+    arm = e.get("arm")
+    arms_known = all(a in check.known["regimens"] for a in t.arm_regimens)
+    if isinstance(arm, str) and check.ref(item, at + ("arm",), "regimens", arm) and arm not in t.arm_regimens \
+            and arms_known:
+        arms = ", ".join(t.arm_regimens) or "none"
+        check.err(item, at + ("arm",), f"the arm '{arm}' of {name} is not one of this trial's arms ({arms}): "
+                  "add it under 'arms' or correct 'arm'")
+    review, quote = e.get("review"), e.get("quote")
+    check.review(item, at + ("review",), review)
+    if review is not None and not quote:
+        check.err(item, at + ("review",), f"{name} gives 'review: {review}' but no 'quote': copy the words of the "
+                  "review that give the figure into 'quote'")
+    if quote and review is None:
+        check.err(item, at + ("quote",), f"{name} has a 'quote' but no 'review': say which review "
+                  f"({' or '.join(sorted(check.review_ids))}) the quote comes from")
+    value = e.get("value")
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if numeric and isinstance(quote, str) and quote and not number_in(quote, value):
+        check.err(item, at + ("quote",), f"the value {format_number(value)} of {name} does not appear in its quote "
+                  f"'{quote}': the quote must contain the figure as the review prints it")
+    measure, unit = e.get("measure"), e.get("unit")
+    if measure in MEASURES and unit in UNITS and unit not in MEASURES[measure]["units"]:
+        allowed = " or ".join(f"'{u}'" for u in MEASURES[measure]["units"])
+        check.err(item, at + ("unit",), f"the unit of {name} ({measure}) must be {allowed}, not '{unit}'")
+    ci = e.get("ci")
+    if ci is not None:
+        nums = isinstance(ci, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ci)
+        if not nums or len(ci) != 2:
+            check.err(item, at + ("ci",), f"'{name}.ci' must be two numbers, the lower and the upper limit of the "
+                      "95% confidence interval, e.g. [4.7, 19.4]")
+        elif ci[0] > ci[1]:
+            check.err(item, at + ("ci",), f"'{name}.ci' is [{format_number(ci[0])}, {format_number(ci[1])}]: "
+                      "write the lower limit first")
+        elif numeric and not ci[0] <= value <= ci[1]:
+            check.err(item, at + ("ci",), f"the value {format_number(value)} of {name} lies outside its confidence "
+                      f"interval [{format_number(ci[0])}, {format_number(ci[1])}]: check both")

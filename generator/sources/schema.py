@@ -1,0 +1,124 @@
+"""One validation path for every front-matter: declared fields, checked all at once.
+
+A schema is a tree of :class:`Field` specs. :func:`validate` walks the data and the
+schema together and reports every unknown or misspelt field, missing field, wrong type
+and value outside its list, each at the line where it stands. Typed models are built
+from data only after it validated, so models never see malformed input.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..diagnostics import Report, suggest
+from .frontmatter import FrontMatter
+
+TYPE_WORDS = {
+    str: "text", int: "a whole number", float: "a number", bool: "true or false",
+    list: "a list", dict: "a set of 'name: value' lines", datetime.date: "a date (YYYY-MM-DD)",
+}
+
+
+@dataclass
+class Field:
+    kind: Any  # str, int, float, bool, datetime.date, "bi" (zh/en texts), a dict of Fields, or [spec]
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    pattern: re.Pattern[str] | None = None
+    pattern_hint: str = ""
+    help: str = ""
+    check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+
+
+BI = "bi"  # {zh: text, en: text}
+
+
+def listof(kind: Any, **kw: Any) -> Field:
+    return Field([kind], **kw)
+
+
+@dataclass
+class Validator:
+    path: Path
+    fm: FrontMatter
+    report: Report
+    ok: bool = field(default=True)
+
+    def err(self, key: tuple, message: str) -> None:
+        self.ok = False
+        self.report.error(self.path, self.fm.line(*key), message)
+
+    def run(self, schema: dict[str, Field]) -> bool:
+        self._mapping(self.fm.data, schema, ())
+        return self.ok
+
+    def _name(self, key: tuple) -> str:
+        out = ""
+        for k in key:
+            out += f"[{k + 1}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+        return out or "front-matter"
+
+    def _mapping(self, data: Any, schema: dict[str, Field], key: tuple) -> None:
+        if not isinstance(data, dict):
+            self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS[dict]}")
+            return
+        for name, value in data.items():
+            if not isinstance(name, str) or name not in schema:
+                hint = suggest(str(name), schema) or f" (known fields: {', '.join(schema)})"
+                self.err(key + (name,), f"unknown field '{name}'{hint}")
+                continue
+            self._value(value, schema[name], key + (name,))
+        for name, spec in schema.items():
+            if spec.required and (name not in data or data[name] in (None, "", [], {})):
+                what = f": {spec.help}" if spec.help else ""
+                self.err(key, f"'{self._name(key + (name,))}' is missing{what}")
+
+    def _value(self, value: Any, spec: Field, key: tuple) -> None:
+        if value is None:
+            if spec.required:
+                self.err(key, f"'{self._name(key)}' is empty")
+            return
+        kind = spec.kind
+        if isinstance(kind, dict):
+            self._mapping(value, kind, key)
+        elif isinstance(kind, list):
+            if not isinstance(value, list):
+                self.err(key, f"'{self._name(key)}' must be a list (write it as [a, b] or as lines starting with '- ')")
+                return
+            item = kind[0] if isinstance(kind[0], Field) else Field(kind[0], choices=spec.choices,
+                                                                    pattern=spec.pattern,
+                                                                    pattern_hint=spec.pattern_hint)
+            for i, v in enumerate(value):
+                self._value(v, item, key + (i,))
+        elif kind == BI:
+            if isinstance(value, dict):
+                self._mapping(value, {"zh": Field(str, required=True), "en": Field(str, required=True)}, key)
+            else:
+                self.err(key, f"'{self._name(key)}' must give both languages, as 'zh: ...' and 'en: ...' lines")
+        else:
+            ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                ok = True
+            if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+                ok = False
+            if not ok:
+                self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS.get(kind, kind)}, not {value!r}"
+                         + (" (put it in quotes)" if kind is str else ""))
+                return
+            if spec.choices and value not in spec.choices:
+                self.err(key, f"'{self._name(key)}' is '{value}', which is not one of the allowed values"
+                         f"{suggest(str(value), spec.choices) or ''}: {', '.join(spec.choices)}")
+            if spec.pattern and isinstance(value, str) and not spec.pattern.fullmatch(value):
+                self.err(key, f"'{self._name(key)}' is '{value}': {spec.pattern_hint}")
+        if spec.check is not None:
+            problem = spec.check(value)
+            if problem:
+                self.err(key, problem)
+
+
+def validate(path: Path, fm: FrontMatter, schema: dict[str, Field], report: Report) -> bool:
+    return Validator(path, fm, report).run(schema)

@@ -1,0 +1,72 @@
+"""Translation status of every pair: complete, pending, or possibly stale.
+
+Stale means the Chinese block changed in a later commit than its English counterpart
+(from ``git blame`` of the source: no bookkeeping in the text). To confirm that an
+English block still matches after a Chinese edit, touch its ``::: en`` line (e.g. add
+an anchor) or improve the translation: either makes the English newer again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from ..diagnostics import Report
+from .bilingual import Pair
+from .content import Project, Section
+from .history import History
+
+COMPLETE, PENDING, STALE = "complete", "pending", "stale"
+
+
+@dataclass
+class PairStatus:
+    pair: Pair
+    state: str
+    zh_time: int = 0
+    en_time: int = 0
+
+
+@dataclass
+class SectionStatus:
+    section: Section
+    pairs: list[PairStatus] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for p in self.pairs if p.state == state)
+
+
+def _newest(times: dict[int, int], start: int, end: int) -> int:
+    return max((times.get(n, 0) for n in range(start, end + 1)), default=0)
+
+
+def _day(ts: int) -> str:
+    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).date().isoformat()
+
+
+def translation_status(project: Project, history: History, report: Report) -> dict[str, list[SectionStatus]]:
+    out: dict[str, list[SectionStatus]] = {}
+    for review in project.reviews:
+        rows = []
+        for section in review.pages_in_order:
+            rel = section.path.resolve().relative_to(project.root.resolve()).as_posix()
+            times = history.line_times(rel)
+            status = SectionStatus(section)
+            for pair in section.body.pairs:
+                if not pair.translated("en"):
+                    status.pairs.append(PairStatus(pair, PENDING))
+                    continue
+                zh, en = pair.zh, pair.en
+                zh_end = en.line - 1  # type: ignore[union-attr]
+                en_end = en.line + en.text.count("\n") + 1  # type: ignore[union-attr]
+                zt, et = _newest(times, zh.line, zh_end), _newest(times, en.line, en_end)  # type: ignore[union-attr]
+                state = STALE if times and zt > et else COMPLETE
+                status.pairs.append(PairStatus(pair, state, zt, et))
+                if state == STALE:
+                    report.warning(section.path, en.line,  # type: ignore[union-attr]
+                                   f"possibly stale translation: the Chinese block (line {zh.line}) changed on "  # type: ignore[union-attr]
+                                   f"{_day(zt)}, after this English block ({_day(et)}); update the English, or "
+                                   "touch its '::: en' line to confirm it still matches")
+            rows.append(status)
+        out[review.id] = rows
+    return out
