@@ -298,17 +298,20 @@ def test_no_ttp_or_os_figure_is_stored_as_pfs(records):
                 if e.measure == "PFS"]
 
 
-def table_rows(page: str, anchor: str) -> list[list[str]]:
+def tables_of(page: str, anchor: str) -> list[list[list[str]]]:
+    """The tables of the block with this anchor: rows of cells, as text without whitespace."""
     start = page.index(f'id="{anchor}"')
-    table = page[start:page.index("</table>", start)]
-    return [[norm(html.unescape(re.sub(r"<[^>]+>", " ", c))) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
-            for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    ends = [i for i in (page.find('<div class="blk', start + 1), page.find("</article>", start)) if i > 0]
+    block = page[start:min(ends)]
+    return [[[norm(html.unescape(re.sub(r"<[^>]+>", " ", c))) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+             for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+            for table in re.findall(r"<table>(.*?)</table>", block, re.S)]
 
 
 @pytest.mark.parametrize("lang,pfs,ttp,os_", [("zh", "mPFS", "mTTP", "mOS"), ("en", "mPFS", "mTTP", "mOS")])
 def test_efficacy_table_and_forest_chart_of_000_show_no_ttp_or_os_as_median_pfs(built_site, lang, pfs, ttp, os_):
     page = (built_site / lang / CM / "index.html").read_text(encoding="utf-8")
-    rows = table_rows(page, "efficacy-table")
+    (rows,) = [t for t in tables_of(page, "efficacy-table") if pfs in t[0]]
     head = rows[0]
     col = {name: head.index(name) for name in (pfs, ttp, os_)}
     by_trial = {r[0]: r for r in rows[1:]}
@@ -369,3 +372,49 @@ def test_references_of_000_are_completed_from_verified_values_only():
     # values marked unsure in the reference data are not published
     assert "2991" not in en["kelley2021study22"] and "10.1200/JCO.20.03555" not in en["kelley2021study22"]
     assert "991" not in en["galle2021imbrave150"] and "Chiang" not in en["startfit2023tace"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The run-in headings of review 000, sections 4.4.1-4.4.3
+# ---------------------------------------------------------------------------------------------------------------
+
+RUN_IN = {
+    "4-4-1-transarterial-chemoembolization-tace": {"zh": ("4.4.1 经动脉栓塞治疗（TACE）", "是中期 HCC 的标准治疗方法"),
+                                                   "en": ("4.4.1 Transarterial chemoembolization (TACE)",
+                                                          "is the standard treatment for intermediate-stage HCC")},
+    "4-4-2-stereotactic-body-radiotherapy-sbrt": {"zh": ("4.4.2 体部立体定向放疗（SBRT）", "：通过产生抗肿瘤抗体"),
+                                                  "en": ("4.4.2 Stereotactic body radiotherapy (SBRT)",
+                                                         "stimulates the immune response")},
+    "4-4-3-ablation": {"zh": ("4.4.3 消融治疗", "是通过图像引导下"), "en": ("4.4.3 Ablation", "induces irreversible cell injury")},
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_run_in_headings_are_followed_by_their_sentence_and_shown_run_in(built_site, lang):
+    """The source prints '4.4.1 经动脉栓塞治疗（TACE）是中期 HCC 的……': the heading stays a heading (contents,
+    search, anchors, PDF outline), its paragraph follows it directly, and the stylesheets of the site and of
+    the PDF show the two as one sentence."""
+    page = (built_site / lang / CM / "index.html").read_text(encoding="utf-8")
+    for anchor, by_lang in RUN_IN.items():
+        head, start = by_lang[lang]
+        m = re.search(rf'<h3 id="{anchor}">(.*?)</h3>\s*<div class="blk" id="[^"]+">\s*<p>(.*?)</p>', page, re.S)
+        assert m, anchor
+        assert html.unescape(re.sub(r"<[^>]+>", "", m.group(1))) == head
+        assert html.unescape(re.sub(r"<[^>]+>", "", m.group(2))).startswith(start), anchor
+    for css in ("site.css", "print.css"):
+        text = (built_site / "assets" / "stylesheets" / css).read_text(encoding="utf-8")
+        for anchor in RUN_IN:
+            rule = re.search(rf'h3\[id\$="{anchor}"\][^{{]*\{{([^}}]*)\}}', text)
+            assert rule and "display: inline" in rule.group(1), (css, anchor)
+            assert f'h3[id$="{anchor}"] + .blk > p' in text, (css, anchor)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+@pytest.mark.parametrize("lang", LANGS)
+def test_run_in_headings_share_their_line_in_the_pdf(built_site, lang):
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / pdf.review_pdf("ici-hcc", lang)), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    lines = [norm(line) for line in out.split("\n")]
+    for by_lang in RUN_IN.values():
+        head, start = by_lang[lang]
+        assert any(line.startswith(norm(head + start)[:len(norm(head)) + 4]) for line in lines), head

@@ -482,8 +482,7 @@ def test_record_page_front_matter_and_content(real_pages):
     assert "median time to tumor progression (TTP)" in md  # the editor's note of the figure
     assert "given as mPFS in the review" in md  # the review's label of the figure, kept beside it
     assert '<ol class="reflist">' in md and 'id="ref-1"' in md
-    # backlink to the mention: the run-in paragraph "4.4.3 消融治疗是……" keeps the anchor of the former heading
-    assert '../../ici-hcc/combination-therapy/#4-4-3-ablation"' in md
+    assert "../../ici-hcc/combination-therapy/#4-4-3-ablation-1" in md  # backlink to the mention
     zh = real_pages["zh/trials/nct01853618.md"].markdown
     assert "7.4 个月（95% CI：4.7–19.4）" in zh and "综述中的提及" in zh
 
