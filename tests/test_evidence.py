@@ -418,3 +418,19 @@ def test_run_in_headings_share_their_line_in_the_pdf(built_site, lang):
     for by_lang in RUN_IN.values():
         head, start = by_lang[lang]
         assert any(line.startswith(norm(head + start)[:len(norm(head)) + 4]) for line in lines), head
+
+
+def test_review_001_keeps_the_reference_numbers_of_its_text():
+    """The editor's notes of review 001 speak of its printed numbers ("printed [17] is list entry 20"), and the
+    site numbers its references as its text cites them: a note may cite only references the text already
+    cites (REFLECT, which it does not cite, is linked as a trial page instead), so no number moves."""
+    model = pipeline.load(ROOT)
+    numbers = model.citations.numbering["interventional-hcc"].numbers
+    in_text_order = ["singal2023aasld", "reig2022bclc", "zhou2025china", "cheng2022imbrave150",
+                     "abou-alfa2022himalaya", "ren2021orient32", "llovet2023leap002", "pinato2021tace",
+                     "yang2023lenvatinib", "marinelli2022tace", "lai2022lenvatinib", "chang2023haic", "chang2024haic",
+                     "liu2025chance2416", "bai2024haic", "wei2024haic", "duan2024immune", "chiu2017hif1", "li2024tace",
+                     "wu2021lenvatinib", "cao2021tace", "li2024conversion", "li2023conversion", "wang2023tace",
+                     "wang2024tace", "zhang2025tace", "sangro2025emerald1", "kudo2025leap012", "singal2026leap012",
+                     "thornton2024sir", "juthani2025lenvatinib", "lu2025sequencing", "meng2024tace", "shin2025lirads"]
+    assert dict(numbers) == {key: n for n, key in enumerate(in_text_order, 1)}
