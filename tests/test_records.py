@@ -481,7 +481,8 @@ def test_record_page_front_matter_and_content(real_pages):
                  "self_url: en/trials/nct01853618/", "alternate_url: zh/trials/nct01853618/", "title: NCT01853618"):
         assert line in meta
     assert "7.4 months (95% CI 4.7–19.4)" in md
-    assert "median time to tumour progression" in md  # the editor's note of the figure
+    assert "median time to tumor progression (TTP)" in md  # the editor's note of the figure
+    assert "given as mPFS in the review" in md  # the review's label of the figure, kept beside it
     assert '<ol class="reflist">' in md and 'id="ref-1"' in md
     assert "../../ici-hcc/combination-therapy/#4-4-3-ablation-1" in md  # backlink to the mention
     zh = real_pages["zh/trials/nct01853618.md"].markdown
@@ -598,7 +599,7 @@ def test_open_data_is_deterministic_and_readable(real, tmp_path):
     project, bib, records, _ = real
     assert data_files(records) == data_files(records)
     rows = list(csv.DictReader(io.StringIO(data_files(records)["data/endpoints.csv"].decode("utf-8-sig"))))
-    assert any(r["trial"] == "nct01853618" and r["measure"] == "PFS" and r["ci_low"] == "4.7" for r in rows)
+    assert any(r["trial"] == "nct01853618" and r["measure"] == "TTP" and r["ci_low"] == "4.7" for r in rows)
     fix, _ = load_fixture(tmp_path)
     assert json.loads(data_files(fix)["data/trials.json"])[0]["endpoints"][1]["ci"] == [4.7, 19.4]
 
