@@ -22,7 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import pdf, pipeline
+from generator import pipeline
+from generator.bib.bibliography import Bibliography
+from generator.diagnostics import Report
+from generator.urls import review_pdf
 
 from sitekit import ROOT
 
@@ -206,9 +209,15 @@ def review_of(url: str) -> str | None:
 
 @functools.lru_cache(maxsize=None)
 def pdf_text(site: Path, review_id: str, lang: str) -> str:
-    path = site / pdf.review_pdf(review_id, lang)
+    path = site / review_pdf(review_id, lang)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
-    return norm(out.stdout)
+    # the text of the pages without their running header and folio ("n / N"), so that a sentence running over
+    # a page break reads as one; the running header is the first line that starts three pages or more
+    pages = [[line for line in page.split("\n") if line.strip() and not re.fullmatch(r"\s*\d+ / \d+\s*", line)]
+             for page in out.stdout.split("\f")]
+    firsts = [page[0] for page in pages if page]
+    header = {line for line in firsts if firsts.count(line) >= 3}
+    return norm(" ".join(" ".join(page[1:] if page and page[0] in header else page) for page in pages))
 
 
 def cases() -> list[tuple[str, str, str, str]]:
@@ -247,7 +256,7 @@ def test_required_phrases_are_in_the_pdfs(built_site, lang):
         if page_lang != lang or review is None:
             continue  # record pages are not part of a review's PDF
         if norm(phrase) not in pdf_text(built_site, review, lang):
-            missing.append((item, pdf.review_pdf(review, lang), phrase))
+            missing.append((item, review_pdf(review, lang), phrase))
     assert missing == []
 
 
@@ -356,9 +365,6 @@ def test_english_of_reviews_records_and_glossary_uses_us_spelling():
 
 
 def test_references_of_000_are_completed_from_verified_values_only():
-    from generator.bibliography import Bibliography
-    from generator.diagnostics import Report
-
     bib = Bibliography.load(ROOT / "refs.bib", Report(root=ROOT))
     en = {k: bib.format(k, "en").text for k in ("lee2020go30140", "rescue2021camrelizumab", "startfit2023tace",
                                                   "tremelimumab-ablation2017", "kelley2021study22",
@@ -413,7 +419,7 @@ def test_run_in_headings_are_followed_by_their_sentence_and_shown_run_in(built_s
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
 @pytest.mark.parametrize("lang", LANGS)
 def test_run_in_headings_share_their_line_in_the_pdf(built_site, lang):
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / pdf.review_pdf("ici-hcc", lang)), "-"],
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / review_pdf("ici-hcc", lang)), "-"],
                          capture_output=True, text=True, check=True).stdout
     lines = [norm(line) for line in out.split("\n")]
     for by_lang in RUN_IN.values():
