@@ -16,8 +16,9 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import navigation, pdf, pipeline, render, search, searchview, serveerrors, sitedir, sitemaps
+from . import navigation, pdf, pipeline, regions, render, sanitize, search, searchview, serveerrors, sitedir, sitemaps
 from .diagnostics import SourceError
+from .fragments import strip_inline
 from .mdext import GlossaryExtension
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
@@ -44,6 +45,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.nav_memo: navigation.NavMemo | None = None
         self.serve_errors: list[str] = []  # under `serve`: the sources' errors, shown instead of the pages
         self.page_html: str | None = None
+        self.expected: dict[str, object] = {}  # page -> the contributor regions of its markdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -78,6 +80,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         # 2. markdown: glossary tooltips (Python-Markdown's abbr misses terms glued to Chinese text)
         self.glossary_ext = GlossaryExtension(self.model.project.glossary)
         config.markdown_extensions.append(self.glossary_ext)
+        config.markdown_extensions.append(regions.RegionExtension())  # footnotes are contributor HTML too
         if config.strict:
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
@@ -127,9 +130,17 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_page_markdown(self, markdown, *, page, config, files):
         if self.glossary_ext is not None:
             self.glossary_ext.lang = page.meta.get("lang", "en")
+        self.expected[page.file.src_uri] = regions.expected(markdown)
         return markdown
 
     def on_page_content(self, html, *, page, config, files):
+        # contributor HTML through the sanitizer, before anything else reads the page (search, theme, PDF)
+        try:
+            html = pipeline.sanitize(self.model, html, self.expected.pop(page.file.src_uri, None), page.file.edit_uri)
+        except SourceError as exc:
+            raise PluginError(exc.render()) from None
+        for item in _toc_items(page.toc):  # the theme writes these titles unescaped: text only
+            item.title = sanitize.clean_text(strip_inline(item.title))
         return pipeline.fill(self.model, html)
 
     # mkdocs-material's search reads the page in its on_page_context (priority 0): it is given the page
@@ -185,3 +196,9 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             if (root / extra).exists():
                 server.watch(str(root / extra))
         return server
+
+
+def _toc_items(toc):
+    for item in toc or []:
+        yield item
+        yield from _toc_items(item.children)

@@ -18,13 +18,14 @@ import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .bilingual import LANGS, Pair
+from .bilingual import LANGS, Block, Pair
 from .citations import Citation, collapse, replace, scan
 from .content import Project, Review, Section
 from .i18n import HTML_LANG, OTHER, STRINGS
 from .citethis import cite_this
 from .fragments import Fragments
 from .numbering import CitationIndex, cite_id
+from .regions import Regions
 
 if TYPE_CHECKING:  # pragma: no cover
     from .bibliography import Bibliography
@@ -112,11 +113,19 @@ class DataEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
+def md_text(value: str) -> str:
+    """Text put into markdown: escaped for HTML, and '[' as an entity so that it never starts a link."""
+    return str(escape(value)).replace("[", "&#91;")
+
+
 def jinja_env() -> Environment:
     env = DataEnvironment(loader=PackageLoader("generator", "templates"), autoescape=True, bytecode_cache=_BYTECODE,
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False,
                       # markdown attribute lists are written "{#id}": Jinja comments use {## ##} instead
                       comment_start_string="{##", comment_end_string="##}")
+    # Text of the front-matter lands in markdown (a heading, a link's text, a paragraph of markdown): escaped for
+    # HTML by autoescape, and '[' written as an entity so that it never starts a link ('[x](javascript:...)').
+    env.finalize = lambda v: v if isinstance(v, Markup) else Markup(md_text(v))
     return env
 
 
@@ -176,6 +185,7 @@ class Renderer:
         self.cindex = cindex
         self.env = jinja_env()
         self.fragments = Fragments()  # finished HTML, put into the pages by placeholder (generator/fragments.py)
+        self.regions = Regions()  # contributor text in the pages, sanitized after markdown (generator/regions.py)
         self._cite = self.env.get_template("cite.html").module.cite
         self._reflist = self.env.get_template("reflist.html").module
         self._ref_entries: dict[tuple[str, str, str], Markup] = {}  # (review, lang, key) -> <li> without backlinks
@@ -222,8 +232,9 @@ class Renderer:
         numbers = sorted({numbering.numbers[i.key] for i in c.items if i.key in numbering.numbers})
         html = str(self._cite(id_prefix + cite_id(pair.anchor, k), numbers, parts, ref_href,
                               EXTRA_STRINGS["cite_label"][lang]))
-        # in a heading the citation would also land in the table of contents: there it stays markup
-        return html if pair.kind == "heading" else self.fragments.inline(html)
+        # filled in at the end, also in headings (their title in the table of contents drops it): the markup of
+        # a citation is the generator's, kept out of the contributor text the sanitizer reads
+        return self.fragments.inline(html)
 
     def block_text(self, review: Review, section: Section, pair: Pair, lang: str, ref_href: str = "",
                    id_prefix: str = "", page_url: str | None = None) -> str:
@@ -250,14 +261,20 @@ class Renderer:
         if not pair.translated(lang):
             other = OTHER[lang]
             body = self.block_text(review, section, pair, other)
+            body = self.contributor(body, section.path, pair.block(other))
             return (f'<div class="blk pending" id="{pair.anchor}" markdown>\n\n'
                     f'<p class="pending-note" lang="{HTML_LANG[lang]}">{escape(STRINGS["pending"][lang])}</p>\n\n'
                     f'<div lang="{HTML_LANG[other]}" markdown>\n\n{body}\n\n</div>\n\n</div>')
         text = self.block_text(review, section, pair, lang)
         if pair.kind == "heading":
-            return f"{text.strip()} {{#{pair.anchor}}}"
+            return self.contributor(f"{text.strip()} {{#{pair.anchor}}}", section.path, pair.block(lang))
         kind = " editor-note" if pair.kind == "editor" else ""
+        text = self.contributor(text, section.path, pair.block(lang))
         return f'<div class="blk{kind}" id="{pair.anchor}" markdown>\n\n{text}\n\n</div>'
+
+    def contributor(self, text: str, path: Path, block: Block | None) -> str:
+        """Contributor markdown, marked as such: its HTML goes through the sanitizer (generator/regions.py)."""
+        return self.regions.wrap(text, path, block.first_line if block is not None else 1)
 
     # ---- references -----------------------------------------------------------------------
     def defer(self, html: str, *, late: bool = False) -> Markup:
@@ -337,12 +354,13 @@ class Renderer:
             if not notes:
                 continue
             title = review.title[lang] if section.kind == "landing" else section.full_title(lang)
-            out.append(f"### {escape(title)} {{#notes-{section.id}}}")
+            out.append(f"### {md_text(title)} {{#notes-{section.id}}}")
             for pair in notes:
                 href = rel(here, section.url(lang) + f"#{pair.anchor}")
                 text = self.block_text(review, section, pair, lang, id_prefix=f"n-{section.id}-", page_url=here)
+                text = self.contributor(text, section.path, pair.block(lang))
                 out.append(f'<div class="blk editor-note" markdown>\n\n<p class="note-where">'
-                           f'<a href="{href}">{escape(STRINGS["in_section"][lang])}: {escape(title)}</a></p>\n\n'
+                           f'<a href="{href}">{escape(STRINGS["in_section"][lang])}: {md_text(title)}</a></p>\n\n'
                            f'{text}\n\n</div>')
                 keys += self.keys_of(pair)
         return "\n\n".join(out), keys
@@ -386,7 +404,7 @@ class Renderer:
                                            page_url=section.parallel_url(lang))
                     if pair.kind == "heading":
                         text = f"{text.strip()} {{#{side}-{pair.anchor}}}"
-                    cells[side] = Markup(text)
+                    cells[side] = Markup(self.contributor(text, section.path, pair.block(side)))
                 else:
                     cells[side] = Markup(f'<p class="pending-note">{escape(STRINGS["pending"][side])}</p>')
             rows.append({"anchor": pair.anchor, **cells})
@@ -557,7 +575,8 @@ class Renderer:
         blocks = []
         for pair in g.body.pairs:
             if pair.translated(lang):
-                blocks.append(Markup(f'<div class="blk" id="{pair.anchor}" markdown>\n\n{pair.text(lang)}\n\n</div>'))
+                text = self.contributor(pair.text(lang), g.path, pair.block(lang))
+                blocks.append(Markup(f'<div class="blk" id="{pair.anchor}" markdown>\n\n{text}\n\n</div>'))
         terms = [{"abbr": term.abbr, "zh": term.zh, "en": term.en, "slug": slugify(term.abbr)}
                  for term in sorted(g.terms, key=lambda x: x.abbr.lower())]
         drugs = []

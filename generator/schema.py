@@ -32,6 +32,7 @@ class Field:
     pattern_hint: str = ""
     help: str = ""
     check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+    text_check: Callable[[Any], str | None] | None = None  # of each language of a BI field
 
 
 BI = "bi"  # {zh: text, en: text}
@@ -96,7 +97,7 @@ class Validator:
                 self._value(v, item, key + (i,))
         elif kind == BI:
             if isinstance(value, dict):
-                self._mapping(value, {"zh": Field(str, required=True), "en": Field(str, required=True)}, key)
+                self._mapping(value, {lang: Field(str, required=True, check=spec.text_check) for lang in ("zh", "en")}, key)
             else:
                 self.err(key, f"'{self._name(key)}' must give both languages, as 'zh: ...' and 'en: ...' lines")
         else:

@@ -41,6 +41,7 @@ from .diagnostics import Report, suggest
 from .frontmatter import parse_yaml
 from .records import (CATEGORIES, CHART_KINDS, DESIGNS, MEASURES, PHASE, SETTINGS, UNITS, Endpoint, Records, Regimen,
                       Trial, chart_sources, format_number, sequenced)
+from .regions import generated
 from .schema import BI, Field, listof, validate
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -511,12 +512,13 @@ class RecordTables:
             out.append(text[pos:f.start])
             spec = self.spec_of(f.source)
             if spec is None:
-                out.append(f'<p class="records-error">{escape(s("table_error", lang))}</p>')
+                html = f'<p class="records-error">{escape(s("table_error", lang))}</p>'
             elif spec.chart:
                 block = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
-                out.append(self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}"))
+                html = self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}")
             else:
-                out.append(self.render(spec, lang, url))
+                html = self.render(spec, lang, url)
+            out.append(generated(html))  # the generator's markup: not sanitized as the text around it
             pos = f.end
         out.append(text[pos:])
         return "".join(out)
