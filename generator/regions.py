@@ -134,8 +134,15 @@ class _Footnotes(Treeprocessor):
         for parent in list(root.iter()):
             for i, child in reversed(list(enumerate(parent))):
                 if child.tag == "div" and "footnote" in (child.get("class") or "").split():
-                    parent.insert(i + 1, etree.Comment(f"{_CLOSE}"))
-                    parent.insert(i, etree.Comment(f"{_OPEN}-{FOOTNOTES}"))
+                    parent.insert(i + 1, self._marker(f"<!--{_CLOSE}-->"))
+                    parent.insert(i, self._marker(f"<!--{_OPEN}-{FOOTNOTES}-->"))
+
+    def _marker(self, comment: str) -> etree.Element:
+        # a paragraph holding only stashed raw HTML is replaced by that HTML when the page is serialized (an
+        # etree comment would trip the tree processors that run after this one)
+        p = etree.Element("p")
+        p.text = self.md.htmlStash.store(comment)
+        return p
 
 
 class _TableAlign(Treeprocessor):
