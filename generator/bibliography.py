@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Report
+from .limits import MacroGuard
 
 if TYPE_CHECKING:  # pragma: no cover
     from pybtex.database import Entry
@@ -349,12 +350,17 @@ def _parse(text: str) -> _Parsed:
     parser = Parser(person_fields=())
     entries: dict[str, dict] = {}
     scanned = set(key_lines)
+    macros = MacroGuard()  # a field that @string macros would blow up is refused before pybtex builds it
     for chunk in chunks:
         if chunk.kind == "comment":
             continue
         chunk_text = text[chunk.start:chunk.end]
         if not chunk.kind and "@" not in chunk_text:
             continue  # text before the first entry
+        too_long = macros.check(chunk_text)
+        if too_long is not None:
+            problems.append(("error", _line_at(chunk_text, too_long[0], 0, chunk.line), too_long[1]))
+            continue
         parser.data = BibliographyData()
         with pybtex.errors.capture() as captured:
             try:

@@ -114,8 +114,9 @@ class DataEnvironment(Environment):
 
 
 def md_text(value: str) -> str:
-    """Text put into markdown: escaped for HTML, and '[' as an entity so that it never starts a link."""
-    return str(escape(value)).replace("[", "&#91;")
+    """Text put into markdown: escaped for HTML, and '[' and ']' as entities, so that it never starts or ends a
+    link's text ('Demo](javascript:...) [x' in the link of the home page)."""
+    return str(escape(value)).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def jinja_env() -> Environment:
@@ -123,9 +124,6 @@ def jinja_env() -> Environment:
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False,
                       # markdown attribute lists are written "{#id}": Jinja comments use {## ##} instead
                       comment_start_string="{##", comment_end_string="##}")
-    # Text of the front-matter lands in markdown (a heading, a link's text, a paragraph of markdown): escaped for
-    # HTML by autoescape, and '[' written as an entity so that it never starts a link ('[x](javascript:...)').
-    env.finalize = lambda v: v if isinstance(v, Markup) else Markup(md_text(v))
     return env
 
 
@@ -184,6 +182,12 @@ class Renderer:
         self.bib = bib
         self.cindex = cindex
         self.env = jinja_env()
+        # The pages' templates put text of the front-matter into markdown (a heading, a link's text, a paragraph of
+        # markdown): escaped for HTML by autoescape, and brackets as entities so that it never makes a link.
+        # (Jinja compiles the use of finalize into the template: these templates have their own bytecode files.)
+        self.env.finalize = lambda v: v if isinstance(v, Markup) else Markup(md_text(v))
+        if isinstance(_BYTECODE, FileSystemBytecodeCache):
+            self.env.bytecode_cache = FileSystemBytecodeCache(_BYTECODE.directory, "__jinja2_md_%s.cache")
         self.fragments = Fragments()  # finished HTML, put into the pages by placeholder (generator/fragments.py)
         self.regions = Regions()  # contributor text in the pages, sanitized after markdown (generator/regions.py)
         self._cite = self.env.get_template("cite.html").module.cite

@@ -42,6 +42,8 @@ from html.parser import HTMLParser
 import nh3
 from tinyhtml5.parser import HTMLParser as HTML5Parser
 
+from .diagnostics import printable
+
 # ---------------------------------------------------------------------------------------------------------------
 # The allowlist
 # ---------------------------------------------------------------------------------------------------------------
@@ -403,17 +405,8 @@ def inspect(fragment: str) -> tuple[str, list[Removal]]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Contributor text in our own messages
+# Titles: text only
 # ---------------------------------------------------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(text: str, limit: int | None = None) -> str:
-    """Contributor text for a one-line message: control characters and line breaks written as escapes."""
-    if limit is not None and len(text) > limit:
-        text = text[:limit - 1] + "…"
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def text_markup(text: str) -> bool:
