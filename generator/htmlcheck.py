@@ -70,36 +70,49 @@ def block_markdown(block: Block, pair: Pair) -> str:
 
 
 class HtmlChecker:
+    """The blocks of a source, one language at a time, converted together as on their page (so that a link
+    refers to a definition in another block as it does there, and footnotes gather at the end)."""
+
     def __init__(self, root: Path, report: Report):
         self.md = converter(root)
         self.report = report
 
     def body(self, path: Path, body: Body) -> None:
-        for pair in body.pairs:
-            for block in (pair.zh, pair.en):
-                if block is not None and not block.pending and block.text.strip():
-                    self.block(path, block, pair)
+        for lang in ("zh", "en"):
+            parts = [(b, pair) for pair in body.pairs for b in (pair.block(lang),)
+                     if b is not None and not b.pending and b.text.strip()]
+            if parts:
+                self.page(path, parts)
 
-    def block(self, path: Path, block: Block, pair: Pair) -> None:
-        text = block.text
-        for m in PRIVATE_USE.finditer(text):
-            self._error(path, block, text, m.start(),
-                        f"the character U+{ord(m.group(0)):04X} (private use) is not allowed in content: the "
-                        "generator uses such characters itself; remove it")
+    def page(self, path: Path, parts: list[tuple[Block, Pair]]) -> None:
         marks = regions.Regions()
+        chunks = []
+        for block, pair in parts:
+            for m in PRIVATE_USE.finditer(block.text):
+                self._error(path, block, block.text, m.start(),
+                            f"the character U+{ord(m.group(0)):04X} (private use) is not allowed in content: the "
+                            "generator uses such characters itself; remove it")
+            marked = marks.wrap(block_markdown(block, pair), path, block.first_line)
+            chunks.append(marked if pair.kind == "heading" else f'<div class="blk" markdown>\n\n{marked}\n\n</div>')
         self.md.reset()
-        page = self.md.convert(marks.wrap(block_markdown(block, pair), path, block.first_line))
-        _, problems = regions.clean_page(page)
+        _, problems = regions.clean_page(self.md.convert("\n\n".join(chunks)))
         cursors: dict[tuple, int] = {}
         for p in problems:
+            # the region of a block, or the footnotes of the page (found in the block that wrote them)
+            own = [parts[int(p.rid)]] if p.rid is not None and p.rid.isdigit() else parts
+            block = own[0][0]
             if p.removal is None:
-                self._error(path, block, text, None, "this block breaks the page around it: " + p.message)
+                self._error(path, block, block.text, None, "this block breaks the page around it: " + p.message)
                 continue
             key = (p.removal.kind, p.removal.tag, p.removal.attr, p.removal.value)
-            at = locate(text, p.removal, cursors.get(key, 0))
-            if at is not None:
-                cursors[key] = at + 1
-            self._error(path, block, text, at, p.removal.message)
+            at = None
+            for candidate, _ in own + [part for part in parts if part not in own]:  # a definition elsewhere
+                at = locate(candidate.text, p.removal, cursors.get((key, candidate.line), 0))
+                if at is not None:
+                    block = candidate
+                    cursors[(key, candidate.line)] = at + 1
+                    break
+            self._error(path, block, block.text, at, p.removal.message)
 
     def _error(self, path: Path, block: Block, text: str, offset: int | None, message: str) -> None:
         if offset is None:

@@ -1,4 +1,4 @@
-"""Content is data, never code (issue 17), without a browser (tests/browser/test_content_safety.py has the
+"""Content is data, never code (issue 17), without a browser (tests/browser/test_policy_and_payloads.py has the
 browser's side): the payloads through `check` and `build`, the sanitizer's rules, titles, the open data,
 the diagnostics and the bounds on YAML aliases and BibTeX macros."""
 
@@ -79,6 +79,16 @@ def test_build_with_the_payloads_fails_and_keeps_the_old_site(tmp_path):
         assert f"{item['file']}:{item['line']}: error: {item['message']}" in out, item["name"]
     assert "Traceback" not in out
     assert digest(site) == before
+
+
+def test_a_link_defined_in_another_block_is_checked_where_it_is_defined(tmp_path):
+    text = (HEAD + "::: zh\n见[此处][x]。\n\n::: en\nSee [here][x].\n\n::: zh\n[x]: https://example.org/\n\n"
+            "::: en\n[x]: javascript:document.body.dataset.pwned=1\n")
+    project = make_project(tmp_path, {SECTION: text})
+    result = check(project)
+    assert result.returncode == 1
+    assert ("content/demo/01-first.md:19:6: error: a 'javascript:' address is not allowed in content"
+            in result.stdout), result.stdout
 
 
 def test_the_build_refuses_a_page_whose_contributor_html_lost_something_past_the_checker(tmp_path):
