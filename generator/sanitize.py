@@ -24,7 +24,8 @@ The rules, and why:
   (``srcset``, ``poster``, ``background``, ``data``...), no ``name`` and no ``data-*`` (the theme's
   script reads those);
 * addresses: a link (``<a href>``) goes to ``http``, ``https``, ``mailto`` or a page of this site; an
-  image (``<img src>``) is a file of this site: a reader's browser never asks another site for anything;
+  image (``<img src>``) is a file of this site (or a PNG, JPEG, GIF or WebP written out as a ``data:``
+  address): a reader's browser never asks another site for anything;
 * classes: those Markdown itself writes (admonitions, details, footnotes, highlighted code); never one
   that makes the theme load a script (``mermaid``: mkdocs-material fetches Mermaid from unpkg.com);
 * ids: start with a letter or a digit (the theme's own ids start with ``_``: ``__config`` holds its
@@ -75,6 +76,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "details": frozenset({"open"}),
 }
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_SCHEMES = LINK_SCHEMES | {"data"}  # nh3's first filter; data: only for an image (attribute_value)
 
 ADMONITIONS = frozenset({
     "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done",
@@ -114,6 +116,7 @@ _VALUES = {
 # ---------------------------------------------------------------------------------------------------------------
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,", re.I)
 
 
 def url_of(value: str) -> str:
@@ -152,7 +155,9 @@ def attribute_value(tag: str, attr: str, value: str) -> str | None:
         scheme = scheme_of(value)
         ok = scheme in LINK_SCHEMES if scheme else not off_site(value)
         return value if ok else None
-    if attr == "src":  # images are files of this site
+    if attr == "src":  # images are files of this site, or pictures written out (data:, no request)
+        if scheme_of(value) == "data":
+            return value if _DATA_IMAGE.match(url_of(value)) else None
         return value if scheme_of(value) is None and not off_site(value) else None
     if attr == "id":
         return value if _ID.fullmatch(value) else None
@@ -176,7 +181,7 @@ def _relative(url: str) -> str | None:
 _CLEANER = nh3.Cleaner(
     tags=set(TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
     attributes={"*": set(GLOBAL_ATTRIBUTES), **{t: set(a) for t, a in ATTRIBUTES.items()}},
-    attribute_filter=attribute_value, url_schemes=set(LINK_SCHEMES), url_relative=_relative,
+    attribute_filter=attribute_value, url_schemes=set(URL_SCHEMES), url_relative=_relative,
     link_rel=None, strip_comments=True,
 )
 

@@ -1,8 +1,8 @@
 """Content is data, never code, in a real browser (issue 17).
 
 * Every kind of page, in both languages, plus the root page and the 404 page, built with the published
-  settings (HCC_SITE_URL, HCC_REPO_URL): no Content-Security-Policy violation, no request leaves
-  127.0.0.1, and the theme's scripts run (they are files now, not inline scripts).
+  settings (HCC_SITE_URL, HCC_REPO_URL) and without them: no Content-Security-Policy violation, no request
+  leaves 127.0.0.1, and the theme's scripts run (they are files now, not inline scripts).
 * A script planted in a built page (as if it had got past the sanitizer) is blocked by the policy.
 * The payloads of tests/fixtures/payloads, built with the checker bypassed (tests/unchecked_build.py):
   none runs (the DOM marker they would set stays unset), none loads anything from another host, and the
@@ -33,9 +33,10 @@ WATCH_CSP = ("window.__csp = []; document.addEventListener('securitypolicyviolat
              "+ ':' + e.lineNumber));")
 
 
-def build(project: Path, out: Path, *, unchecked: bool = False, unsanitized: bool = False) -> None:
+def build(project: Path, out: Path, *, unchecked: bool = False, unsanitized: bool = False,
+          published: bool = True) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HCC_")}
-    env.update({**PUBLISHED, "HCC_PDF": "0", "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1",
+    env.update({**(PUBLISHED if published else {}), "HCC_PDF": "0", "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1",
                 "PYTHONPATH": str(ROOT)})
     if unchecked:
         cmd = [sys.executable, str(ROOT / "tests" / "unchecked_build.py"), str(project), str(out),
@@ -49,8 +50,8 @@ def build(project: Path, out: Path, *, unchecked: bool = False, unsanitized: boo
 class NotFoundServer(bk.SiteServer):
     """As GitHub Pages: an address the site does not have gets its 404.html (status 404), at any depth."""
 
-    def __init__(self, directory: Path):
-        super().__init__(directory)
+    def __init__(self, directory: Path, prefix: str | None = None):
+        super().__init__(directory, prefix)
         handler = self.httpd.RequestHandlerClass
 
         def send_error(self, code, message=None, explain=None):
@@ -75,10 +76,28 @@ def published_site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module", params=["published", "local"])
+def settings(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def published(published_site, browser):
-    """(server, watch, page) of the real site built with the published settings."""
-    server = NotFoundServer(published_site)
+def local_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("local") / "site"
+    build(ROOT, out, published=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(settings, request) -> Path:
+    """The real site with the published settings, or with none (served at the root of the host)."""
+    return request.getfixturevalue("published_site" if settings == "published" else "local_site")
+
+
+@pytest.fixture(scope="module")
+def published(built, settings, browser):
+    """(server, watch, page) of the real site as built for ``settings``."""
+    server = NotFoundServer(built, None if settings == "published" else "")
     watch = bk.Watch(server.origin)
     context = browser.new_context(viewport=bk.DESKTOP, locale="en-US")
     context.add_init_script(WATCH_CSP)
@@ -109,9 +128,10 @@ def load(page, watch, url: str) -> tuple[list[str], list[str], int]:
 
 
 @pytest.mark.parametrize("name,path", page_paths(), ids=[n for n, _ in page_paths()])
-def test_every_kind_of_page_keeps_its_policy_and_its_host(published, published_site, name, path):
+def test_every_kind_of_page_keeps_its_policy_and_its_host(published, built, settings, name, path):
     server, watch, page = published
-    if not name.startswith(("404", "root")) and not (published_site / path.split("?")[0].lstrip("/")).exists():
+    root = "/hcc-reviews/" if settings == "published" else "/"
+    if not name.startswith(("404", "root")) and not (built / path.split("?")[0].lstrip("/")).exists():
         pytest.skip(f"the build has no {path}")
     violations, external, status = load(page, watch, server.url + path)
     assert violations == [], violations
@@ -121,20 +141,22 @@ def test_every_kind_of_page_keeps_its_policy_and_its_host(published, published_s
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy
     # the theme's scripts ran from their files: its scope is the site root, its search is wired
     assert page.evaluate("typeof __md_scope") == "object"
-    assert page.evaluate("__md_scope.pathname") == "/hcc-reviews/"
+    assert page.evaluate("__md_scope.pathname") == root
     if name == "404":
         links = page.eval_on_selector_all("article a", "as => as.map(a => a.getAttribute('href'))")
-        assert "/hcc-reviews/zh/" in links and "/hcc-reviews/en/" in links
+        assert root + "zh/" in links and root + "en/" in links
+        # the search of the 404 page loads the English index of this host (it asked for "//en/" before)
+        assert page.evaluate("JSON.parse(document.getElementById('__config').textContent).base") == root + "en/"
         assert page.locator("article").inner_text().count("404") == 1
         assert "页面不存在" in page.locator("article").inner_text()
 
 
-def test_a_planted_inline_script_is_blocked(published, published_site):
+def test_a_planted_inline_script_is_blocked(published, built):
     server, watch, page = published
-    built = (published_site / "en" / "ici-hcc" / "index.html").read_text(encoding="utf-8")
-    planted = built.replace("</article>", "<script>document.body.dataset.pwned = '1'</script></article>", 1)
-    assert planted != built
-    (published_site / "en" / "ici-hcc" / "planted.html").write_text(planted, encoding="utf-8")
+    html = (built / "en" / "ici-hcc" / "index.html").read_text(encoding="utf-8")
+    planted = html.replace("</article>", "<script>document.body.dataset.pwned = '1'</script></article>", 1)
+    assert planted != html
+    (built / "en" / "ici-hcc" / "planted.html").write_text(planted, encoding="utf-8")
     violations, external, status = load(page, watch, server.url + "/en/ici-hcc/planted.html")
     assert status == 200 and external == []
     assert page.evaluate("document.body.dataset.pwned") is None
