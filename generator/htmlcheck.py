@@ -6,17 +6,25 @@ Markdown with the extensions of ``mkdocs.yml``, put between the same markers as 
 so that ``check`` and ``build`` cannot disagree. Each removal is reported at the place of the source
 that wrote it, with what to write instead; the build fails on the same errors before it makes a page
 (and, should a page still hold something the sanitizer removes, on that page).
+
+The conversions cost about as much as the rest of the check, and every build checks: the findings of a
+source's blocks are kept in ``<cache_dir>/htmlcheck.json``, under a digest of the blocks, of this
+module, the rules and the Markdown settings; a block that changed is checked again.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
+import os
 import re
 from pathlib import Path
 from typing import Any, Iterable
 
 import markdown
+import nh3
 import yaml
 
 from . import regions, sanitize
@@ -69,20 +77,77 @@ def block_markdown(block: Block, pair: Pair) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=8)
+def fingerprint(config_file: Path) -> str:
+    """What the findings depend on besides the text: the code of the check and of the rules, the versions of
+    nh3 and Markdown, the Markdown extensions of mkdocs.yml."""
+    h = hashlib.sha256()
+    for module in (sanitize, regions):
+        h.update(Path(module.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    h.update(f"{nh3.__version__} {markdown.__version__} {_extensions(config_file)!r}".encode())
+    return h.hexdigest()
+
+
 class HtmlChecker:
     """The blocks of a source, one language at a time, converted together as on their page (so that a link
     refers to a definition in another block as it does there, and footnotes gather at the end)."""
 
-    def __init__(self, root: Path, report: Report):
-        self.md = converter(root)
+    def __init__(self, root: Path, report: Report, cache_dir: Path | None = None):
+        self.root = Path(root)
+        self._md: markdown.Markdown | None = None
         self.report = report
+        self.found: list[tuple[Path, int, int | None, str]] = []
+        self.cache_file = Path(cache_dir) / "htmlcheck.json" if cache_dir is not None else None
+        self.seen: dict[str, list] = {}
+        self.cached: dict[str, list] = {}
+        self.fingerprint = fingerprint(self.root / "mkdocs.yml")
+        if self.cache_file is not None and self.cache_file.exists():
+            try:
+                data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+                if data.get("fingerprint") == self.fingerprint:
+                    self.cached = data.get("pages", {})
+            except (OSError, ValueError):
+                self.cached = {}
+
+    @property
+    def md(self) -> markdown.Markdown:
+        if self._md is None:  # not needed when every source is in the cache
+            self._md = converter(self.root)
+        return self._md
+
+    def save(self) -> None:
+        if self.cache_file is None or self.seen == self.cached:
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_file.with_name(f"{self.cache_file.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "pages": self.seen}, sort_keys=True),
+                       encoding="utf-8")
+        os.replace(tmp, self.cache_file)
 
     def body(self, path: Path, body: Body) -> None:
         for lang in ("zh", "en"):
             parts = [(b, pair) for pair in body.pairs for b in (pair.block(lang),)
                      if b is not None and not b.pending and b.text.strip()]
             if parts:
-                self.page(path, parts)
+                self.cached_page(path, parts)
+
+    def cached_page(self, path: Path, parts: list[tuple[Block, Pair]]) -> None:
+        h = hashlib.sha256(path.name.encode())
+        for block, pair in parts:
+            h.update(f"\0{block.first_line}\0{pair.kind}\0{pair.anchor}\0{block.text}".encode())
+        key = h.hexdigest()
+        found = self.cached.get(key)
+        if found is None:
+            self.found = []
+            self.page(path, parts)
+            found = [[line, col, message] for _, line, col, message in self.found]
+        self.seen[key] = found
+        for line, col, message in found:
+            if col is None:
+                self.report.error(path, line, message)
+            else:
+                self.report.error(path, line, message, col)
 
     def page(self, path: Path, parts: list[tuple[Block, Pair]]) -> None:
         marks = regions.Regions()
@@ -116,11 +181,11 @@ class HtmlChecker:
 
     def _error(self, path: Path, block: Block, text: str, offset: int | None, message: str) -> None:
         if offset is None:
-            self.report.error(path, block.first_line, message)
+            self.found.append((path, block.first_line, None, message))
             return
         line = block.first_line + text.count("\n", 0, offset)
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        self.report.error(path, line, message, col)
+        self.found.append((path, line, col, message))
 
 
 def _decoded(text: str) -> tuple[str, list[int]]:
@@ -184,7 +249,9 @@ def locate(text: str, r: sanitize.Removal, start: int = 0) -> int | None:
     return None
 
 
-def check_bodies(root: Path, bodies: Iterable[tuple[Path, Body]], report: Report) -> None:
-    checker = HtmlChecker(root, report)
+def check_bodies(root: Path, bodies: Iterable[tuple[Path, Body]], report: Report,
+                 cache_dir: Path | None = None) -> None:
+    checker = HtmlChecker(root, report, cache_dir)
     for path, body in bodies:
         checker.body(path, body)
+    checker.save()

@@ -71,7 +71,7 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project)
     check_blocks(project, links, report)
-    check_bodies(root, contributor_bodies(project, records), report)  # what the sanitizer would remove
+    check_bodies(root, contributor_bodies(project, records), report, cache_dir)  # what the sanitizer would remove
     history = read_history(root, cache_dir)
     status = translation_status(project, history, report)
     history.save()

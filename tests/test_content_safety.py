@@ -91,6 +91,20 @@ def test_a_link_defined_in_another_block_is_checked_where_it_is_defined(tmp_path
             in result.stdout), result.stdout
 
 
+def test_kept_findings_are_reported_again_and_an_edit_is_checked_afresh(tmp_path):
+    project = make_project(tmp_path)
+    assert check(project).returncode == 0
+    assert (project / ".cache" / "htmlcheck.json").exists()
+    source = project / SECTION
+    source.write_text(source.read_text(encoding="utf-8").replace("Atezolizumab plus bevacizumab",
+                                                                 "Atezolizumab <b onclick=\"x()\">plus</b>"),
+                      encoding="utf-8")
+    for _ in range(2):  # checked, then from the kept findings
+        result = check(project)
+        assert result.returncode == 1
+        assert "content/demo/01-first.md:14:14: error: the HTML attribute 'onclick'" in result.stdout, result.stdout
+
+
 def test_the_build_refuses_a_page_whose_contributor_html_lost_something_past_the_checker(tmp_path):
     """The last guard: were the checker wrong, the build still fails on what the sanitizer removed from a page,
     at the source of the text."""
