@@ -20,7 +20,9 @@ from mkdocs.utils import CountHandler
 from . import pdf, pipeline
 from .diagnostics import SourceError
 from .site import navigation, render, search, searchview, serveerrors, sitedir, sitemaps
+from .site.fragments import strip_inline
 from .site.mdext import GlossaryExtension
+from .sources import regions, sanitize
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
 
@@ -46,6 +48,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.nav_memo: navigation.NavMemo | None = None
         self.serve_errors: list[str] = []  # under `serve`: the sources' errors, shown instead of the pages
         self.page_html: str | None = None
+        self.expected: dict[str, object] = {}  # page -> the contributor regions of its markdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -79,6 +82,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         # 2. markdown: glossary tooltips (Python-Markdown's abbr misses terms glued to Chinese text)
         self.glossary_ext = GlossaryExtension(self.model.project.glossary)
         config.markdown_extensions.append(self.glossary_ext)
+        config.markdown_extensions.append(regions.RegionExtension())  # footnotes are contributor HTML too
         if config.strict:
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
@@ -128,9 +132,17 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_page_markdown(self, markdown, *, page, config, files):
         if self.glossary_ext is not None:
             self.glossary_ext.lang = page.meta.get("lang", "en")
+        self.expected[page.file.src_uri] = regions.expected(markdown)
         return markdown
 
     def on_page_content(self, html, *, page, config, files):
+        # contributor HTML through the sanitizer, before anything else reads the page (search, theme, PDF)
+        try:
+            html = pipeline.sanitize(self.model, html, self.expected.pop(page.file.src_uri, None), page.file.edit_uri)
+        except SourceError as exc:
+            raise PluginError(exc.render()) from None
+        for item in _toc_items(page.toc):  # the theme writes these titles unescaped: text only
+            item.title = sanitize.clean_text(strip_inline(item.title))
         return pipeline.fill(self.model, html)
 
     # mkdocs-material's search reads the page in its on_page_context (priority 0): it is given the page
@@ -186,3 +198,9 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             if (root / extra).exists():
                 server.watch(str(root / extra))
         return server
+
+
+def _toc_items(toc):
+    for item in toc or []:
+        yield item
+        yield from _toc_items(item.children)

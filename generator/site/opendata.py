@@ -18,6 +18,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 import typing
 from typing import Any
 
@@ -104,7 +105,22 @@ def records_data(records: Records, kind: str) -> list[dict[str, Any]]:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+    # allow_nan=False: NaN and Infinity are not JSON (validation refuses them in the front-matter, schema.py)
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell that a spreadsheet opens as data: text starting with = + - @ tab or carriage return would be read
+    as a formula ('=HYPERLINK(...)'), so it gets a leading apostrophe (OWASP's rule); numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -112,7 +128,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     for row in rows:
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow([csv_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

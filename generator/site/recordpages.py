@@ -64,12 +64,13 @@ class LocalRefs:
     def label(self, key: str) -> str:
         return f"[{self.number(key)}]"
 
-    def cite(self, text: str, lang: str) -> str:
-        """Replace the ``[@key]`` markers of a text by local citations."""
+    def cite(self, text: str, lang: str, hold=str) -> str:
+        """Replace the ``[@key]`` markers of a text by local citations (``hold``: what to do with their HTML)."""
         found = scan(text)
         if not found.citations:
             return text
-        return replace(text, found.citations, lambda c: str(cite_markup([self.number(k) for k in c.keys], lang)))
+        return replace(text, found.citations,
+                       lambda c: hold(str(cite_markup([self.number(k) for k in c.keys], lang))))
 
 
 class RecordPages:
@@ -115,11 +116,19 @@ class RecordPages:
 
     def notes(self, record: Trial | Regimen | Drug, refs: LocalRefs, lang: str) -> list[Markup]:
         other = "en" if lang == "zh" else "zh"
+        kind = "trials" if isinstance(record, Trial) else "regimens" if isinstance(record, Regimen) else "drugs"
+        body = self.records.bodies.get((kind, record.id))
+        pairs = body.pairs if body is not None else []
         out = []
-        for note in record.notes:
-            text = note[lang] or note[other]
+        for k, note in enumerate(record.notes):
+            side = lang if note[lang] else other
+            text = note[side]
             if text.strip():
-                out.append(Markup(refs.cite(text, lang)))
+                # contributor text, sanitized after markdown; the citations' markup is the generator's, put in
+                # at the end
+                text = refs.cite(text, lang, hold=self.renderer.fragments.inline)
+                block = pairs[k].block(side) if k < len(pairs) else None
+                out.append(Markup(self.renderer.contributor(text, record.path, block)))
         return out
 
     def figure_rows(self, figures: list[tuple[Trial, Endpoint]], refs: LocalRefs, url: str, lang: str, *,

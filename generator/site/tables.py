@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from ..i18n import t
 from ..sources.records import chart_sources, sequenced
+from ..sources.regions import generated
 from ..sources.tablespec import RecordTables, TableSpec, cite, find, is_measure
 from .charts import forest_chart, response_chart, timeline_chart
 from .recordtext import cell_items, measure_label
@@ -63,12 +64,13 @@ class TableRenderer:
             out.append(text[pos:f.start])
             spec = self.tables.spec_of(f.source)
             if spec is None:
-                out.append(f'<p class="records-error">{escape(t("table_error", lang))}</p>')
+                html = f'<p class="records-error">{escape(t("table_error", lang))}</p>'
             elif spec.chart:
                 block = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
-                out.append(self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}"))
+                html = self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}")
             else:
-                out.append(self.render(spec, lang, url))
+                html = self.render(spec, lang, url)
+            out.append(generated(html))  # the generator's markup: not sanitized as the text around it
             pos = f.end
         out.append(text[pos:])
         return "".join(out)

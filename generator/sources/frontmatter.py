@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Report
+from .limits import yaml_problem
 
 Key = tuple  # a path into the data: ("endpoints", 2, "value")
 # libyaml's safe loader when present (same safe semantics, several times faster).
@@ -68,6 +69,10 @@ def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontM
         loader = SAFE_LOADER(text)
         try:
             node = loader.get_single_node()
+            too_big = yaml_problem(node) if node is not None and "*" in text else None  # '*': an alias
+            if too_big:  # before anything walks the values (generator/sources/limits.py)
+                report.error(path, offset + 1, too_big)
+                return None
             data = loader.construct_document(node) if node is not None else {}
         finally:
             loader.dispose()

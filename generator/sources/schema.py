@@ -9,6 +9,7 @@ from data only after it validated, so models never see malformed input.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ class Field:
     pattern_hint: str = ""
     help: str = ""
     check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+    text_check: Callable[[Any], str | None] | None = None  # of each language of a BI field
 
 
 BI = "bi"  # {zh: text, en: text}
@@ -96,7 +98,7 @@ class Validator:
                 self._value(v, item, key + (i,))
         elif kind == BI:
             if isinstance(value, dict):
-                self._mapping(value, {"zh": Field(str, required=True), "en": Field(str, required=True)}, key)
+                self._mapping(value, {lang: Field(str, required=True, check=spec.text_check) for lang in ("zh", "en")}, key)
             else:
                 self.err(key, f"'{self._name(key)}' must give both languages, as 'zh: ...' and 'en: ...' lines")
         else:
@@ -108,6 +110,10 @@ class Validator:
             if not ok:
                 self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS.get(kind, kind)}, not {value!r}"
                          + (" (put it in quotes)" if kind is str else ""))
+                return
+            if isinstance(value, float) and not math.isfinite(value):  # YAML's .nan and .inf: not JSON, not data
+                self.err(key, f"'{self._name(key)}' must be a number, not {value!r}: write the figure the source "
+                         "gives, or leave the field out when it gives none")
                 return
             if spec.choices and value not in spec.choices:
                 self.err(key, f"'{self._name(key)}' is '{value}', which is not one of the allowed values"
