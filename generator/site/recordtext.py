@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import i18n
-from ..sources.records import CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial, format_number
+from ..sources.records import (CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
+                               format_number, published_words, status_words)
 from ..sources.tablespec import cite
 from ..urls import regimen_url, rel, trial_url
 
@@ -65,27 +66,12 @@ def endpoint_label(e: Endpoint, lang: str) -> str:
 
 def published_text(e: Endpoint, lang: str) -> str:
     """The primary publication's value of a 'review-differs' figure, with its label: '64% (dose-expansion phase)'."""
-    p = e.status.published
-    if p is None:
-        return ""
-    text = value_text(p.value, e.unit, lang)
-    if p.label:
-        text += f"（{p.label[lang]}）" if lang == "zh" else f" ({p.label[lang]})"
-    return text
+    return published_words(e, lang)
 
 
 def caveat_text(e: Endpoint, lang: str) -> str:
     """The caveat of a figure in a few words ('' when it is as published): shown wherever the figure is."""
-    s = e.status
-    if s.kind == "relabelled":
-        return i18n.t("status_relabelled", lang, measure=measure_label(s.review_as or "", lang))
-    if s.kind == "cohort":
-        return i18n.t("status_cohort", lang, cohort=s.cohort[lang] if s.cohort else "")
-    if s.kind == "review-differs":
-        return i18n.t("status_review_differs", lang, value=published_text(e, lang))
-    if s.kind == "unverified":
-        return i18n.t("status_unverified", lang)
-    return ""
+    return status_words(e, lang)
 
 
 def seen_in_text(e: Endpoint, lang: str) -> str:

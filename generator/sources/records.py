@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import i18n
 from .bilingual import Body
 from .citations import scan
 from .schema import BI, Field
@@ -436,3 +437,36 @@ def format_number(value: float) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return repr(value) if isinstance(value, float) else str(value)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A figure's status in words (the site's markers and captions, the PDFs' footnotes, all say the same)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def published_words(e: Endpoint, lang: str) -> str:
+    """The primary publication's value of a 'review-differs' figure, with its label: '64%（剂量扩展阶段…）'."""
+    p = e.status.published
+    if p is None:
+        return ""
+    number = format_number(p.value)
+    text = f"{number}%" if e.unit == "%" else f"{number} {UNITS.get(e.unit, {}).get(lang, e.unit)}"
+    if p.label:
+        text += f"（{p.label[lang]}）" if lang == "zh" else f" ({p.label[lang]})"
+    return text
+
+
+def status_words(e: Endpoint, lang: str) -> str:
+    """The caveat of a figure in a few words, in the page's language; '' for a figure as published."""
+    s = e.status
+    if s.kind == "relabelled":
+        spec = MEASURES.get(s.review_as or "")
+        measure = spec["short"][0 if lang == "zh" else 1] if spec else (s.review_as or "")
+        return i18n.t("status_relabelled", lang, measure=measure)
+    if s.kind == "cohort":
+        return i18n.t("status_cohort", lang, cohort=s.cohort[lang] if s.cohort else "")
+    if s.kind == "review-differs":
+        return i18n.t("status_review_differs", lang, value=published_words(e, lang))
+    if s.kind == "unverified":
+        return i18n.t("status_unverified", lang)
+    return ""
