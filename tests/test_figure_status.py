@@ -30,8 +30,8 @@ from generator.site.charts import forest_chart, response_chart
 from generator.site.opendata import data_files
 from generator.site.recordtext import figure_anchor, figure_text, measure_label
 from generator.sources.recordload import load_records
-from generator.sources.records import (RATE_MEASURES, TIME_MEASURES, Endpoint, FigureStatus, Trial,
-                                       status_words, survival_sections)
+from generator.sources.records import (RATE_MEASURES, SEEN_IN, TIME_MEASURES, Endpoint, FigureStatus, Trial,
+                                       format_number, status_words, survival_sections)
 from generator.urls import handout_pdf
 
 from sitekit import ROOT
@@ -414,7 +414,6 @@ def test_json_and_csv_carry_every_status(records):
                 assert got["published"]["seen_in"] == e.status.published.seen_in
     by_key = {(r["trial"], r["measure"], r["value"]): r for r in rows}
     for tr, e in caveated(records):
-        from generator.sources.records import format_number
         r = by_key[(tr.id, e.measure, format_number(e.value))]
         assert r["status"] == e.status.kind and r["note_en"] == e.note.en, (tr.id, e.measure)
     dcr = by_key[("checkmate-040", "DCR", "65")]
@@ -444,3 +443,9 @@ def test_unverified_reference_fields_in_the_readers_language():
         assert "not verified" not in zh and "review 000" not in zh, zh
     text = (ROOT / "refs.bib").read_text(encoding="utf-8")
     assert not re.search(r"note\s*=\s*\{[^}]*(?:authors|title)[^}]*not verified", text, re.I)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_kind_of_source_has_its_words(lang):
+    for kind in SEEN_IN:
+        assert t(f"seen_in_{kind.replace('-', '_')}", lang)

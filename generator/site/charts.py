@@ -145,7 +145,8 @@ def chart_caveats(records: Records, figures: list[tuple[Trial, Endpoint]], lang:
         if arm:
             what += f"（{arm}）" if lang == "zh" else f" ({arm})"
         items.append({"mark": mark, "figure": what, "text": c["text"], "href": c["href"] if page_url is not None else "",
-                      "link": t("note", lang)})
+                      "link": t("note", lang), "colon": "：" if lang == "zh" else ": ",
+                      "open": "（" if lang == "zh" else " (", "close": "）" if lang == "zh" else ")"})
     return marks, items
 
 

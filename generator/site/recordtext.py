@@ -76,7 +76,7 @@ def caveat_text(e: Endpoint, lang: str) -> str:
 
 def seen_in_text(e: Endpoint, lang: str) -> str:
     p = e.status.published
-    return i18n.t(f"seen_in_{p.seen_in}", lang) if p is not None and p.seen_in else ""
+    return i18n.t(f"seen_in_{p.seen_in.replace('-', '_')}", lang) if p is not None and p.seen_in else ""
 
 
 def figure_anchor(trial: Trial, e: Endpoint) -> str:
