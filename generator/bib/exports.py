@@ -10,6 +10,7 @@ from pybtex.database import Entry
 
 from .entries import _clean_doi, _is_others, _plain_parts, is_registry_record, safe_url
 from .richtext import has_cjk, latex_to_plain
+from .styles import unverified_words
 
 
 def bibtex_record(key: str, plain: dict) -> str:
@@ -116,5 +117,8 @@ def ris_record(key: str, entry: Entry) -> str:
     note = plain("note")
     if note:
         add(("N1", note))
+    unverified = plain("unverified")
+    if unverified:
+        add(("N1", unverified_words(unverified, "en") + "."))
     add(("ER", ""))
     return "".join(f"{tag}  - {value}\n" for tag, value in lines) + "\n"
