@@ -117,6 +117,8 @@ class _Checker:
     def bibkey(self, item: _Loaded, key: tuple, value: Any, line: int | None = None) -> None:
         if self.bib is None or not isinstance(value, str) or value in self.bib:
             return
+        if getattr(self.bib, "is_empty", False):
+            return  # no entry could be read: reported once, about refs.bib
         variant = self.bib.case_variant(value) if hasattr(self.bib, "case_variant") else None
         if variant:
             message = (f"the reference key '{value}' differs from '{variant}' in refs.bib only in capital letters: "
