@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Report
+from ..diagnostics import Report, processing
 
 
 class _OnFirstUse:
@@ -187,6 +187,7 @@ class Bibliography:
     @classmethod
     def load(cls, path: Path, report: Report, cache_dir: Path | None = None) -> "Bibliography":
         path = Path(path)
+        processing(path)
         try:
             raw = path.read_bytes()
         except OSError as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..diagnostics import Report
 from .content import Project
 from .links import Links
+from .nesting import message as nesting_message
+from .nesting import too_deep
 from .safety import find_unsafe
 
 EXTRA_ANCHORS = {"references", "abstract", "contents", "cite-this"}
@@ -37,6 +39,11 @@ def check_blocks(project: Project, links: Links, report: Report) -> None:
                 if block is None:
                     continue
                 links.check(block.text, path, block.first_line, report)
+                deep = too_deep(block.text)
+                if deep is not None:
+                    offset, depth, kind = deep
+                    report.error(path, block.first_line + block.text.count("\n", 0, offset),
+                                 nesting_message(depth, kind))
                 for bad in find_unsafe(block.text):
                     line = block.first_line + block.text.count("\n", 0, bad.offset)
                     col = bad.offset - (block.text.rfind("\n", 0, bad.offset) + 1) + 1
