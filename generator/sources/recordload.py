@@ -6,6 +6,7 @@ gets wrong is reported at once, each problem at its ``path:line``; only valid re
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import typing
 from dataclasses import dataclass
@@ -117,6 +118,8 @@ class _Checker:
     def bibkey(self, item: _Loaded, key: tuple, value: Any, line: int | None = None) -> None:
         if self.bib is None or not isinstance(value, str) or value in self.bib:
             return
+        if getattr(self.bib, "is_empty", False):
+            return  # no entry could be read: reported once, about refs.bib
         variant = self.bib.case_variant(value) if hasattr(self.bib, "case_variant") else None
         if variant:
             message = (f"the reference key '{value}' differs from '{variant}' in refs.bib only in capital letters: "
@@ -298,7 +301,7 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
         check.err(item, at + ("quote",), f"{name} has a 'quote' but no 'review': say which review "
                   f"({' or '.join(sorted(check.review_ids))}) the quote comes from")
     value = e.get("value")
-    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if numeric and isinstance(quote, str) and quote and not number_in(quote, value):
         check.err(item, at + ("quote",), f"the value {format_number(value)} of {name} does not appear in its quote "
                   f"'{quote}': the quote must contain the figure as the review prints it")
