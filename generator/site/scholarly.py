@@ -192,7 +192,7 @@ def metadata(r: Any, review: Review, section: Section, lang: str, keys: list[str
                 "url": _absolute(site_url, target.url(target_lang), page_url)}
 
     ld: dict[str, Any] = {"@context": "https://schema.org", "@type": "ScholarlyArticle",
-                          "name": page_title, "headline": page_title[:110], "inLanguage": HTML_LANG[lang],
+                          "name": page_title, "headline": page_title, "inLanguage": HTML_LANG[lang],
                           "url": _absolute(site_url, page_url, page_url), "description": description}
     authors = [{"@type": "Person", "name": a.zh if lang == "zh" else a.en} for a in review.authors]
     if authors:
