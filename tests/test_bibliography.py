@@ -512,3 +512,13 @@ def test_warm_load_of_10000_entries_from_json_is_fast(tmp_path):
     assert len(cold) == len(warm) == 10_000
     assert warm_s < 0.5, (cold_s, warm_s)
     assert warm.format("key09999", "en").text.startswith("Finn RS, Qin S, Müller A, et al. Entry 9999: IMbrave150")
+
+
+def test_unidentified_references_read_wholly_in_the_page_language():
+    bib = Bibliography.load(REFS, Report(root=ROOT))
+    placeholders = [k for k in bib if "unidentified" in bib.fields(k)]
+    assert placeholders
+    for key in placeholders:
+        text = zh(bib, key)
+        assert text.startswith("原综述参考文献 [") and "Cited" not in text and "statement" not in text, text
+        assert en(bib, key).startswith("Reference [") and not re.search(r"[\u4e00-\u9fff]", en(bib, key))

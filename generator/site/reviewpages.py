@@ -105,7 +105,7 @@ def landing_page(r: Renderer, review: Review, lang: str) -> Page:
             source += f", {vol}"
         if review.pages:
             source += f": {review.pages}"
-    dates = " · ".join(f"{i18n.t(k, lang)}: {v.isoformat()}" for k, v in review.dates.items())
+    dates = " · ".join(f"{i18n.t(k, lang)}{i18n.t('punct_colon', lang)}{v.isoformat()}" for k, v in review.dates.items())
     sections = [{"href": rel(url, s.url(lang)), "title": s.full_title(lang)} for s in review.sections]
     keys = r.keys_cited(section)
     md = r.env.get_template("landing.md.j2").render(
