@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import pdf, pipeline
+from . import i18n, pdf, pipeline
 from .diagnostics import SourceError, processing
 from .site import navigation, render, search, searchview, serveerrors, sitedir, sitemaps
 from .site.fragments import strip_inline
@@ -120,6 +120,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_env(self, env, *, config, files):
         env.bytecode_cache = self.jinja_cache  # the theme's templates too
         env.globals["hcc_nav_memo"] = self.nav_memo  # site_overrides/partials/nav.html
+        env.globals["hcc_ui"] = i18n.CATALOGS  # our interface strings for the theme's (site_overrides/partials/palette.html)
         return env
 
     def on_nav(self, nav, *, config, files):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -430,19 +431,36 @@ def test_bibtex_export_parses_back(tricky):
     assert tricky.bibtex([]) == ""
 
 
+def test_placeholders_of_unidentified_references_are_in_no_download(tricky):
+    keys = ["finn2020imbrave150", "ici-hcc-ref12"]
+    assert list(pybtex.database.parse_string(tricky.bibtex(keys), "bibtex").entries) == ["finn2020imbrave150"]
+    assert "not identified" not in tricky.ris(keys)
+    assert [item["id"] for item in json.loads(tricky.csl_json(keys))] == ["finn2020imbrave150"]
+
+
+def test_csl_json_export_carries_the_fields_of_the_entry(tricky):
+    items = json.loads(tricky.csl_json(["finn2020imbrave150", "huang2026review", "nct01008358", "nope"]))
+    assert [i["id"] for i in items] == ["finn2020imbrave150", "huang2026review", "nct01008358"]
+    finn = items[0]
+    assert finn["type"] == "article-journal" and finn["container-title"] == "N Engl J Med"
+    assert finn["author"][0] == {"family": "Finn", "given": "Richard S."}
+    assert finn["issued"] == {"date-parts": [[2020]]} and finn["page"] == "1894-1905"
+    assert finn["DOI"] == "10.1056/NEJMoa1915745"
+    assert items[2]["type"] == "webpage" and items[2]["URL"].startswith("https://clinicaltrials.gov/")
+
+
 def test_ris_export_has_one_record_per_entry(tricky):
     keys = ["finn2020imbrave150", "huang2026review", "nct01008358", "ici-hcc-ref12"]
     text = tricky.ris(keys)
     records = [r.strip("\n") for r in text.split("ER  - \n") if r.strip()]
-    assert len(records) == 4
-    assert text.count("TY  - ") == 4
+    assert len(records) == 3  # ici-hcc-ref12, a placeholder of an unidentified reference, is not exported
+    assert text.count("TY  - ") == 3 and "not identified" not in text
     first = records[0].splitlines()
     assert first[0] == "TY  - JOUR"
     assert "AU  - Finn, Richard S." in first and "SP  - 1894" in first and "EP  - 1905" in first
     assert "DO  - 10.1056/NEJMoa1915745" in first
     assert "AU  - 张, 三" in records[1] and "AU  - 黄振" in records[1]
     assert records[2].startswith("TY  - ELEC") and "UR  - https://clinicaltrials.gov/study/NCT01008358" in records[2]
-    assert records[3].startswith("TY  - GEN")
     for line in text.splitlines():
         assert not line or re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line)
 
@@ -611,3 +629,13 @@ def test_a_reference_pasted_as_text_is_an_error_at_its_line(tmp_path):
         "refs.bib:6:1: error: the text 'Llovet JM, Ricci S, Mazzaferro V, et al.…' is outside any entry, so BibTeX "
         "ignores it: write the reference as an entry (@article{key, author = {…}, title = {…}, …}) or start the "
         "line with % to keep it as a comment"]
+
+
+def test_unidentified_references_read_wholly_in_the_page_language():
+    bib = Bibliography.load(REFS, Report(root=ROOT))
+    placeholders = [k for k in bib if "unidentified" in bib.fields(k)]
+    assert placeholders
+    for key in placeholders:
+        text = zh(bib, key)
+        assert text.startswith("原综述参考文献 [") and "Cited" not in text and "statement" not in text, text
+        assert en(bib, key).startswith("Reference [") and not re.search(r"[\u4e00-\u9fff]", en(bib, key))

@@ -381,14 +381,16 @@ class Bibliography:
     # -- export -------------------------------------------------------------------------------------------------
 
     def _export_keys(self, keys: list[str]) -> list[str]:
-        """The keys to export: each once, with the members of an @set and, after the entries that name them,
+        """The keys to export: each once, without the placeholders of unidentified references (a reference
+        manager would file them as publications), with the members of an @set and, after the entries that name them,
         their crossref parents (BibTeX needs a parent after its children)."""
         seen: set[str] = set()
         out: list[str] = []
         parents: list[str] = []
 
         def add(key: str) -> None:
-            if key in self._data.key_set and key.lower() not in seen:
+            if (key in self._data.key_set and key.lower() not in seen
+                    and "unidentified" not in self._data.entries[key]["fields"]):  # exports.is_placeholder
                 seen.add(key.lower())
                 out.append(key)
                 for member in self.members(key):
@@ -433,6 +435,15 @@ class Bibliography:
                 self._fresh += 1
             records.append(record)
         return "".join(records)
+
+    def csl_json(self, keys: list[str]) -> str:
+        """Those entries as a CSL-JSON array (generator/bib/exports.py)."""
+        items = [exports.csl_item(key, self.entry(key)) for key in self._export_keys(keys)]
+        return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+
+    def csl_items(self, keys: list[str]) -> list[dict]:
+        """Those entries as CSL-JSON items (placeholders left out), for the pages' embedded metadata."""
+        return [exports.csl_item(key, self.entry(key)) for key in self._export_keys(keys)]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -169,8 +169,10 @@ def unverified_note(children, context, lang="en"):
 
 
 @node
-def unidentified_note(children, context):
-    note = _field_or_none(context["entry"], "note")
+def unidentified_note(children, context, translated=None):
+    """What the source review cites the unidentified reference for: the ``translated`` field (``note_zh``: the
+    note in the page's language) where the entry has one, else ``note``."""
+    note = (_field_or_none(context["entry"], translated) if translated else None) or _field_or_none(context["entry"], "note")
     if not note:
         raise FieldIsMissing("note", context["entry"])
     return latex_to_rich(note)
@@ -463,6 +465,6 @@ class GBT7714Style(_ReferenceStyle):
 
     def get_unidentified_template(self, e):
         n = latex_to_plain(_field(e, "unidentified"))
-        # "原综述参考文献 [12]，未能识别。" then the note as written (English in our .bib), nothing added to it
-        return blocks[bare[Text(f"原综述参考文献 [{n}]，未能识别。"), optional[unidentified_note()]],
+        # "原综述参考文献 [12]，未能识别。" then the note in Chinese (note_zh; the English note where there is none)
+        return blocks[bare[Text(f"原综述参考文献 [{n}]，未能识别。"), optional[unidentified_note(translated="note_zh")]],
                       doi_link(prefix="DOI: "), pmid_link(), url_link()]

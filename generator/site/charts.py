@@ -322,7 +322,7 @@ def timeline_chart(records: Records, trial: Trial, lang: str, cid: str, sources:
         max_lines = max(max_lines, len(when_lines) + 1)
         steps.append({"cx": cx, "boxes": boxes, "n": t("step", lang, n=i + 1), "when": when_lines})
         what = " + ".join(records.drugs[d].label(lang) if d in records.drugs else d for d in step.treatments)
-        desc_items.append(f"{t('step', lang, n=i + 1)}: {what}" + (f" — {when}" if when else ""))
+        desc_items.append(f"{t('step', lang, n=i + 1)}{t('punct_colon', lang)}{what}" + (f" — {when}" if when else ""))
     width = int(left + step_w * len(steps) + 20)
     axis_y = 10 + 2 * lane_h + 12
     height = int(axis_y + 22 + max_lines * 15 + 8)
@@ -330,7 +330,7 @@ def timeline_chart(records: Records, trial: Trial, lang: str, cid: str, sources:
     name = trial.name
     return _render("chart-timeline.svg.j2", cid=cid, sources=sources, width=width, height=height,
                    title=t("timeline_title", lang, name=name),
-                   desc=t("timeline_desc", lang) + " " + sep.join(desc_items),
+                   desc=t("timeline_desc", lang) + ("" if lang == "zh" else " ") + sep.join(desc_items),
                    steps=steps, lanes=[{"y": lanes["local"], "label": t("local", lang), "fill": LOCAL},
                                        {"y": lanes["systemic"], "label": t("systemic", lang), "fill": SYSTEMIC}],
                    lane_h=lane_h, left=left, axis_y=axis_y, right=width - 8, time=t("time", lang), ink=INK,

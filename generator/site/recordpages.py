@@ -25,8 +25,8 @@ from ..sources.records import CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug,
 from ..sources.tablespec import RecordTables, TableSpec, phase_key
 from ..urls import page_uri, regimen_url, rel, trial_url
 from .charts import forest_chart, response_chart, timeline_chart
-from .recordtext import (LIST_SEP, caveat, endpoint_label, figure_anchor, figure_text, published_text, regimen_name,
-                         seen_in_text, vocab_label)
+from .recordtext import (LIST_SEP, caveat, endpoint_label, figure_anchor, figure_text, phase_text, published_text,
+                         regimen_name, seen_in_text, vocab_label)
 from .render import Page, Renderer
 from .tables import TableRenderer
 
@@ -174,7 +174,7 @@ class RecordPages:
             facts.append({"label": t("registry", lang), "items": [
                 {"text": r, "href": f"https://clinicaltrials.gov/study/{r}"} for r in trial.registry]})
         if trial.phase:
-            facts.append({"label": t("phase", lang), "items": [{"text": trial.phase}]})
+            facts.append({"label": t("phase", lang), "items": [{"text": phase_text(trial.phase, lang)}]})
         if trial.design:
             facts.append({"label": t("design", lang), "items": [{"text": vocab_label(DESIGNS, trial.design, lang)}]})
         if trial.settings:
@@ -284,6 +284,8 @@ class RecordPages:
             elif name == "drug":
                 options = sorted(({"value": v, "label": self._drug_label(v, lang)} for v in values),
                                  key=lambda o: o["label"].casefold())
+            elif name == "phase":
+                options = [{"value": v, "label": phase_text(v, lang)} for v in sorted(values)]
             else:
                 options = [{"value": v, "label": v} for v in sorted(values)]
             out.append({"name": name, "label": t(name, lang), "options": options})
@@ -311,7 +313,7 @@ class RecordPages:
                 "data": {k: " ".join(v) for k, v in data.items()},
                 "cells": [
                     {"items": [{"text": tr.name, "href": rel(url, trial_url(lang, tr.id))}]},
-                    {"items": [{"text": tr.phase}] if tr.phase else [], "sort": phase_key(tr.phase)},
+                    {"items": [{"text": phase_text(tr.phase, lang)}] if tr.phase else [], "sort": phase_key(tr.phase)},
                     {"items": [{"text": vocab_label(DESIGNS, tr.design, lang)}] if tr.design else []},
                     {"items": [{"text": sep.join(vocab_label(SETTINGS, x, lang) for x in tr.settings)}]
                      if tr.settings else []},

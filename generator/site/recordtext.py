@@ -19,6 +19,14 @@ from ..urls import regimen_url, rel, trial_url
 LIST_SEP = {"zh": "、", "en": ", "}
 
 
+def phase_text(phase: str | None, lang: str) -> str:
+    """A trial's phase as a reader writes it: "3 期", "Ib/II 期" on Chinese pages (a bare "3" after the label
+    reads as a tumour stage there), the phase as given on English pages."""
+    if not phase:
+        return ""
+    return i18n.t("phase_value", lang).format(phase=phase)
+
+
 def vocab_label(vocab: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
     if not value:
         return ""
@@ -136,7 +144,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
         if col == "registry":
             return [item(r) for r in t.registry]
         if col == "phase":
-            return [item(t.phase)] if t.phase else []
+            return [item(phase_text(t.phase, lang))] if t.phase else []
         if col == "design":
             return [item(vocab_label(DESIGNS, t.design, lang))] if t.design else []
         if col == "settings":
