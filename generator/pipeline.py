@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bib.bibliography import Bibliography
-from .bib.numbering import CitationIndex, index_citations
+from .bib.numbering import CitationIndex, index_citations, report_uncited
 from .diagnostics import Report
 from .site.fragments import Fragments
 from .sources.checks import check_blocks, link_targets
@@ -67,6 +67,7 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     # Tables cite too: numbering reads each block with its tables expanded into citation markers.
     citations = index_citations(project, bib, report, expand=tables.citation_text)
     citations.cited_by_record = {page: set(keys) for page, keys in records.all_keys().items()}
+    report_uncited(bib, citations.all_cited(), report)  # a warning for check and build alike
     # a chart in a review draws the review's reference numbers
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project)
