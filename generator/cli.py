@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import SourceError, in_github_actions, now_processing
+from .diagnostics import SourceError, grouped, in_github_actions, now_processing
 from .site import offline
 
 
@@ -45,10 +45,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     model = pipeline.load(root, cache_dir=root / ".cache")
     report = model.report  # the same validation as the build's (pipeline.load), uncited references included
     items = report.sorted()
-    for d in items:
+    for d in grouped(items):  # a repeated problem once, with its other lines
         print(d.format())
     if in_github_actions():
-        for d in items:
+        for d in items:  # every place annotated on the diff
             print(d.github())
     errors = len(report.errors)
     warnings = len(report.warnings)
