@@ -611,3 +611,10 @@ def test_a_reference_pasted_as_text_is_an_error_at_its_line(tmp_path):
         "refs.bib:6:1: error: the text 'Llovet JM, Ricci S, Mazzaferro V, et al.…' is outside any entry, so BibTeX "
         "ignores it: write the reference as an entry (@article{key, author = {…}, title = {…}, …}) or start the "
         "line with % to keep it as a comment"]
+
+
+def test_the_percent_signs_of_refs_bib_are_shown_in_full():
+    bib = Bibliography.load(REFS, Report(root=ROOT))
+    note = "with complete response in 16% and partial response in 55% of patients and acceptable adverse events."
+    assert en(bib, "ici-hcc-ref23").endswith(note) and zh(bib, "ici-hcc-ref23").endswith(note)
+    assert r"16\% and partial response in 55\% of patients" in bib.bibtex(["ici-hcc-ref23"])
