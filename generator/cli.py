@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import SourceError, in_github_actions, now_processing
+from .diagnostics import SourceError, grouped, in_github_actions, now_processing
 from .site import offline
 
 
@@ -43,18 +43,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     root = project_root()
     model = pipeline.load(root, cache_dir=root / ".cache")
-    report = model.report
-    cited = model.citations.all_cited()
-    for key in model.bib:
-        if key not in cited:
-            report.warning(model.bib.path, model.bib.key_lines.get(key, 1),
-                           f"the reference '{key}' is never cited: cite it as [@{key}] in a section or a record, "
-                           "or remove it from refs.bib")
+    report = model.report  # the same validation as the build's (pipeline.load), uncited references included
     items = report.sorted()
-    for d in items:
+    for d in grouped(items):  # a repeated problem once, with its other lines
         print(d.format())
     if in_github_actions():
-        for d in items:
+        for d in items:  # every place annotated on the diff
             print(d.github())
     errors = len(report.errors)
     warnings = len(report.warnings)

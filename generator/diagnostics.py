@@ -98,6 +98,34 @@ class Report:
             raise SourceError(failing)
 
 
+def grouped(items: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics with each repeated problem (same file, same message) once, at its first place, saying
+    where else it occurs: "… (4 times in this file: also lines 12, 30 and 44)"."""
+    firsts: dict[tuple[str, str, str], Diagnostic] = {}
+    repeats: dict[tuple[str, str, str], list[int]] = {}
+    for d in sorted(set(items)):
+        key = (d.path, d.severity, d.message)
+        if key in firsts:
+            repeats[key].append(d.line)
+        else:
+            firsts[key] = d
+            repeats[key] = []
+    out = []
+    for key, d in firsts.items():
+        more = repeats[key]
+        if more:
+            others = sorted(set(more) - {d.line})
+            if not others:
+                where = "all on this line"
+            elif len(others) == 1:
+                where = f"also line {others[0]}"
+            else:
+                where = "also lines " + ", ".join(str(n) for n in others[:-1]) + f" and {others[-1]}"
+            d = Diagnostic(d.path, d.line, d.col, d.severity, f"{d.message} ({len(more) + 1} times in this file: {where})")
+        out.append(d)
+    return sorted(out)
+
+
 class SourceError(Exception):
     """The sources are wrong: the message lists every problem, one per line."""
 
@@ -106,8 +134,9 @@ class SourceError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        n = len(self.diagnostics)
-        lines = [d.format(with_col=False) for d in self.diagnostics]
+        shown = grouped(self.diagnostics)
+        n = len(shown)
+        lines = [d.format(with_col=False) for d in shown]
         head = f"{n} problem{'s' if n != 1 else ''} in the sources:"
         return "\n".join([head, *lines])
 

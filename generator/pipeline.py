@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bib.bibliography import Bibliography
-from .bib.numbering import CitationIndex, index_citations
+from .bib.numbering import CitationIndex, index_citations, report_uncited
 from .diagnostics import Report, SourceError
 from .site.fragments import Fragments
 from .sources import regions
@@ -73,6 +73,8 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     # Tables cite too: numbering reads each block with its tables expanded into citation markers.
     citations = index_citations(project, bib, report, expand=tables.citation_text)
     citations.cited_by_record = {page: set(keys) for page, keys in records.all_keys().items()}
+    # a warning for check and build alike (keys written in a record that did not load are not "never cited")
+    report_uncited(bib, citations.all_cited() | records.unloaded_keys, report)
     # a chart in a review draws the review's reference numbers
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project)

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from . import i18n, pdf, pipeline
-from .diagnostics import SourceError, processing
+from .diagnostics import SourceError, grouped, processing
 from .site import navigation, render, search, searchview, serveerrors, sitedir, sitemaps
 from .site.fragments import strip_inline
 from .site.mdext import GlossaryExtension
@@ -73,7 +73,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             log.error("\n".join([exc.render().splitlines()[0], *self.serve_errors]))
             self.model = None
             return config
-        for d in self.model.report.warnings:
+        for d in grouped(self.model.report.warnings):  # a repeated warning once, with its other lines
             log.warning(d.format(with_col=False))
         # mkdocs-material's search plugin cuts Chinese with jieba while it collects the pages; our
         # search module cuts the text again with the records' lexicon (generator/site/search.py), so the

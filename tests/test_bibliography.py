@@ -639,3 +639,10 @@ def test_unidentified_references_read_wholly_in_the_page_language():
         text = zh(bib, key)
         assert text.startswith("原综述参考文献 [") and "Cited" not in text and "statement" not in text, text
         assert en(bib, key).startswith("Reference [") and not re.search(r"[\u4e00-\u9fff]", en(bib, key))
+
+
+def test_the_percent_signs_of_refs_bib_are_shown_in_full():
+    bib = Bibliography.load(REFS, Report(root=ROOT))
+    note = "with complete response in 16% and partial response in 55% of patients and acceptable adverse events."
+    assert en(bib, "ici-hcc-ref23").endswith(note) and zh(bib, "ici-hcc-ref23").endswith(note)
+    assert r"16\% and partial response in 55\% of patients" in bib.bibtex(["ici-hcc-ref23"])

@@ -91,7 +91,7 @@ def test_a_list_nested_200_deep(tmp_path):
     message = ("error: this list is nested 11 levels deep; at most 10 can be shown (in the PDFs too): flatten it, "
                "or split it into separate lists")
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
-    assert errors == [f"{SECTION}:20:1: {message}", f"{SECTION}:222:1: {message}"]
+    assert errors == [f"{SECTION}:20:1: {message} (2 times in this file: also line 222)"]
 
 
 def test_a_content_file_that_is_not_utf8_is_reported_at_the_bad_byte(tmp_path):
@@ -204,3 +204,36 @@ def test_publishing_swaps_the_folders_in_one_rename(tmp_path, monkeypatch):
     # the only rename touching site/ is the exchange (renameat2); os.replace only moves the old site aside
     assert all(Path(b) != site for _, b in renames)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_publishing_without_the_exchange_and_without_a_previous_site(tmp_path, monkeypatch):
+    monkeypatch.setattr(sitedir, "_exchange", lambda a, b: False)  # another system, or another file system
+    site = tmp_path / "site"
+    staging = sitedir.prepare(site)
+    (staging / "a").write_text("first", encoding="utf-8")
+    sitedir.publish(staging, site)  # no previous site: one rename
+    assert (site / "a").read_text(encoding="utf-8") == "first"
+    staging = sitedir.prepare(site)
+    (staging / "a").write_text("second", encoding="utf-8")
+    sitedir.publish(staging, site)
+    assert (site / "a").read_text(encoding="utf-8") == "second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failed_rename_puts_the_previous_site_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(sitedir, "_exchange", lambda a, b: False)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a").write_text("old", encoding="utf-8")
+    staging = sitedir.prepare(site)
+    real_replace = os.replace
+
+    def replace(a, b):
+        if Path(a) == staging:
+            raise OSError(errno.ENOSPC, "No space left on device", str(b))
+        return real_replace(a, b)
+
+    monkeypatch.setattr(sitedir.os, "replace", replace)
+    with pytest.raises(OSError):
+        sitedir.publish(staging, site)
+    assert (site / "a").read_text(encoding="utf-8") == "old"

@@ -87,8 +87,15 @@ class _Parsed:
 
     def __init__(self, entries: dict[str, dict] | None, key_lines: dict[str, int],
                  problems: list[tuple[str, int, str]], *, keys: list[str] | None = None,
-                 entries_json: str | None = None):
+                 entries_json: str | None = None, related: dict[str, list[str]] | None = None):
         self._entries = entries
+        # key -> the entries it stands on: its crossref parent, the members of an @set (kept in the cache
+        # file beside the entries, so that knowing them never decodes the entries)
+        self.related: dict[str, list[str]] = related if related is not None else {
+            key: [*biblatex.set_members(plain), *([plain["fields"]["crossref"].strip()]
+                                                  if plain["fields"].get("crossref", "").strip() else [])]
+            for key, plain in (entries or {}).items()
+            if plain["type"].lower() == "set" or plain["fields"].get("crossref", "").strip()}
         self._entries_json = entries_json
         self.keys: list[str] = list(entries) if keys is None else keys  # entry keys, in file order
         self.key_set = set(self.keys)
@@ -113,6 +120,7 @@ class _Parsed:
             "entries": json.dumps(self.entries, ensure_ascii=False),
             "key_lines": self.key_lines,
             "problems": [list(p) for p in self.problems],
+            "related": self.related,
         }
 
     @classmethod
@@ -123,7 +131,8 @@ class _Parsed:
             raise TypeError("entries")
         return cls(None, key_lines={k: int(v) for k, v in data["key_lines"].items()},
                    problems=[(str(s), int(n), str(m)) for s, n, m in data["problems"]],
-                   keys=[str(k) for k in data["keys"]], entries_json=data["entries"])
+                   keys=[str(k) for k in data["keys"]], entries_json=data["entries"],
+                   related={str(k): [str(x) for x in v] for k, v in data["related"].items()})
 
 
 # In-process cache, keyed by the SHA-256 of the file bytes; a few versions are kept (mkdocs serve edits).
@@ -341,7 +350,13 @@ class Bibliography:
 
     def members(self, key: str) -> list[str]:
         """The entries an ``@set`` entry groups, those in the .bib (empty for any other entry)."""
+        if key not in self._data.related:
+            return []
         return [k for k in biblatex.set_members(self._data.entries[key]) if k in self._data.key_set and k != key]
+
+    def related(self, key: str) -> list[str]:
+        """The entries of the .bib that ``key`` stands on: its crossref parent, the members of an @set."""
+        return [k for k in self._data.related.get(key, ()) if k in self._data.key_set and k != key]
 
     def fields(self, key: str) -> dict[str, str]:
         """The fields of an entry as written in the .bib (LaTeX), names in lower case; persons not included."""

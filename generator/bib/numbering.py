@@ -125,3 +125,21 @@ def _number_review(review: Review, bib: Bibliography, report: Report, index: Cit
 
 def cite_id(anchor: str, k: int) -> str:
     return f"c-{anchor}-{k + 1}"
+
+
+def report_uncited(bib: Bibliography, cited: set[str], report: Report) -> None:
+    """A warning for each entry of refs.bib that nothing cites. An entry reached through a cited one (the
+    crossref parent of a cited part, a member of a cited @set) counts as cited."""
+    reached = set(cited)
+    todo = [k for k in cited if k in bib]
+    while todo:
+        key = todo.pop()
+        for other in bib.related(key):
+            if other not in reached:
+                reached.add(other)
+                todo.append(other)
+    for key in bib:
+        if key not in reached:
+            report.warning(bib.path, bib.key_lines.get(key, 1),
+                           f"the reference '{key}' is never cited: cite it as [@{key}] in a section or a record, "
+                           "or remove it from refs.bib")

@@ -103,12 +103,14 @@ def publish(staging: Path, site_dir: Path) -> None:
         except OSError:
             old = staging
     else:
-        if site_dir.exists() or site_dir.is_symlink():
+        moved = site_dir.exists() or site_dir.is_symlink()
+        if moved:
             os.replace(site_dir, old)
         try:
             os.replace(staging, site_dir)
         except OSError:
-            os.replace(old, site_dir)  # put the previous site back
+            if moved:
+                os.replace(old, site_dir)  # put the previous site back
             raise
     discard_quietly(old)
 

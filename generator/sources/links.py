@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,6 +21,7 @@ from .citations import protected_spans
 LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\]\n]*\])*)\]"
                   r"\((?P<target><[^>\n]*>|[^)\s]+)(?P<title>\s+\"[^\"\n]*\")?\)")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+REMOTE = re.compile(r"^(?:https?|ftp):", re.I)
 
 
 @dataclass
@@ -57,6 +59,11 @@ class Links:
             line = first_line + text.count("\n", 0, m.start())
             col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
             raw = m.group("target")
+            if m.group("bang") and (REMOTE.match(raw.strip("<>")) or raw.strip("<>").startswith("//")):
+                report.error(source, line, f"remote image '{raw.strip('<>')}': the site loads nothing from other "
+                             f"servers and the PDFs cannot include it; save the image in the review's folder "
+                             f"(e.g. img/figure-1.png) and write ![description](img/figure-1.png)", col)
+                continue
             if SCHEME.match(raw.strip("<>")):
                 continue  # external (http, mailto); unsafe schemes are the sanitizer's business (htmlcheck.py)
             path, anchor = self._split(raw)
@@ -100,7 +107,13 @@ class Links:
                     site_path = asset.relative_to(self.content.resolve()).as_posix()
                 except ValueError:
                     return m.group(0)
-                new = rel(page_url, site_path)
+                # as HTML, not as ![](...): MkDocs checks a Markdown image's path against the file the page
+                # was generated as (zh/demo/first.md), not against its address (zh/demo/first/), and would
+                # warn about every image beside a section (failing build --strict); the checker has checked it
+                title = m.group("title")
+                title_attr = f' title="{escape(title.strip()[1:-1])}"' if title else ""
+                return (f'<img alt="{escape(m.group("text"))}" src="{escape(rel(page_url, site_path))}"'
+                        f'{title_attr} />')
             else:
                 page = self.pages.get((source.parent / path).resolve() if path else source.resolve())
                 if page is None:

@@ -212,7 +212,28 @@ def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
             if item.valid and item.record.id not in target:
                 target[item.record.id] = item.record
                 records.bodies[(kind, item.record.id)] = item.body
+        for item in items:
+            if not item.valid:  # root cause reported in its file: what follows from it is not reported again
+                unloaded = records.unloaded.setdefault(kind, set())
+                unloaded.update(x for x in (item.record.id, item.path.stem) if isinstance(x, str) and x)
+                records.unloaded_keys.update(_strings(item.fm.data))
+                records.unloaded_keys.update(k for p in item.body.pairs for lang in LANGS
+                                             if p.block(lang) is not None
+                                             for c in scan(p.block(lang).text).citations for k in c.keys)
+    for kind, ids in records.unloaded.items():
+        ids.difference_update(getattr(records, kind))
     return records
+
+
+def _strings(data: Any) -> set[str]:
+    """Every string in a front-matter value (the reference keys of a record that did not load among them)."""
+    if isinstance(data, str):
+        return {data}
+    if isinstance(data, dict):
+        return {s for v in data.values() for s in _strings(v)}
+    if isinstance(data, list):
+        return {s for v in data for s in _strings(v)}
+    return set()
 
 
 def _check_notes(check: _Checker, item: _Loaded) -> None:

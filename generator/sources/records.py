@@ -280,6 +280,10 @@ class Records:
     regimens: dict[str, Regimen] = field(default_factory=dict)
     drugs: dict[str, Drug] = field(default_factory=dict)
     bodies: dict[tuple[str, str], Body] = field(default_factory=dict)  # (kind, id) -> notes body
+    # records whose file exists but has errors (reported there): kind -> ids; a table naming one is not
+    # told the record is unknown, and the reference keys written in them are not "never cited"
+    unloaded: dict[str, set[str]] = field(default_factory=dict)
+    unloaded_keys: set[str] = field(default_factory=set)
 
     def trials_of(self, regimen_id: str) -> list[Trial]:
         """The trials with an arm of this regimen, in id order."""

@@ -184,6 +184,9 @@ class RecordTables:
             report.error(path, fm.line("filter"), "give either 'ids' (a list of records) or 'filter', not both")
             ok = False
         for i, rid in enumerate(data.get("ids") or []):
+            if isinstance(rid, str) and rid not in known and rid in self.records.unloaded.get(kind, ()):
+                ok = False  # its file has errors, reported there: not "unknown" here
+                continue
             if isinstance(rid, str) and rid not in known:
                 hint = suggest(rid, sorted(known), n=1) or f" (add content/{kind}/{rid}.md, or check the spelling)"
                 report.error(path, fm.line("ids", i), f"unknown {word} '{rid}'{hint}")
