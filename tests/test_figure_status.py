@@ -292,7 +292,7 @@ def test_every_chart_of_the_site_lists_its_caveats(built_site, records, lang):
 def test_the_chart_check_fails_on_a_chart_without_caveats(built_site, records):
     page = (built_site / "en" / "ici-hcc" / "combination-therapy" / "index.html").read_text(encoding="utf-8")
     assert chart_problems(page, "cm", records, "en") == []
-    stripped = re.sub(r'<span class="chart-caveats-title">.*?</ul>', "", page, flags=re.S)
+    stripped = re.sub(r'<span class="chart-caveats">.*?</figcaption>', "</figcaption>", page, flags=re.S)
     assert stripped != page
     assert any("Tremelimumab" in p for p in chart_problems(stripped, "cm", records, "en"))
 

@@ -124,7 +124,7 @@ def _render(name: str, **kw: Any) -> Markup:
 
 RefLabel = Callable[[str], str]  # refs.bib key -> '[3]' (the page's own reference list)
 
-MARKS = ("†", "‡", "§", "¶")
+MARKS = ("†", "‡", "§", "¶", "#", "††", "‡‡", "§§", "¶¶", "##")  # footnote marks the PDF fonts have (not ‖)
 
 
 def chart_caveats(records: Records, figures: list[tuple[Trial, Endpoint]], lang: str,
