@@ -118,6 +118,9 @@ STATUS_CASES = {
                               "review_as", "'review_as' belongs to 'kind: relabelled', but endpoints[1] has 'kind: cohort'"),
     "status-without-note": ("  status:\n    kind: unverified\n",
                             "kind", "has 'status: unverified' but no 'note': write the editor's note"),
+    "status-written-as-a-word": (NOTE + "  status: relabelled\n",
+                                 "status", "'endpoints[1].status' must be a set of 'name: value' lines: write "
+                                           "'status:' and, indented under it, 'kind: relabelled'"),
     "unknown-kind": (NOTE + "  status:\n    kind: relabeled\n",
                      "kind", "'endpoints[1].status.kind' is 'relabeled', which is not one of the allowed values "
                              "(did you mean relabelled?)"),
@@ -146,8 +149,9 @@ def test_status_validation_messages(tmp_path, case):
     assert ORR_FIGURE in text
     alpha.write_text(text.replace(ORR_FIGURE, ORR_FIGURE + extra), encoding="utf-8")
     lines = alpha.read_text(encoding="utf-8").split("\n")
-    start = next(i for i, l in enumerate(lines) if i > lines.index("- measure: ORR") and l == "  status:")
-    line = next(i + 1 for i, l in enumerate(lines) if i > start and l.strip().startswith(f"{key}:"))
+    start = next(i for i, l in enumerate(lines) if i > lines.index("- measure: ORR") and l.startswith("  status:"))
+    line = start + 1 if key == "status" else \
+        next(i + 1 for i, l in enumerate(lines) if i > start and l.strip().startswith(f"{key}:"))
     report = Report(root=tmp_path)
     bib = Bibliography.load(FIX / "refs.bib", report)
     load_records(content, report, bib=bib, review_ids={"demo"})
@@ -292,7 +296,7 @@ def test_every_chart_of_the_site_lists_its_caveats(built_site, records, lang):
 def test_the_chart_check_fails_on_a_chart_without_caveats(built_site, records):
     page = (built_site / "en" / "ici-hcc" / "combination-therapy" / "index.html").read_text(encoding="utf-8")
     assert chart_problems(page, "cm", records, "en") == []
-    stripped = re.sub(r'<span class="chart-caveats-title">.*?</ul>', "", page, flags=re.S)
+    stripped = re.sub(r'<span class="chart-caveats">.*?</figcaption>', "</figcaption>", page, flags=re.S)
     assert stripped != page
     assert any("Tremelimumab" in p for p in chart_problems(stripped, "cm", records, "en"))
 

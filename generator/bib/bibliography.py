@@ -55,11 +55,12 @@ else:
 __all__ = ["Bibliography", "FormattedRef", "clear_cache"]
 
 CACHE_VERSION = 3
-# The formatted references (and the exported records, kept with them) depend on the code that makes them too:
-# its digest names their cache file.
+# The formatted references (and the exported records, kept with them) depend on the code that makes them too,
+# and on the interface strings the styles use ('unverified' fields): their digest names the cache file.
 _STYLE_DIGEST = hashlib.sha256(b"".join(
-    Path(__file__).with_name(name).read_bytes()
-    for name in ("bibliography.py", "styles.py", "richtext.py", "entries.py", "exports.py", "biblatex.py")
+    [Path(__file__).with_name(name).read_bytes()
+     for name in ("bibliography.py", "styles.py", "richtext.py", "entries.py", "exports.py", "biblatex.py")]
+    + [(Path(__file__).parent.parent / "i18n" / f"{lang}.yml").read_bytes() for lang in ("zh", "en")]
 )).hexdigest()[:12]
 
 

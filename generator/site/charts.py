@@ -124,7 +124,7 @@ def _render(name: str, **kw: Any) -> Markup:
 
 RefLabel = Callable[[str], str]  # refs.bib key -> '[3]' (the page's own reference list)
 
-MARKS = ("†", "‡", "§", "¶")
+MARKS = ("†", "‡", "§", "¶", "#", "††", "‡‡", "§§", "¶¶", "##")  # footnote marks the PDF fonts have (not ‖)
 
 
 def chart_caveats(records: Records, figures: list[tuple[Trial, Endpoint]], lang: str,
@@ -254,7 +254,8 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
     xmax, step = nice_max(top_val)
     plot_w = 340
     left = label_w
-    value_w = max(text_width(shown(e), SMALL) for _, figs in sections for _, e in figs) + 16
+    value_w = max(text_width(shown(e), SMALL) + (SMALL if id(e) in marks else 0)  # the mark is never cut off
+                  for _, figs in sections for _, e in figs) + 16
     width = int(left + plot_w + value_w + 10)
 
     def sx(v: float) -> float:

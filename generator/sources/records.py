@@ -237,7 +237,9 @@ class Endpoint:
     review: str | None = meta()
     quote: str | None = meta()
     note: Bi | None = meta()
-    status: FigureStatus = meta(factory=FigureStatus)
+    status: FigureStatus = meta(factory=FigureStatus,
+                                help="write 'status:' and, indented under it, 'kind: relabelled' (or cohort, "
+                                     "review-differs, unverified) with the fields that kind needs")
 
 
 @dataclass

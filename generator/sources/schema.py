@@ -85,7 +85,9 @@ class Validator:
                 self.err(key, f"'{self._name(key)}' is empty")
             return
         kind = spec.kind
-        if isinstance(kind, dict):
+        if isinstance(kind, dict) and not isinstance(value, dict) and spec.help:
+            self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS[dict]}: {spec.help}")
+        elif isinstance(kind, dict):
             self._mapping(value, kind, key)
         elif isinstance(kind, list):
             if not isinstance(value, list):
