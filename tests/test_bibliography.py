@@ -644,5 +644,5 @@ def test_unidentified_references_read_wholly_in_the_page_language():
 def test_the_percent_signs_of_refs_bib_are_shown_in_full():
     bib = Bibliography.load(REFS, Report(root=ROOT))
     note = "with complete response in 16% and partial response in 55% of patients and acceptable adverse events."
-    assert en(bib, "ici-hcc-ref23").endswith(note) and zh(bib, "ici-hcc-ref23").endswith(note)
-    assert r"16\% and partial response in 55\% of patients" in bib.bibtex(["ici-hcc-ref23"])
+    assert en(bib, "ici-hcc-ref23").endswith(note) and "分别为 16% 和 55%，" in zh(bib, "ici-hcc-ref23")
+    assert bib.bibtex(["ici-hcc-ref23"]) == ""  # a placeholder: not in the downloads (the % rule: test above)

@@ -45,7 +45,7 @@ def test_a_remote_image_is_found_by_check_at_its_line(tmp_path):
     check = run(project, "check")
     assert check.returncode == 1
     twice = " (2 times in this file: also line 19)"
-    assert problems(check) == [f"{SECTION}:16:1: {message}{twice}"]
+    assert problems(check) == [f"{SECTION}:16:6: {message}{twice}"]
     build = run(project, "build")
     assert build.returncode == 1
     assert problems(build) == [f"{SECTION}:16: {message}{twice}"]
@@ -62,9 +62,9 @@ def test_images_beside_a_section_pass_build_strict_as_they_pass_check_strict(tmp
     assert build.returncode == 0, build.stderr
     assert "WARNING" not in build.stderr
     page = (project / "site/en/demo/first/index.html").read_text(encoding="utf-8")
-    assert '<img alt="A diagram" src="../../../demo/img/diagram.png" />' in page
+    assert '<img alt="A diagram" src="../../../demo/img/diagram.png">' in page
     zh = (project / "site/zh/demo/first/index.html").read_text(encoding="utf-8")
-    assert '<img alt="示意图" src="../../../demo/img/diagram.png" title="图 1" />' in zh
+    assert '<img alt="示意图" src="../../../demo/img/diagram.png" title="图 1">' in zh
     assert (project / "site/demo/img/diagram.png").read_bytes() == png()
 
 

@@ -198,7 +198,7 @@ def test_each_rule_names_what_to_write_instead():
         "<script>x()</script>": "raw HTML <script> is not allowed in content: it could run code",
         '<p onclick="x()">t</p>': "the HTML attribute 'onclick' (an event handler that runs code)",
         '<a href="javascript:x()">t</a>': "a 'javascript:' address is not allowed in content: link to an http(s)",
-        '<img src="https://e.example/x.png" alt="x">': "an image must be a file of this site",
+        '<img src="https://e.example/x.png" alt="x">': "remote image",
         '<pre class="mermaid">x</pre>': "the class 'mermaid' on <pre> is not allowed in content: it makes the theme",
         '<p id="__config">x</p>': "the id '__config' is not allowed in content",
         '<p style="color:red">x</p>': "the HTML attribute 'style' is not allowed in content",

@@ -21,7 +21,6 @@ from .citations import protected_spans
 LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\]\n]*\])*)\]"
                   r"\((?P<target><[^>\n]*>|[^)\s]+)(?P<title>\s+\"[^\"\n]*\")?\)")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-REMOTE = re.compile(r"^(?:https?|ftp):", re.I)
 
 
 @dataclass
@@ -59,13 +58,8 @@ class Links:
             line = first_line + text.count("\n", 0, m.start())
             col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
             raw = m.group("target")
-            if m.group("bang") and (REMOTE.match(raw.strip("<>")) or raw.strip("<>").startswith("//")):
-                report.error(source, line, f"remote image '{raw.strip('<>')}': the site loads nothing from other "
-                             f"servers and the PDFs cannot include it; save the image in the review's folder "
-                             f"(e.g. img/figure-1.png) and write ![description](img/figure-1.png)", col)
-                continue
             if SCHEME.match(raw.strip("<>")):
-                continue  # external (http, mailto); unsafe schemes are the sanitizer's business (htmlcheck.py)
+                continue  # external (http, mailto); remote images and unsafe schemes: the sanitizer's rules (htmlcheck.py)
             path, anchor = self._split(raw)
             if m.group("bang"):
                 if not m.group("text").strip():

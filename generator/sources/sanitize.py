@@ -259,8 +259,9 @@ class Removal:
         if self.kind == "url":
             scheme = scheme_of(value)
             if attr == "src":
-                return (f"an image must be a file of this site (e.g. img/figure.png), not '{shown}': the reader's "
-                        "browser would load it from another site")
+                return (f"remote image '{shown}': the site loads nothing from other servers and the PDFs cannot "
+                        "include it; save the image in the review's folder (e.g. img/figure-1.png) and write "
+                        "![description](img/figure-1.png)")
             if scheme:
                 return (f"a '{scheme}:' address is not allowed in content: link to an http(s) page or to another "
                         "section instead")
