@@ -76,3 +76,14 @@ def test_the_site_has_its_own_icon(built_site):
         href = re.search(r'<link rel="icon" href="([^"]+)"', text).group(1)
         assert (path.parent / href).resolve() == (built_site / "assets/images/favicon.svg").resolve(), (path, href)
         assert 'class="hcc-logo"' in text and 'alt="logo"' not in text
+
+
+def test_the_header_names_the_site_in_the_page_language(built_site):
+    def header_name(path: Path) -> str:
+        text = path.read_text(encoding="utf-8")
+        return re.search(r'<div class="md-header__topic">\s*<span class="md-ellipsis">\s*([^<]*?)\s*</span>', text).group(1)
+
+    assert header_name(built_site / "index.html") == "肝细胞癌治疗文献综述 · Reviews of HCC Treatment"
+    for lang, name in (("zh", "肝细胞癌治疗文献综述"), ("en", "Reviews of HCC Treatment")):
+        for path in pages(built_site, lang):
+            assert header_name(path) == name, path
