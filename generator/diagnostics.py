@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 ERROR = "error"
 WARNING = "warning"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """Contributor text for a one-line message: control characters and line breaks written as escapes
+    ('\\n'), so that a message is one line and no line of it can pass for a command to the CI runner
+    (GitHub Actions obeys any output line that starts with '::')."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -26,14 +38,20 @@ class Diagnostic:
     message: str
 
     def format(self, *, with_col: bool = True) -> str:
-        where = f"{self.path}:{self.line}:{self.col}" if with_col else f"{self.path}:{self.line}"
-        return f"{where}: {self.severity}: {self.message}"
+        path = printable(self.path)
+        if path.startswith(":"):
+            path = "./" + path  # a line of ours never starts with '::' but for our own annotations
+        where = f"{path}:{self.line}:{self.col}" if with_col else f"{path}:{self.line}"
+        return f"{where}: {self.severity}: {printable(self.message)}"
 
     def github(self) -> str:
-        """A GitHub Actions workflow command that annotates the pull-request diff."""
+        """A GitHub Actions workflow command that annotates the pull-request diff (its values escaped as the
+        runner expects: a file name or a message cannot end the command or start another)."""
         kind = "error" if self.severity == ERROR else "warning"
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line},col={self.col}::{msg}"
+        msg = printable(self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = (self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A")
+                .replace(",", "%2C"))
+        return f"::{kind} file={path},line={self.line},col={self.col}::{msg}"
 
 
 @dataclass
@@ -46,7 +64,8 @@ class Report:
     def _rel(self, path: str | Path) -> str:
         p = Path(path)
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            # the folder resolved, not the file: a symbolic link is named as written, not as its target
+            return (p.parent.resolve() / p.name).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return p.as_posix()
 
@@ -100,6 +119,19 @@ def suggest(word: str, choices: Iterable[str], n: int = 3) -> str:
         lowered = {c.lower(): c for c in choices}
         close = [lowered[c] for c in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)]
     return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+# The file the build is working on, for the one line an unexpected error becomes (generator/cli.py).
+_PROCESSING: list[str] = [""]
+
+
+def processing(what: str | Path) -> None:
+    """Note the file (or step) being worked on now."""
+    _PROCESSING[0] = str(what)
+
+
+def now_processing() -> str:
+    return _PROCESSING[0]
 
 
 def in_github_actions() -> bool:

@@ -6,6 +6,7 @@ never disagree about what the sources mean.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,14 +14,17 @@ from typing import TYPE_CHECKING
 from . import i18n
 from .bib.bibliography import Bibliography
 from .bib.numbering import CitationIndex, index_citations
-from .diagnostics import Report
+from .diagnostics import Report, SourceError
 from .site.fragments import Fragments
-from .sources.checks import check_blocks, link_targets
+from .sources import regions
+from .sources.checks import check_blocks, contributor_bodies, link_targets
 from .sources.content import Project, load_project
 from .sources.history import History, read_history
+from .sources.htmlcheck import check_bodies
 from .sources.links import Links
 from .sources.recordload import load_records
 from .sources.records import Records
+from .sources.regions import Regions
 from .sources.status import SectionStatus, translation_status
 from .sources.tablespec import RecordTables
 
@@ -45,6 +49,7 @@ class Model:
     report: Report
     site_url: str = ""
     fragments: Fragments = field(default_factory=Fragments)  # finished HTML put into the pages by placeholder
+    regions: Regions = field(default_factory=Regions)  # where contributor HTML stands in the pages
 
     def renderer(self) -> "Renderer":
         from .site.render import Renderer  # when the pages are made (the checker makes none: see above)
@@ -52,6 +57,7 @@ class Model:
 
         r = Renderer(self.project, self.bib, self.citations, site_url=self.site_url)
         r.fragments = self.fragments
+        r.regions = self.regions
         r.links, r.history, r.status, r.records = self.links, self.history, self.status, self.records
         r.directives.append(TableRenderer(self.tables).expand)  # ```records tables inside sections
         return r
@@ -72,6 +78,7 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project)
     check_blocks(project, links, report)
+    check_bodies(root, contributor_bodies(project, records), report, cache_dir)  # what the sanitizer would remove
     history = read_history(root, cache_dir)
     status = translation_status(project, history, report)
     history.save()
@@ -101,6 +108,20 @@ def pages(model: Model) -> list["Page"]:
         out.append(sitepages.changelog_page(r, lang))
     out += recordpages.pages(model.project, model.records, model.bib, r)
     return out
+
+
+def sanitize(model: Model, html: str, expect: Counter | None, page_source: str | None) -> str:
+    """A converted page with its contributor HTML sanitized (generator/sources/regions.py). Whatever the sanitizer
+    removes is an error (the checker reports the same before the build starts; this is the last guard)."""
+    cleaned, problems = regions.clean_page(html, expect)
+    if problems:
+        report = Report(root=model.project.root)
+        for p in problems:
+            where = model.regions.source(p.rid)
+            path, line = where if where else (model.project.root / (page_source or "mkdocs.yml"), 1)
+            report.error(path, line, p.removal.message if p.removal is not None else p.message)
+        raise SourceError(report.items)
+    return cleaned
 
 
 def fill(model: Model, html: str) -> str:

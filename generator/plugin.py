@@ -18,9 +18,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from . import i18n, pdf, pipeline
-from .diagnostics import SourceError
+from .diagnostics import SourceError, processing
 from .site import navigation, render, search, searchview, serveerrors, sitedir, sitemaps
+from .site.fragments import strip_inline
 from .site.mdext import GlossaryExtension
+from .sources import regions, sanitize
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
 
@@ -46,6 +48,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.nav_memo: navigation.NavMemo | None = None
         self.serve_errors: list[str] = []  # under `serve`: the sources' errors, shown instead of the pages
         self.page_html: str | None = None
+        self.expected: dict[str, object] = {}  # page -> the contributor regions of its markdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -79,6 +82,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         # 2. markdown: glossary tooltips (Python-Markdown's abbr misses terms glued to Chinese text)
         self.glossary_ext = GlossaryExtension(self.model.project.glossary)
         config.markdown_extensions.append(self.glossary_ext)
+        config.markdown_extensions.append(regions.RegionExtension())  # footnotes are contributor HTML too
         if config.strict:
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
@@ -127,11 +131,21 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         return nav
 
     def on_page_markdown(self, markdown, *, page, config, files):
+        processing(page.file.edit_uri if page.file.edit_uri and page.file.edit_uri.startswith("content/")
+                   else f"the page {page.file.src_uri}")
         if self.glossary_ext is not None:
             self.glossary_ext.lang = page.meta.get("lang", "en")
+        self.expected[page.file.src_uri] = regions.expected(markdown)
         return markdown
 
     def on_page_content(self, html, *, page, config, files):
+        # contributor HTML through the sanitizer, before anything else reads the page (search, theme, PDF)
+        try:
+            html = pipeline.sanitize(self.model, html, self.expected.pop(page.file.src_uri, None), page.file.edit_uri)
+        except SourceError as exc:
+            raise PluginError(exc.render()) from None
+        for item in _toc_items(page.toc):  # the theme writes these titles unescaped: text only
+            item.title = sanitize.clean_text(strip_inline(item.title))
         return pipeline.fill(self.model, html)
 
     # mkdocs-material's search reads the page in its on_page_context (priority 0): it is given the page
@@ -170,16 +184,18 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         search.split_by_language(config, self.cache_dir)
         sitemaps.write_language_sitemaps(Path(config.site_dir), config.site_url or "")
         if self.config.pdf and self.command != "serve":  # serve reloads fast; `python -m generator pdf` on demand
+            processing("the PDFs (site/pdf/)")
             pdf.export_all(self.model, Path(config.site_dir))
         if self.warnings is not None and self.warnings.get_counts():
             return  # strict mode: MkDocs aborts right after this event; keep the old site
         if self.staging is not None and self.final_site is not None:
-            sitedir.publish(self.staging, self.final_site)
+            processing(f"{self.final_site.name}/ (publishing the new site)")
+            sitedir.publish(self.staging, self.final_site)  # one rename; nothing after it can fail the build
             self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging is not None:
-            sitedir.discard(self.staging)
+            sitedir.discard_quietly(self.staging)
             self.staging = None
 
     def on_serve(self, server, *, config, builder):
@@ -188,3 +204,9 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             if (root / extra).exists():
                 server.watch(str(root / extra))
         return server
+
+
+def _toc_items(toc):
+    for item in toc or []:
+        yield item
+        yield from _toc_items(item.children)

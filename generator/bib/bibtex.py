@@ -15,6 +15,7 @@ from pybtex.database import BibliographyData, BibliographyDataError
 from pybtex.database.input.bibtex import Parser, UndefinedMacro
 from pybtex.scanner import PrematureEOF, PybtexSyntaxError, TokenRequired
 
+from ..sources.limits import MacroGuard
 from .entries import _clean_doi, _top_level_commas
 
 PERSON_ROLES = ("author", "editor")
@@ -220,12 +221,17 @@ def parse(text: str) -> tuple[dict[str, dict], dict[str, int], list[tuple[str, i
     parser = Parser(person_fields=())
     entries: dict[str, dict] = {}
     scanned = set(key_lines)
+    macros = MacroGuard()  # a field that @string macros would blow up is refused before pybtex builds it
     for chunk in chunks:
         if chunk.kind == "comment":
             continue
         chunk_text = text[chunk.start:chunk.end]
         if not chunk.kind and "@" not in chunk_text:
             continue  # text before the first entry
+        too_long = macros.check(chunk_text)
+        if too_long is not None:
+            problems.append(("error", _line_at(chunk_text, too_long[0], 0, chunk.line), too_long[1]))
+            continue
         parser.data = BibliographyData()
         with pybtex.errors.capture() as captured:
             try:

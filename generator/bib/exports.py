@@ -9,17 +9,19 @@ import re
 from pybtex.database import Entry
 
 from .entries import _clean_doi, _is_others, _plain_parts, is_registry_record, safe_url
-from .richtext import has_cjk, latex_to_plain
+from .richtext import has_cjk, latex_to_plain, literal_percent
+from .styles import unverified_words
 
 
 def bibtex_record(key: str, plain: dict) -> str:
     """One entry as BibTeX, its fields as written in the .bib (the values come from a successful parse, so
-    their braces balance)."""
+    their braces balance), but for a bare ``%``, written ``\\%`` as the site reads it (LaTeX would take the
+    rest of the line for a comment)."""
     lines = [f"@{plain['type']}{{{key},"]
     for role, names in plain["persons"].items():
         lines.append(f"  {role} = {{{' and '.join(names)}}},")
     for name, value in plain["fields"].items():
-        lines.append(f"  {name} = {{{value}}},")
+        lines.append(f"  {name} = {{{literal_percent(value)}}},")
     lines[-1] = lines[-1].rstrip(",")
     lines.append("}")
     return "\n".join(lines)
@@ -116,6 +118,9 @@ def ris_record(key: str, entry: Entry) -> str:
     note = plain("note")
     if note:
         add(("N1", note))
+    unverified = plain("unverified")
+    if unverified:
+        add(("N1", unverified_words(unverified, "en") + "."))
     add(("ER", ""))
     return "".join(f"{tag}  - {value}\n" for tag, value in lines) + "\n"
 

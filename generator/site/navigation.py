@@ -6,7 +6,7 @@ import posixpath
 import re
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..i18n import LANG_LABEL
 from ..urls import page_uri
@@ -22,7 +22,7 @@ def nav_config(model) -> list[dict[str, Any]]:
             pages = [page_uri(review.landing.url(lang), index=True)]
             pages += [page_uri(s.url(lang)) for s in review.sections]
             pages.append(f"{lang}/{review.id}/references.md")
-            items.append({review.title[lang]: pages})
+            items.append({str(escape(review.title[lang])): pages})  # the theme writes nav titles unescaped
         items += recordpages.nav_uris(model.records, lang)
         if model.project.glossary is not None:
             items.append(f"{lang}/glossary.md")

@@ -25,7 +25,8 @@ from ..sources.records import CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug,
 from ..sources.tablespec import RecordTables, TableSpec, phase_key
 from ..urls import page_uri, regimen_url, rel, trial_url
 from .charts import forest_chart, response_chart, timeline_chart
-from .recordtext import LIST_SEP, endpoint_label, figure_text, phase_text, regimen_name, vocab_label
+from .recordtext import (LIST_SEP, caveat, endpoint_label, figure_anchor, figure_text, phase_text, published_text,
+                         regimen_name, seen_in_text, vocab_label)
 from .render import Page, Renderer
 from .tables import TableRenderer
 
@@ -64,12 +65,13 @@ class LocalRefs:
     def label(self, key: str) -> str:
         return f"[{self.number(key)}]"
 
-    def cite(self, text: str, lang: str) -> str:
-        """Replace the ``[@key]`` markers of a text by local citations."""
+    def cite(self, text: str, lang: str, hold=str) -> str:
+        """Replace the ``[@key]`` markers of a text by local citations (``hold``: what to do with their HTML)."""
         found = scan(text)
         if not found.citations:
             return text
-        return replace(text, found.citations, lambda c: str(cite_markup([self.number(k) for k in c.keys], lang)))
+        return replace(text, found.citations,
+                       lambda c: hold(str(cite_markup([self.number(k) for k in c.keys], lang))))
 
 
 class RecordPages:
@@ -115,11 +117,19 @@ class RecordPages:
 
     def notes(self, record: Trial | Regimen | Drug, refs: LocalRefs, lang: str) -> list[Markup]:
         other = "en" if lang == "zh" else "zh"
+        kind = "trials" if isinstance(record, Trial) else "regimens" if isinstance(record, Regimen) else "drugs"
+        body = self.records.bodies.get((kind, record.id))
+        pairs = body.pairs if body is not None else []
         out = []
-        for note in record.notes:
-            text = note[lang] or note[other]
+        for k, note in enumerate(record.notes):
+            side = lang if note[lang] else other
+            text = note[side]
             if text.strip():
-                out.append(Markup(refs.cite(text, lang)))
+                # contributor text, sanitized after markdown; the citations' markup is the generator's, put in
+                # at the end
+                text = refs.cite(text, lang, hold=self.renderer.fragments.inline)
+                block = pairs[k].block(side) if k < len(pairs) else None
+                out.append(Markup(self.renderer.contributor(text, record.path, block)))
         return out
 
     def figure_rows(self, figures: list[tuple[Trial, Endpoint]], refs: LocalRefs, url: str, lang: str, *,
@@ -136,8 +146,21 @@ class RecordPages:
                 "quote": e.quote or "", "review": review.title[lang] if review else "",
                 "review_href": rel(url, review.landing.url(lang)) if review else "",
                 "note": e.note[lang] if e.note else "",
+                "caveat": caveat(trial, e, lang, url),
+                "anchor": "" if show_trial else figure_anchor(trial, e),
+                "published": self.published_row(e, refs, lang),
             })
         return rows
+
+    @staticmethod
+    def published_row(e: Endpoint, refs: LocalRefs, lang: str) -> dict[str, Any] | None:
+        """A figure whose review value the primary publication contradicts: both values, each with its source."""
+        p = e.status.published
+        if p is None:
+            return None
+        return {"review": figure_text(e, lang), "review_cite": Markup(refs.cite(f"[@{e.source}]", lang)),
+                "published": published_text(e, lang), "published_cite": Markup(refs.cite(f"[@{p.source}]", lang)),
+                "seen_in": seen_in_text(e, lang)}
 
     # ---- trial --------------------------------------------------------------------------------------------------
     def trial_page(self, trial: Trial, lang: str) -> Page:
@@ -167,8 +190,8 @@ class RecordPages:
                  "sub": f"n = {a.n}" if a.n is not None else ""} for a in trial.arms]})
         cid = f"chart-{trial.id}-{lang}"
         figures = [(trial, e) for e in trial.endpoints]
-        charts = [c for c in (response_chart(self.records, [trial], lang, refs.label, cid + "-r"),
-                              forest_chart(self.records, [trial], lang, refs.label, cid + "-f")) if c]
+        charts = [c for c in (response_chart(self.records, [trial], lang, refs.label, cid + "-r", page_url=url),
+                              forest_chart(self.records, [trial], lang, refs.label, cid + "-f", page_url=url)) if c]
         md = self.env.get_template("records/trial.md.j2").render(
             meta=self.meta(url, lang, trial.name, "trial", record=trial.id), t=Strings(lang), lang=lang,
             trial=trial, facts=facts, index_href="../",
@@ -231,8 +254,10 @@ class RecordPages:
             meta=self.meta(url, lang, regimen.name[lang] if regimen.name else regimen.id, "regimen", record=regimen.id),
             t=Strings(lang), lang=lang, regimen=regimen, facts=facts, index_href="../", studies=table,
             figures=self.figure_rows(figures, refs, url, lang, show_trial=True, show_arm=False),
-            charts=[c for c in (response_chart(self.records, trials, lang, refs.label, cid + "-r", regimen.id),
-                                forest_chart(self.records, trials, lang, refs.label, cid + "-f", regimen.id)) if c]
+            charts=[c for c in (response_chart(self.records, trials, lang, refs.label, cid + "-r", regimen.id,
+                                               page_url=url),
+                                forest_chart(self.records, trials, lang, refs.label, cid + "-f", regimen.id,
+                                             page_url=url)) if c]
             if figures else [],
             notes=self.notes(regimen, refs, lang), mentions=self.mention_list(regimen.id, url, lang),
             zh_lang=HTML_LANG["zh"], references=self.reflist(refs, lang),
@@ -305,8 +330,10 @@ class RecordPages:
                    t("category", lang), t("registry", lang), t("patients", lang), t("figures", lang)]
         # charts: every figure comes with its reference, numbered in the order the charts show them
         refs = LocalRefs([])
-        charts = [c for c in (response_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-r"),
-                              forest_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-f")) if c]
+        charts = [c for c in (response_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-r",
+                                             page_url=url),
+                              forest_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-f",
+                                           page_url=url)) if c]
         timelines = [c for c in (timeline_chart(self.records, tr, lang, f"chart-seq-{tr.id}-{lang}")
                                  for tr in trials) if c]
         chart_refs = refs

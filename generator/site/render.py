@@ -22,9 +22,10 @@ from .. import i18n
 from ..bib.bibliography import Bibliography
 from ..bib.numbering import CitationIndex, cite_id
 from ..i18n import HTML_LANG, OTHER
-from ..sources.bilingual import Pair
+from ..sources.bilingual import Block, Pair
 from ..sources.citations import Citation, collapse, replace, scan
 from ..sources.content import Project, Review, Section
+from ..sources.regions import Regions
 from ..urls import rel
 from .downloads import pdf_downloads, reference_downloads, section_downloads
 from .fragments import Fragments
@@ -64,6 +65,12 @@ class DataEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
+def md_text(value: str) -> str:
+    """Text put into markdown: escaped for HTML, and '[' and ']' as entities, so that it never starts or ends a
+    link's text ('Demo](javascript:...) [x' in the link of the home page)."""
+    return str(escape(value)).replace("[", "&#91;").replace("]", "&#93;")
+
+
 def jinja_env() -> Environment:
     env = DataEnvironment(loader=PackageLoader("generator.site", "templates"), autoescape=True, bytecode_cache=_BYTECODE,
                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False,
@@ -92,7 +99,14 @@ class Renderer:
         self.bib = bib
         self.cindex = cindex
         self.env = jinja_env()
+        # The pages' templates put text of the front-matter into markdown (a heading, a link's text, a paragraph of
+        # markdown): escaped for HTML by autoescape, and brackets as entities so that it never makes a link.
+        # (Jinja compiles the use of finalize into the template: these templates have their own bytecode files.)
+        self.env.finalize = lambda v: v if isinstance(v, Markup) else Markup(md_text(v))
+        if isinstance(_BYTECODE, FileSystemBytecodeCache):
+            self.env.bytecode_cache = FileSystemBytecodeCache(_BYTECODE.directory, "__jinja2_md_%s.cache")
         self.fragments = Fragments()  # finished HTML, put into the pages by placeholder (generator/site/fragments.py)
+        self.regions = Regions()  # contributor text in the pages, sanitized after markdown (generator/sources/regions.py)
         self._cite = self.env.get_template("cite.html").module.cite
         self._reflist = self.env.get_template("reflist.html").module
         self._ref_entries: dict[tuple[str, str, str], Markup] = {}  # (review, lang, key) -> <li> without backlinks
@@ -139,8 +153,9 @@ class Renderer:
         numbers = sorted({numbering.numbers[i.key] for i in c.items if i.key in numbering.numbers})
         html = str(self._cite(id_prefix + cite_id(pair.anchor, k), numbers, parts, ref_href,
                               i18n.t("cite_label", lang)))
-        # in a heading the citation would also land in the table of contents: there it stays markup
-        return html if pair.kind == "heading" else self.fragments.inline(html)
+        # filled in at the end, also in headings (their title in the table of contents drops it): the markup of
+        # a citation is the generator's, kept out of the contributor text the sanitizer reads
+        return self.fragments.inline(html)
 
     def block_text(self, review: Review, section: Section, pair: Pair, lang: str, ref_href: str = "",
                    id_prefix: str = "", page_url: str | None = None) -> str:
@@ -167,14 +182,20 @@ class Renderer:
         if not pair.translated(lang):
             other = OTHER[lang]
             body = self.block_text(review, section, pair, other)
+            body = self.contributor(body, section.path, pair.block(other))
             return (f'<div class="blk pending" id="{pair.anchor}" markdown>\n\n'
                     f'<p class="pending-note" lang="{HTML_LANG[lang]}">{escape(i18n.t("pending", lang))}</p>\n\n'
                     f'<div lang="{HTML_LANG[other]}" markdown>\n\n{body}\n\n</div>\n\n</div>')
         text = self.block_text(review, section, pair, lang)
         if pair.kind == "heading":
-            return f"{text.strip()} {{#{pair.anchor}}}"
+            return self.contributor(f"{text.strip()} {{#{pair.anchor}}}", section.path, pair.block(lang))
         kind = " editor-note" if pair.kind == "editor" else ""
+        text = self.contributor(text, section.path, pair.block(lang))
         return f'<div class="blk{kind}" id="{pair.anchor}" markdown>\n\n{text}\n\n</div>'
+
+    def contributor(self, text: str, path: Path, block: Block | None) -> str:
+        """Contributor markdown, marked as such: its HTML goes through the sanitizer (generator/sources/regions.py)."""
+        return self.regions.wrap(text, path, block.first_line if block is not None else 1)
 
     # ---- references -----------------------------------------------------------------------
     def defer(self, html: str, *, late: bool = False) -> Markup:

@@ -15,7 +15,7 @@ from ..sources.content import Review, Section
 from ..urls import page_uri, rel
 from . import scholarly
 from .downloads import reference_downloads
-from .render import Page, Renderer
+from .render import Page, Renderer, md_text
 
 
 def editor_notes(r: Renderer, review: Review, lang: str) -> tuple[str, list[str]]:
@@ -30,12 +30,13 @@ def editor_notes(r: Renderer, review: Review, lang: str) -> tuple[str, list[str]
         if not notes:
             continue
         title = review.title[lang] if section.kind == "landing" else section.full_title(lang)
-        out.append(f"### {escape(title)} {{#notes-{section.id}}}")
+        out.append(f"### {md_text(title)} {{#notes-{section.id}}}")
         for pair in notes:
             href = rel(here, section.url(lang) + f"#{pair.anchor}")
             text = r.block_text(review, section, pair, lang, id_prefix=f"n-{section.id}-", page_url=here)
+            text = r.contributor(text, section.path, pair.block(lang))
             out.append(f'<div class="blk editor-note" markdown>\n\n<p class="note-where">'
-                       f'<a href="{href}">{escape(i18n.t("in_section", lang))}: {escape(title)}</a></p>\n\n'
+                       f'<a href="{href}">{escape(i18n.t("in_section", lang))}: {md_text(title)}</a></p>\n\n'
                        f'{text}\n\n</div>')
             keys += r.keys_of(pair)
     return "\n\n".join(out), keys
@@ -75,7 +76,7 @@ def parallel_page(r: Renderer, review: Review, section: Section, lang: str) -> P
                                     page_url=section.parallel_url(lang))
                 if pair.kind == "heading":
                     text = f"{text.strip()} {{#{side}-{pair.anchor}}}"
-                cells[side] = Markup(text)
+                cells[side] = Markup(r.contributor(text, section.path, pair.block(side)))
             else:
                 cells[side] = Markup(f'<p class="pending-note">{escape(i18n.t("pending", side))}</p>')
         rows.append({"anchor": pair.anchor, **cells})

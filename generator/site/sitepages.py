@@ -127,7 +127,8 @@ def glossary_page(r: Renderer, lang: str) -> Page | None:
     blocks = []
     for pair in g.body.pairs:
         if pair.translated(lang):
-            blocks.append(Markup(f'<div class="blk" id="{pair.anchor}" markdown>\n\n{pair.text(lang)}\n\n</div>'))
+            text = r.contributor(pair.text(lang), g.path, pair.block(lang))
+            blocks.append(Markup(f'<div class="blk" id="{pair.anchor}" markdown>\n\n{text}\n\n</div>'))
     terms = [{"abbr": term.abbr, "zh": term.zh, "en": term.en, "slug": slugify(term.abbr)}
              for term in sorted(g.terms, key=lambda x: x.abbr.lower())]
     drugs = []

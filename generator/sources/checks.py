@@ -1,11 +1,15 @@
-"""Checks of the text of every block: links, images and unsafe HTML."""
+"""Checks of the text of every block: links and images (its HTML: generator/sources/htmlcheck.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..diagnostics import Report
+from .bilingual import Body
 from .content import Project
 from .links import Links
-from .safety import find_unsafe
+from .nesting import message as nesting_message
+from .nesting import too_deep
 
 EXTRA_ANCHORS = {"references", "abstract", "contents", "cite-this"}
 
@@ -27,7 +31,7 @@ def link_targets(project: Project) -> Links:
 
 
 def check_blocks(project: Project, links: Links, report: Report) -> None:
-    """Links, images and unsafe HTML in every block of every section and of the glossary."""
+    """Links and images in every block of every section and of the glossary."""
     bodies = [(s.path, s.body) for r in project.reviews for s in r.pages_in_order]
     if project.glossary is not None:
         bodies.append((project.glossary.path, project.glossary.body))
@@ -37,7 +41,23 @@ def check_blocks(project: Project, links: Links, report: Report) -> None:
                 if block is None:
                     continue
                 links.check(block.text, path, block.first_line, report)
-                for bad in find_unsafe(block.text):
-                    line = block.first_line + block.text.count("\n", 0, bad.offset)
-                    col = bad.offset - (block.text.rfind("\n", 0, bad.offset) + 1) + 1
-                    report.error(path, line, bad.message, col)
+                deep = too_deep(block.text)
+                if deep is not None:
+                    offset, depth, kind = deep
+                    report.error(path, block.first_line + block.text.count("\n", 0, offset),
+                                 nesting_message(depth, kind))
+
+
+def contributor_bodies(project: Project, records) -> list[tuple[Path, Body]]:
+    """Every body of contributor text that becomes HTML: sections, landing pages, the glossary, the
+    notes of the records."""
+    out = [(s.path, s.body) for r in project.reviews for s in r.pages_in_order]
+    if project.glossary is not None:
+        out.append((project.glossary.path, project.glossary.body))
+    for kind in ("drugs", "regimens", "trials"):
+        items = getattr(records, kind)
+        for rid in sorted(items):
+            body = records.bodies.get((kind, rid))
+            if body is not None and items[rid].path is not None:
+                out.append((items[rid].path, body))
+    return out

@@ -15,6 +15,7 @@ from typing import Any
 from ..diagnostics import Report
 from .bilingual import LANGS, Body, parse_body
 from .frontmatter import SourceFile, read_source
+from .sanitize import title_problem
 from .schema import BI, Field, listof, validate
 
 ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -25,7 +26,8 @@ SECTION_SCHEMA = {
     "id": Field(str, required=True, pattern=ID, pattern_hint=ID_HINT, help="the section's web address, e.g. 'ici-monotherapy'"),
     "order": Field(int, required=True, help="the position of the section in the review, e.g. 3"),
     "number": Field(str, help="the review's own section number, in quotes, e.g. \"2\""),
-    "title": Field(BI, required=True, help="the section title in both languages (zh: ... / en: ...)"),
+    "title": Field(BI, required=True, help="the section title in both languages (zh: ... / en: ...)",
+                   text_check=title_problem),
     "kind": Field(str, choices=("section", "editor-notes")),
     "translation": Field(str, choices=("complete", "pending")),
 }
@@ -34,7 +36,7 @@ AUTHOR = {"zh": Field(str, required=True), "en": Field(str, required=True), "cor
 REVIEW_SCHEMA = {
     "id": Field(str, required=True, pattern=ID, pattern_hint=ID_HINT),
     "order": Field(int, required=True),
-    "title": Field(BI, required=True, help="the review title in both languages"),
+    "title": Field(BI, required=True, help="the review title in both languages", text_check=title_problem),
     "authors": listof(Field(AUTHOR)),
     "affiliation": Field(BI),
     "journal": Field(BI),
@@ -52,7 +54,7 @@ REVIEW_SCHEMA = {
 
 GLOSSARY_SCHEMA = {
     "id": Field(str, required=True),
-    "title": Field(BI, required=True),
+    "title": Field(BI, required=True, text_check=title_problem),
     "terms": listof(Field({
         "abbr": Field(str, required=True),
         "zh": Field(str, required=True),

@@ -58,7 +58,7 @@ class Links:
             col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
             raw = m.group("target")
             if SCHEME.match(raw.strip("<>")):
-                continue  # external (http, mailto); unsafe schemes are the safety check's business
+                continue  # external (http, mailto); unsafe schemes are the sanitizer's business (htmlcheck.py)
             path, anchor = self._split(raw)
             if m.group("bang"):
                 if not m.group("text").strip():

@@ -9,6 +9,7 @@ from data only after it validated, so models never see malformed input.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ class Field:
     pattern_hint: str = ""
     help: str = ""
     check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+    text_check: Callable[[Any], str | None] | None = None  # of each language of a BI field
 
 
 BI = "bi"  # {zh: text, en: text}
@@ -96,7 +98,7 @@ class Validator:
                 self._value(v, item, key + (i,))
         elif kind == BI:
             if isinstance(value, dict):
-                self._mapping(value, {"zh": Field(str, required=True), "en": Field(str, required=True)}, key)
+                self._mapping(value, {lang: Field(str, required=True, check=spec.text_check) for lang in ("zh", "en")}, key)
             else:
                 self.err(key, f"'{self._name(key)}' must give both languages, as 'zh: ...' and 'en: ...' lines")
         else:
@@ -106,8 +108,12 @@ class Validator:
             if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
                 ok = False
             if not ok:
-                self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS.get(kind, kind)}, not {value!r}"
+                self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS.get(kind, kind)}, not {_as_written(value)}"
                          + (" (put it in quotes)" if kind is str else ""))
+                return
+            if isinstance(value, float) and not math.isfinite(value):
+                self.err(key, f"'{self._name(key)}' is {_as_written(value)}, which is not a figure: write the number "
+                              f"as the source prints it (an unknown value is left out)")
                 return
             if spec.choices and value not in spec.choices:
                 self.err(key, f"'{self._name(key)}' is '{value}', which is not one of the allowed values"
@@ -118,6 +124,19 @@ class Validator:
             problem = spec.check(value)
             if problem:
                 self.err(key, problem)
+
+
+def _as_written(value: Any) -> str:
+    """A value as the contributor wrote it in YAML (not as Python shows it: 2024-01-01, .inf, true)."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, float) and math.isnan(value):
+        return ".nan"
+    if isinstance(value, float) and math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def validate(path: Path, fm: FrontMatter, schema: dict[str, Field], report: Report) -> bool:

@@ -223,12 +223,22 @@ class Watch:
 
     def _console(self, msg) -> None:
         # a request to another host is reported as such; its failure message is not a second problem
-        if msg.type == "error" and "net::ERR_NAME_NOT_RESOLVED" not in msg.text:
-            self.errors.append(f"console: {msg.text}")
+        if msg.type != "error" or "net::ERR_NAME_NOT_RESOLVED" in msg.text:
+            return
+        # The pages' Content-Security-Policy refuses a load from another host before any request is made: the
+        # attempt is reported as the request it would have been (and the refusal is not a second problem).
+        refused = _REFUSED.match(msg.text)
+        if refused and not self.local(refused.group("url")):
+            self.external.append(refused.group("url"))
+            return
+        self.errors.append(f"console: {msg.text}")
 
     def _failed(self, request) -> None:
         if self.local(request.url) and request.failure not in ("net::ERR_ABORTED",):
             self.errors.append(f"request failed ({request.failure}): {request.url}")
+
+
+_REFUSED = re.compile(r"Refused to (?:load|connect to|frame|apply|execute)[^']*'(?P<url>[a-z][a-z0-9+.-]*://[^']+)'")
 
 
 def open_page(context, watch: Watch):

@@ -95,3 +95,24 @@ def test_offline_root_page_searches_both_languages(copy, disk_page):
     outside = [u for u in page.requests if not u.startswith(("file:", "data:", "about:", "blob:"))]
     assert not outside, outside
     assert not page.errors, page.errors
+
+
+CSP_WATCH = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+             "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+
+
+def test_offline_copy_works_under_its_content_security_policy(copy, disk_page):
+    """The copy keeps the site's Content-Security-Policy (no inline script): opened from disk, its pages, the
+    theme's scripts from their files and the search worker's frame run without one violation."""
+    page = disk_page
+    page.add_init_script(CSP_WATCH)
+    for rel in ("index.html", "en/index.html", "zh/ici-hcc/index.html", "en/trials/emerald-1/index.html"):
+        assert 'http-equiv="Content-Security-Policy"' in (copy / rel).read_text(encoding="utf-8"), rel
+        page.goto((copy / rel).as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__csp") == [], rel
+    page.goto((copy / "en" / "index.html").as_uri())
+    assert search(page, "nivolumab")
+    assert page.evaluate("window.__csp") == []
+    assert page.evaluate("typeof __md_get") == "function"  # the theme's base script ran from its file
+    assert not page.errors, page.errors
