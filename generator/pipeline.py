@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import i18n
 from .bib.bibliography import Bibliography
 from .bib.numbering import CitationIndex, index_citations, report_uncited
 from .diagnostics import Report, SourceError
@@ -131,10 +132,14 @@ def fill(model: Model, html: str) -> str:
     return model.fragments.after_markdown(html)
 
 
-def finish(model: Model, html: str) -> str:
+def finish(model: Model, html: str, *, lang: str | None = None, site_name: str = "") -> str:
     """Put the finished HTML due at the end (citations, a page's own reference list) into the
-    finished page, and correct the theme's invalid markup."""
-    return finish_template(model.fragments.at_end(html))
+    finished page, and correct the theme's invalid markup; a page of one language (``lang``) names the
+    site in its language in the header."""
+    from .site import thememarkup  # when the pages are made (the checker makes none: see above)
+
+    local = i18n.t("site_short_name", lang) if lang in ("zh", "en") else ""
+    return thememarkup.correct(model.fragments.at_end(html), site_name=site_name, local_name=local)
 
 
 def finish_template(html: str) -> str:

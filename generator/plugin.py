@@ -168,7 +168,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
 
     @event_priority(-100)  # after every other plugin has seen the page
     def on_post_page(self, output, *, page, config):
-        return pipeline.finish(self.model, output)
+        lang = page.meta.get("lang") if page.meta.get("kind") != "root" else None
+        return pipeline.finish(self.model, output, lang=lang, site_name=config.site_name)
 
     def on_post_template(self, output_content, *, template_name, config):  # 404.html
         return pipeline.finish_template(output_content)

@@ -7,6 +7,8 @@ that markup, the replacement no longer matches and the HTML-validity test of the
 
 from __future__ import annotations
 
+from markupsafe import escape
+
 # base.html gives its drawer and search toggles (checkboxes) autocomplete="off", which HTML allows on
 # text-like inputs only: the Nu Html Checker reports two errors on every page. The attribute is there to
 # stop a browser from restoring a checked toggle (an open drawer or search) when a page is reloaded or
@@ -17,8 +19,22 @@ _TOGGLES = tuple(
     for name in ("drawer", "search"))
 
 
-def correct(html: str) -> str:
-    """A finished page with mkdocs-material's invalid markup corrected."""
+def correct(html: str, *, site_name: str = "", local_name: str = "") -> str:
+    """A finished page with mkdocs-material's invalid markup corrected; with ``local_name``, the header names
+    the site in the page's language instead of ``site_name`` (mkdocs.yml's, both languages: on a phone the
+    header showed only its Chinese half, on English pages too)."""
     for old, new in _TOGGLES:
         html = html.replace(old, new, 1)
+    if site_name and local_name:
+        for old, new in _header_name(site_name, local_name):
+            html = html.replace(old, new, 1)
     return html
+
+
+def _header_name(site_name: str, local_name: str) -> tuple[tuple[str, str], ...]:
+    # partials/header.html: the logo link's title and label, then the first topic of the header's title
+    name, local = escape(site_name), escape(local_name)
+    return ((f'title="{name}" class="md-header__button md-logo" aria-label="{site_name}"',
+             f'title="{local}" class="md-header__button md-logo" aria-label="{local}"'),
+            (f'<div class="md-header__topic">\n          <span class="md-ellipsis">\n            {site_name}\n',
+             f'<div class="md-header__topic">\n          <span class="md-ellipsis">\n            {local}\n'))
