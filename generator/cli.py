@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import SourceError, in_github_actions
+from .diagnostics import SourceError, in_github_actions, now_processing
 from .site import offline
 
 
@@ -129,4 +130,48 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("offline", help="a copy of the built site that works opened from disk (site-offline/)")
     p.set_defaults(func=cmd_offline)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted: site/ is unchanged (the next build removes what this one left)", file=sys.stderr)
+        return 130
+    except OSError as exc:  # the machine, not the sources: a full disk, a folder without write permission
+        print(os_error_message(exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 -- a contributor never sees a traceback
+        print(unexpected_error_message(exc), file=sys.stderr)
+        return 1
+
+
+def _shown(path: str) -> str:
+    if not path:
+        return ""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(project_root()).as_posix() if p.is_absolute() else path
+    except (ValueError, OSError):
+        return path
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an error of the machine (disk full, no permission, read-only disk)."""
+    where = _shown(exc.filename or "") or _shown(now_processing()) or "a file"
+    unchanged = "site/ was not changed"
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return (f"error: the disk is full (writing {where}): free some space (for example delete .cache/ or "
+                f"site-offline/) and build again; {unchanged}")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"error: permission denied for {where}: make it and its folder writable by you (or delete it) "
+                f"and build again; {unchanged}")
+    if exc.errno == errno.EROFS:
+        return f"error: {where} is on a read-only disk: build in a writable folder; {unchanged}"
+    return f"error: {exc.strerror or exc} ({where}); {unchanged}"
+
+
+def unexpected_error_message(exc: BaseException) -> str:
+    """One line for an error nobody foresaw: what, while processing which file, and where to report it."""
+    where = _shown(now_processing()) or "the sources"
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return (f"error: unexpected problem while processing {where} ({what}). This is a fault of the generator, "
+            f"not of your text: please report it (an issue with this line and the file), and meanwhile check "
+            f"the last change to that file")

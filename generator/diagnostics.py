@@ -64,7 +64,8 @@ class Report:
     def _rel(self, path: str | Path) -> str:
         p = Path(path)
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            # the folder resolved, not the file: a symbolic link is named as written, not as its target
+            return (p.parent.resolve() / p.name).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return p.as_posix()
 
@@ -118,6 +119,19 @@ def suggest(word: str, choices: Iterable[str], n: int = 3) -> str:
         lowered = {c.lower(): c for c in choices}
         close = [lowered[c] for c in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)]
     return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+# The file the build is working on, for the one line an unexpected error becomes (generator/cli.py).
+_PROCESSING: list[str] = [""]
+
+
+def processing(what: str | Path) -> None:
+    """Note the file (or step) being worked on now."""
+    _PROCESSING[0] = str(what)
+
+
+def now_processing() -> str:
+    return _PROCESSING[0]
 
 
 def in_github_actions() -> bool:

@@ -143,12 +143,13 @@ def finish_template(html: str) -> str:
 
 
 def static_files(model: Model) -> dict[str, bytes]:
-    """Files published as they are: references as BibTeX/RIS, open data, the records script."""
+    """Files published as they are: references as BibTeX/RIS/CSL-JSON, open data, the records script."""
     out: dict[str, bytes] = {}
     for review in model.project.reviews:
         keys = model.citations.numbering[review.id].ordered_keys()
         out[f"downloads/{review.id}-references.bib"] = model.bib.bibtex(keys).encode("utf-8")
         out[f"downloads/{review.id}-references.ris"] = model.bib.ris(keys).encode("utf-8")
+        out[f"downloads/{review.id}-references.json"] = model.bib.csl_json(keys).encode("utf-8")
     from .site import opendata, recordpages  # when the pages are made (the checker makes none: see above)
 
     out.update(opendata.data_files(model.records))

@@ -17,8 +17,8 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import pdf, pipeline
-from .diagnostics import SourceError
+from . import i18n, pdf, pipeline
+from .diagnostics import SourceError, processing
 from .site import navigation, render, search, searchview, serveerrors, sitedir, sitemaps
 from .site.fragments import strip_inline
 from .site.mdext import GlossaryExtension
@@ -120,6 +120,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     def on_env(self, env, *, config, files):
         env.bytecode_cache = self.jinja_cache  # the theme's templates too
         env.globals["hcc_nav_memo"] = self.nav_memo  # site_overrides/partials/nav.html
+        env.globals["hcc_ui"] = i18n.CATALOGS  # our interface strings for the theme's (site_overrides/partials/palette.html)
         return env
 
     def on_nav(self, nav, *, config, files):
@@ -130,6 +131,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         return nav
 
     def on_page_markdown(self, markdown, *, page, config, files):
+        processing(page.file.edit_uri if page.file.edit_uri and page.file.edit_uri.startswith("content/")
+                   else f"the page {page.file.src_uri}")
         if self.glossary_ext is not None:
             self.glossary_ext.lang = page.meta.get("lang", "en")
         self.expected[page.file.src_uri] = regions.expected(markdown)
@@ -180,16 +183,18 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         search.split_by_language(config, self.cache_dir)
         sitemaps.write_language_sitemaps(Path(config.site_dir), config.site_url or "")
         if self.config.pdf and self.command != "serve":  # serve reloads fast; `python -m generator pdf` on demand
+            processing("the PDFs (site/pdf/)")
             pdf.export_all(self.model, Path(config.site_dir))
         if self.warnings is not None and self.warnings.get_counts():
             return  # strict mode: MkDocs aborts right after this event; keep the old site
         if self.staging is not None and self.final_site is not None:
-            sitedir.publish(self.staging, self.final_site)
+            processing(f"{self.final_site.name}/ (publishing the new site)")
+            sitedir.publish(self.staging, self.final_site)  # one rename; nothing after it can fail the build
             self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging is not None:
-            sitedir.discard(self.staging)
+            sitedir.discard_quietly(self.staging)
             self.staging = None
 
     def on_serve(self, server, *, config, builder):

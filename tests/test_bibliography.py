@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -430,19 +431,36 @@ def test_bibtex_export_parses_back(tricky):
     assert tricky.bibtex([]) == ""
 
 
+def test_placeholders_of_unidentified_references_are_in_no_download(tricky):
+    keys = ["finn2020imbrave150", "ici-hcc-ref12"]
+    assert list(pybtex.database.parse_string(tricky.bibtex(keys), "bibtex").entries) == ["finn2020imbrave150"]
+    assert "not identified" not in tricky.ris(keys)
+    assert [item["id"] for item in json.loads(tricky.csl_json(keys))] == ["finn2020imbrave150"]
+
+
+def test_csl_json_export_carries_the_fields_of_the_entry(tricky):
+    items = json.loads(tricky.csl_json(["finn2020imbrave150", "huang2026review", "nct01008358", "nope"]))
+    assert [i["id"] for i in items] == ["finn2020imbrave150", "huang2026review", "nct01008358"]
+    finn = items[0]
+    assert finn["type"] == "article-journal" and finn["container-title"] == "N Engl J Med"
+    assert finn["author"][0] == {"family": "Finn", "given": "Richard S."}
+    assert finn["issued"] == {"date-parts": [[2020]]} and finn["page"] == "1894-1905"
+    assert finn["DOI"] == "10.1056/NEJMoa1915745"
+    assert items[2]["type"] == "webpage" and items[2]["URL"].startswith("https://clinicaltrials.gov/")
+
+
 def test_ris_export_has_one_record_per_entry(tricky):
     keys = ["finn2020imbrave150", "huang2026review", "nct01008358", "ici-hcc-ref12"]
     text = tricky.ris(keys)
     records = [r.strip("\n") for r in text.split("ER  - \n") if r.strip()]
-    assert len(records) == 4
-    assert text.count("TY  - ") == 4
+    assert len(records) == 3  # ici-hcc-ref12, a placeholder of an unidentified reference, is not exported
+    assert text.count("TY  - ") == 3 and "not identified" not in text
     first = records[0].splitlines()
     assert first[0] == "TY  - JOUR"
     assert "AU  - Finn, Richard S." in first and "SP  - 1894" in first and "EP  - 1905" in first
     assert "DO  - 10.1056/NEJMoa1915745" in first
     assert "AU  - 张, 三" in records[1] and "AU  - 黄振" in records[1]
     assert records[2].startswith("TY  - ELEC") and "UR  - https://clinicaltrials.gov/study/NCT01008358" in records[2]
-    assert records[3].startswith("TY  - GEN")
     for line in text.splitlines():
         assert not line or re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line)
 
@@ -494,3 +512,130 @@ def test_warm_load_of_10000_entries_from_json_is_fast(tmp_path):
     assert len(cold) == len(warm) == 10_000
     assert warm_s < 0.5, (cold_s, warm_s)
     assert warm.format("key09999", "en").text.startswith("Finn RS, Qin S, Müller A, et al. Entry 9999: IMbrave150")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A bibliography written by others (biblatex, crossref, @set, TeX macros): nothing written is lost
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_a_bibliography_written_by_others_loses_no_field():
+    bib, report = load("others.bib")
+    assert [d.format() for d in report] == []
+    # biblatex fields: journaltitle -> journal, date -> year and month, subtitle appended, eprint (pubmed) -> PMID
+    assert en(bib, "bib2020") == ("Müller H, García A. Sorafenib & friends: A 10-year view. Journal of Hepatology. "
+                                  "2020 May;72:100-110. Response in 16% and stable disease in 55% of patients. "
+                                  "PMID: 12345678.")
+    assert zh(bib, "bib2020").startswith("Müller H, García A. Sorafenib & friends: A 10-year view[J]. "
+                                         "Journal of Hepatology, 2020, 72: 100-110.")
+    # crossref: the part inherits its container's title (as booktitle), editor, publisher, location and date;
+    # \TeX and \LaTeX are rendered
+    assert en(bib, "talk2019") == ("Roe R. Typesetting with TeX and LaTeX: a survey. In: Proceedings of the Liver "
+                                   "Meeting: Abstracts. Boston: Wiley; 2019. p. 10-12.")
+    assert zh(bib, "talk2019") == ("Roe R. Typesetting with TeX and LaTeX: a survey[C]//Proceedings of the Liver "
+                                   "Meeting: Abstracts. Boston: Wiley, 2019: 10-12.")
+    # @set: its members, one after the other
+    assert en(bib, "both") == en(bib, "bib2020") + " " + en(bib, "talk2019")
+    assert bib.format("both", "en").links == bib.format("bib2020", "en").links
+    # every field value written in the file appears in a reference or in the RIS record of its entry
+    ris = bib.ris(["both", "conf2019"])
+    for key in bib:
+        for name, value in bib.fields(key).items():
+            if name in ("crossref", "entryset", "eprinttype", "date"):
+                continue
+            plain = richtext.latex_to_plain(value)
+            if name == "pages":
+                plain = plain.replace("–", "-")
+            shown = " ".join(bib.format(k, "en").text for k in bib) + ris
+            assert plain in shown, (key, name, plain)
+
+
+def test_tex_macros_are_rendered():
+    cases = {
+        r"The \TeX book": "The TeXbook",
+        r"\LaTeX\ and \LaTeX{} too": "LaTeX and LaTeX too",
+        r"A \& B~C": "A & B\xa0C",
+        r"1--2 and 3---4": "1–2 and 3—4",
+        r"caf\'e \"o \ss{} \aa": "café ö ß å",
+        r"$\alpha$-fetoprotein \textmu g": "α-fetoprotein μg",
+        r"IC$_{50}$ of 5 mg/m$^2$": "IC50 of 5 mg/m²",
+        r"snake_case stays": "snake_case stays",
+        r"\textquoteleft x\textquoteright\ \dots": "‘x’ …",
+    }
+    for value, expected in cases.items():
+        assert richtext.latex_to_plain(value) == expected, value
+    assert richtext.render_html(richtext.latex_to_rich(r"IC$_{50}$")) == "IC<sub>50</sub>"
+
+
+def test_a_percent_sign_in_a_field_is_the_same_on_the_site_and_in_the_downloads(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{p,\n  title = {T},\n  journal = {J},\n  year = {2020},\n"
+                    "  note = {complete response in 16% and partial response in 55% of patients}\n}\n",
+                    encoding="utf-8")
+    report = Report(root=tmp_path)
+    bib = Bibliography.load(path, report)
+    assert not report.items
+    text = "complete response in 16% and partial response in 55% of patients"
+    assert text in en(bib, "p") and text in zh(bib, "p")
+    assert f"N1  - {text}" in bib.ris(["p"])
+    exported = bib.bibtex(["p"])
+    assert r"16\% and partial response in 55\% of patients" in exported
+    assert pybtex.database.parse_string(exported, "bibtex").entries["p"].fields["note"].endswith(r"55\% of patients")
+
+
+def _problems(tmp_path, data: bytes) -> list[str]:
+    path = tmp_path / "refs.bib"
+    path.write_bytes(data)
+    report = Report(root=tmp_path)
+    Bibliography.load(path, report)
+    return [d.format() for d in report]
+
+
+def test_what_cannot_be_rendered_is_a_warning_at_its_line(tmp_path):
+    text = ("@article{b,\n  title = {B \\foo{} and \\TeX},\n  crossref = {nowhere},\n"
+            "  eprint = {x123},\n  date = {spring}\n}\n@set{s,\n  entryset = {b,gone}\n}\n")
+    assert _problems(tmp_path, text.encode()) == [
+        "refs.bib:2:1: warning: the field 'title' of 'b' uses \\foo, which cannot be rendered and is left out: "
+        "write the text it stands for (Unicode is fine)",
+        "refs.bib:3:1: warning: the entry 'b' takes its missing fields from 'nowhere' (crossref), which is not in "
+        "refs.bib: add that entry or remove the crossref field",
+        "refs.bib:4:1: warning: the eprint 'x123' of 'b' (no eprinttype) is not shown: write it as doi, pmid or url, "
+        "or set eprinttype to pubmed, doi, pmc or arxiv",
+        "refs.bib:5:1: warning: the date 'spring' of 'b' cannot be read: write it as YYYY, YYYY-MM or YYYY-MM-DD",
+        "refs.bib:8:1: warning: the @set entry 's' lists 'gone', which is not in refs.bib: add that entry or remove "
+        "it from entryset",
+    ]
+
+
+def test_refs_bib_not_utf8_is_an_error_at_the_bad_byte(tmp_path):
+    data = "@article{a,\n  title = {Ok},\n  journal = {Café ".encode() + b"Gen\xe8ve},\n  year = {2020}\n}\n"
+    assert _problems(tmp_path, data) == [
+        "refs.bib:3:22: error: refs.bib is not UTF-8: the byte 0xE8 here is not a UTF-8 character (it was probably "
+        "saved as Latin-1 or GBK; save the file as UTF-8 and check this character)"]
+
+
+def test_an_empty_refs_bib_is_one_message_about_the_file(tmp_path):
+    expected = ["refs.bib:1:1: error: refs.bib has no entries: every citation needs its entry here (write them as "
+                "@article{key, author = {…}, title = {…}, …})"]
+    assert _problems(tmp_path, b"") == expected
+    assert _problems(tmp_path, b"% only a comment\n\n") == expected
+
+
+def test_a_reference_pasted_as_text_is_an_error_at_its_line(tmp_path):
+    text = ("@article{a,\n  title = {A},\n  year = {2020}\n}\n\n"
+            "Llovet JM, Ricci S, Mazzaferro V, et al. Sorafenib in advanced hepatocellular carcinoma.\n"
+            "N Engl J Med. 2008;359(4):378-390.\n% a comment is fine\n")
+    assert _problems(tmp_path, text.encode()) == [
+        "refs.bib:6:1: error: the text 'Llovet JM, Ricci S, Mazzaferro V, et al.…' is outside any entry, so BibTeX "
+        "ignores it: write the reference as an entry (@article{key, author = {…}, title = {…}, …}) or start the "
+        "line with % to keep it as a comment"]
+
+
+def test_unidentified_references_read_wholly_in_the_page_language():
+    bib = Bibliography.load(REFS, Report(root=ROOT))
+    placeholders = [k for k in bib if "unidentified" in bib.fields(k)]
+    assert placeholders
+    for key in placeholders:
+        text = zh(bib, key)
+        assert text.startswith("原综述参考文献 [") and "Cited" not in text and "statement" not in text, text
+        assert en(bib, key).startswith("Reference [") and not re.search(r"[\u4e00-\u9fff]", en(bib, key))

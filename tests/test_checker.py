@@ -105,3 +105,13 @@ def test_the_real_content_is_clean():
     result = check(ROOT)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip() == "", result.stdout
+
+
+def test_an_empty_refs_bib_is_one_message_not_one_per_citation(tmp_path):
+    project = make_project(tmp_path)
+    (project / "refs.bib").write_text("", encoding="utf-8")
+    result = check(project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "refs.bib:1:1: error: refs.bib has no entries: every citation needs its entry here (write them as "
+        "@article{key, author = {…}, title = {…}, …})"]

@@ -25,6 +25,7 @@ import pytest
 from generator import pipeline
 from generator.bib.bibliography import Bibliography
 from generator.diagnostics import Report
+from generator.sources.records import status_words
 from generator.urls import review_pdf
 
 from sitekit import ROOT
@@ -293,7 +294,8 @@ def test_reflect_holds_no_five_month_os_difference(records):
 
 def test_no_ttp_or_os_figure_is_stored_as_pfs(records):
     """The review's 'mPFS' of NCT01853618 is a TTP and that of the tremelimumab/HCV trial (probably) an OS:
-    the records hold them under those endpoints, with the review's label beside them."""
+    the records hold them under those endpoints, with the status 'relabelled' (review_as: PFS) that puts the
+    review's label beside them wherever they are shown (tests/test_figure_status.py)."""
     def figure(tid, value):
         (e,) = [e for e in records.trials[tid].endpoints if float(e.value) == value and e.unit == "months"]
         return e
@@ -301,7 +303,8 @@ def test_no_ttp_or_os_figure_is_stored_as_pfs(records):
     os_ = figure("tremelimumab-hcv", 8.2)
     assert (ttp.measure, os_.measure) == ("TTP", "OS")
     for e in (ttp, os_):
-        assert e.label is not None and e.label.en == "given as mPFS in the review" and e.label.zh == "综述称 mPFS"
+        assert (e.status.kind, e.status.review_as) == ("relabelled", "PFS")
+        assert status_words(e, "en") == "given as mPFS in the review" and status_words(e, "zh") == "综述称 mPFS"
         assert e.review == "ici-hcc" and "mPFS" in (e.quote or "")  # the review's words stay on record
     assert not [e for t in ("nct01853618", "tremelimumab-hcv") for e in records.trials[t].endpoints
                 if e.measure == "PFS"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Report
+from ..diagnostics import Report, processing
 
 
 class _OnFirstUse:
@@ -46,19 +46,21 @@ class _OnFirstUse:
 if TYPE_CHECKING:  # pragma: no cover
     from pybtex.database import Entry
 
-    from . import bibtex, entries, exports, richtext, styles
+    from . import bibfile, biblatex, bibtex, entries, exports, richtext, styles
 else:
-    bibtex, entries, exports, richtext, styles = (
-        _OnFirstUse(f".{name}") for name in ("bibtex", "entries", "exports", "richtext", "styles"))
+    bibfile, biblatex, bibtex, entries, exports, richtext, styles = (
+        _OnFirstUse(f".{name}")
+        for name in ("bibfile", "biblatex", "bibtex", "entries", "exports", "richtext", "styles"))
 
 __all__ = ["Bibliography", "FormattedRef", "clear_cache"]
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 # The formatted references (and the exported records, kept with them) depend on the code that makes them too:
 # its digest names their cache file.
 _STYLE_DIGEST = hashlib.sha256(b"".join(
     Path(__file__).with_name(name).read_bytes()
-    for name in ("bibliography.py", "styles.py", "richtext.py", "entries.py", "exports.py"))).hexdigest()[:12]
+    for name in ("bibliography.py", "styles.py", "richtext.py", "entries.py", "exports.py", "biblatex.py")
+)).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,16 @@ def clear_cache() -> None:
 
 
 def _parse(text: str) -> _Parsed:
-    """Parse the .bib text (generator/bib/bibtex.py); never raises."""
+    """Parse the .bib text (generator/bib/bibtex.py); never raises. Also reported: text outside every entry
+    (generator/bib/bibfile.py) and what of the entries cannot be rendered (generator/bib/biblatex.py)."""
     entries, key_lines, problems = bibtex.parse(text)
+    problems = list(problems)
+    problems.extend(("error", line, message) for line, message in bibfile.stray_text(text))
+    starts = bibfile.line_starts(text)
+    for key, name, message in biblatex.problems(entries):
+        key_line = key_lines.get(key, 1)
+        line = bibfile.field_line(text, starts, key_line, name) if name else key_line
+        problems.append(("warning", line, message))
     return _Parsed(entries=entries, key_lines=key_lines, problems=problems)
 
 
@@ -177,6 +187,7 @@ class Bibliography:
     @classmethod
     def load(cls, path: Path, report: Report, cache_dir: Path | None = None) -> "Bibliography":
         path = Path(path)
+        processing(path)
         try:
             raw = path.read_bytes()
         except OSError as error:
@@ -187,7 +198,10 @@ class Bibliography:
         if parsed is not None and cache_dir is not None and not (Path(cache_dir) / f"bib-{digest}.json").exists():
             _write_json(Path(cache_dir) / f"bib-{digest}.json", parsed)  # parsed earlier without a cache_dir
         if parsed is None:
-            parsed = _parse(_decode(raw))
+            text, bad_byte = bibfile.decode(raw)
+            parsed = _parse(text)
+            if bad_byte is not None:
+                parsed.problems.insert(0, ("error", bad_byte[0], f"{bad_byte[1]}:{bad_byte[2]}"))
             if cache_dir is not None:
                 _write_json(Path(cache_dir) / f"bib-{digest}.json", parsed)
             with _MEMORY_LOCK:
@@ -195,8 +209,22 @@ class Bibliography:
                 while len(_MEMORY) > _MEMORY_SIZE:
                     _MEMORY.popitem(last=False)
         for severity, line, message in parsed.problems:
-            (report.error if severity == "error" else report.warning)(path, line, message)
-        return cls(path, parsed, digest=digest, cache_dir=cache_dir)
+            col = 1
+            head, _, rest = message.partition(":")
+            if head.isdigit() and rest:  # "col:message" (the bad byte of a file that is not UTF-8)
+                col, message = int(head), rest
+            (report.error if severity == "error" else report.warning)(path, line, message, col)
+        bib = cls(path, parsed, digest=digest, cache_dir=cache_dir)
+        if not parsed.keys and not any(severity == "error" for severity, _, _ in parsed.problems):
+            report.error(path, 1, "refs.bib has no entries: every citation needs its entry here "
+                                  "(write them as @article{key, author = {…}, title = {…}, …})")
+        return bib
+
+    @property
+    def is_empty(self) -> bool:
+        """No entry could be read (the file is empty, unreadable or broken): reported once, about the file;
+        the citations of the pages are then not reported one by one."""
+        return not self._data.keys
 
     # -- the formatted references, kept across builds --------------------------------------------------------------
     # Formatting costs about a millisecond per entry and language (an RIS record about as much); a site
@@ -304,12 +332,16 @@ class Bibliography:
         data = self._data
         built = data.built.get(key)
         if built is None:
-            plain = data.entries[key]
+            plain = biblatex.resolve(key, data.entries)  # crossref inherited, biblatex fields mapped
             persons = {role: [entries.make_person(n) for n in names] for role, names in plain["persons"].items()}
             built = Entry(plain["type"], fields=dict(plain["fields"]), persons=persons)
             built.key = key
             data.built[key] = built
         return built
+
+    def members(self, key: str) -> list[str]:
+        """The entries an ``@set`` entry groups, those in the .bib (empty for any other entry)."""
+        return [k for k in biblatex.set_members(self._data.entries[key]) if k in self._data.key_set and k != key]
 
     def fields(self, key: str) -> dict[str, str]:
         """The fields of an entry as written in the .bib (LaTeX), names in lower case; persons not included."""
@@ -324,6 +356,14 @@ class Bibliography:
             return ref
         if key not in self._data.key_set:
             raise KeyError(f"'{key}' is not in {self.path.name}")
+        members = self.members(key)
+        if members:  # an @set: its entries one after the other
+            parts = [self.format(k, code) for k in members]
+            ref = FormattedRef(key=key, html=" ".join(p.html for p in parts), text=" ".join(p.text for p in parts),
+                               links=[link for p in parts for link in p.links], unidentified=None)
+            memo[(key, code)] = ref
+            self._fresh += 1
+            return ref
         entry = self.entry(key)
         rich = style.format_entry("", entry).text
         unidentified = entry.fields.get("unidentified")
@@ -341,12 +381,31 @@ class Bibliography:
     # -- export -------------------------------------------------------------------------------------------------
 
     def _export_keys(self, keys: list[str]) -> list[str]:
+        """The keys to export: each once, without the placeholders of unidentified references (a reference
+        manager would file them as publications), with the members of an @set and, after the entries that name them,
+        their crossref parents (BibTeX needs a parent after its children)."""
         seen: set[str] = set()
-        out = []
-        for key in keys:
-            if key in self._data.key_set and key.lower() not in seen:
+        out: list[str] = []
+        parents: list[str] = []
+
+        def add(key: str) -> None:
+            if (key in self._data.key_set and key.lower() not in seen
+                    and "unidentified" not in self._data.entries[key]["fields"]):  # exports.is_placeholder
                 seen.add(key.lower())
                 out.append(key)
+                for member in self.members(key):
+                    add(member)
+                parent = self._data.entries[key]["fields"].get("crossref", "").strip()
+                if parent in self._data.key_set:
+                    parents.append(parent)
+
+        for key in keys:
+            add(key)
+        while parents:
+            parent = parents.pop(0)
+            if parent.lower() in seen:
+                continue
+            add(parent)
         return out
 
     def bibtex(self, keys: list[str]) -> str:
@@ -368,12 +427,23 @@ class Bibliography:
         records = []
         memo = self._data.ris
         for key in self._export_keys(keys):
+            if self.members(key):
+                continue  # an @set: its entries are records of their own
             record = memo.get(key)
             if record is None:
                 record = memo[key] = exports.ris_record(key, self.entry(key))
                 self._fresh += 1
             records.append(record)
         return "".join(records)
+
+    def csl_json(self, keys: list[str]) -> str:
+        """Those entries as a CSL-JSON array (generator/bib/exports.py)."""
+        items = [exports.csl_item(key, self.entry(key)) for key in self._export_keys(keys)]
+        return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+
+    def csl_items(self, keys: list[str]) -> list[dict]:
+        """Those entries as CSL-JSON items (placeholders left out), for the pages' embedded metadata."""
+        return [exports.csl_item(key, self.entry(key)) for key in self._export_keys(keys)]
 
 
 # ---------------------------------------------------------------------------------------------------------------

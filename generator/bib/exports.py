@@ -9,17 +9,19 @@ import re
 from pybtex.database import Entry
 
 from .entries import _clean_doi, _is_others, _plain_parts, is_registry_record, safe_url
-from .richtext import has_cjk, latex_to_plain
+from .richtext import has_cjk, latex_to_plain, literal_percent
+from .styles import unverified_words
 
 
 def bibtex_record(key: str, plain: dict) -> str:
     """One entry as BibTeX, its fields as written in the .bib (the values come from a successful parse, so
-    their braces balance)."""
+    their braces balance), but for a bare ``%``, written ``\\%`` as the site reads it (LaTeX would take the
+    rest of the line for a comment)."""
     lines = [f"@{plain['type']}{{{key},"]
     for role, names in plain["persons"].items():
         lines.append(f"  {role} = {{{' and '.join(names)}}},")
     for name, value in plain["fields"].items():
-        lines.append(f"  {name} = {{{value}}},")
+        lines.append(f"  {name} = {{{literal_percent(value)}}},")
     lines[-1] = lines[-1].rstrip(",")
     lines.append("}")
     return "\n".join(lines)
@@ -116,5 +118,88 @@ def ris_record(key: str, entry: Entry) -> str:
     note = plain("note")
     if note:
         add(("N1", note))
+    unverified = plain("unverified")
+    if unverified:
+        add(("N1", unverified_words(unverified, "en") + "."))
     add(("ER", ""))
     return "".join(f"{tag}  - {value}\n" for tag, value in lines) + "\n"
+
+
+_CSL_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "unpublished": "manuscript",
+    "online": "webpage",
+}
+
+
+def is_placeholder(fields: dict[str, str]) -> bool:
+    """A reference of a source review that could not be identified (its 'unidentified' field): shown on the
+    pages for what the review says it supports, never exported as if it were a publication."""
+    return "unidentified" in fields
+
+
+def csl_item(key: str, entry: Entry) -> dict:
+    """One entry as a CSL-JSON item (the citeproc format Zotero, Mendeley and pandoc read): plain text values,
+    only the fields the entry has."""
+    f = entry.fields
+
+    def plain(name: str) -> str | None:
+        value = f.get(name)
+        if value is None:
+            return None
+        return _ris_value(latex_to_plain(value)) or None
+
+    item: dict = {"id": key, "type": "webpage" if is_registry_record(entry) else _CSL_TYPES.get(entry.type, "document")}
+    for role in ("author", "editor"):
+        names = []
+        for person in entry.persons.get(role, []):
+            if _is_others(person):
+                continue
+            family = " ".join(_plain_parts(person.prelast_names + person.last_names))
+            given = " ".join(_plain_parts(person.first_names + person.middle_names))
+            if family and given:
+                names.append({"family": family, "given": given})
+            elif family or given:
+                names.append({"literal": family or given})
+        if names:
+            item[role] = names
+    for name, csl in (("title", "title"), ("journal", "container-title"), ("booktitle", "container-title"),
+                      ("volume", "volume"), ("edition", "edition"), ("address", "publisher-place"), ("note", "note")):
+        value = plain(name)
+        if value and csl not in item:
+            item[csl] = value
+    issue = plain("number") or plain("issue")
+    if issue:
+        item["issue"] = issue
+    pages = plain("pages")
+    if pages:
+        item["page"] = re.sub(r"\s*[\u2010-\u2015\u2212-]+\s*", "-", pages)
+    publisher = plain("publisher") or plain("school") or plain("institution") or plain("organization")
+    if publisher:
+        item["publisher"] = publisher
+    year = plain("year")
+    if year and year.isdigit():
+        item["issued"] = {"date-parts": [[int(year)]]}
+    elif year:
+        item["issued"] = {"literal": year}
+    doi = f.get("doi")
+    if doi and _clean_doi(doi):
+        item["DOI"] = _clean_doi(doi)
+    pmid = plain("pmid")
+    if pmid:
+        item["PMID"] = pmid
+    url = safe_url(f.get("url"))
+    if url:
+        item["URL"] = url
+    return item

@@ -55,6 +55,8 @@ class CitationIndex:
 def _check_key(key: str, section: Section, line: int, col: int, bib: Bibliography, report: Report) -> bool:
     if key in bib:
         return True
+    if bib.is_empty:
+        return False  # no entry could be read: reported once, about refs.bib, not once per citation
     variant = bib.case_variant(key)
     if variant:
         report.error(section.path, line, f"the reference key '@{key}' differs from '{variant}' in refs.bib only in "

@@ -21,11 +21,15 @@ registered under ``pybtex.style.formatting`` in pyproject.toml.
 
 from __future__ import annotations
 
+import re
+
 from pybtex.database import Entry, Person
 from pybtex.richtext import HRef, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.template import FieldIsMissing, first_of, join, node, optional
+
+from ..i18n import t
 
 from .entries import (_clean_doi, _field, _field_or_none, _format_person, _issue, _pages, _person_lists, doi_url,
                       is_chinese_entry, is_registry_record, pubmed_url, safe_url)
@@ -139,9 +143,36 @@ def blocks(children, context, period=True):
     return Text(" ").join(out)
 
 
+UNVERIFIED_FIELDS = ("authors", "title", "journal", "year", "volume", "pages")
+
+
+def unverified_words(value: str, lang: str) -> str:
+    """refs.bib 'unverified = {authors, title}' in the reader's language: 'Authors and title not verified' /
+    '作者和题名未经核实' (a name outside UNVERIFIED_FIELDS is written as given)."""
+    names = [n.strip().lower() for n in re.split(r"[,;]|\band\b", value) if n.strip()]
+    words = [t(f"unverified_{n}", lang) if n in UNVERIFIED_FIELDS else n for n in names]
+    if not words:
+        return ""
+    fields = words[0] if len(words) == 1 else (
+        t("unverified_list_sep", lang).join(words[:-1]) + t("unverified_list_and", lang) + words[-1])
+    text = t("unverified_sentence", lang, fields=fields)
+    return text[:1].upper() + text[1:]
+
+
 @node
-def unidentified_note(children, context):
-    note = _field_or_none(context["entry"], "note")
+def unverified_note(children, context, lang="en"):
+    """The fields of the reference that were not verified (the 'unverified' field), in the style's language."""
+    raw = _field_or_none(context["entry"], "unverified")
+    if not raw:
+        raise FieldIsMissing("unverified", context["entry"])
+    return Text(unverified_words(latex_to_plain(raw), lang))
+
+
+@node
+def unidentified_note(children, context, translated=None):
+    """What the source review cites the unidentified reference for: the ``translated`` field (``note_zh``: the
+    note in the page's language) where the entry has one, else ``note``."""
+    note = (_field_or_none(context["entry"], translated) if translated else None) or _field_or_none(context["entry"], "note")
     if not note:
         raise FieldIsMissing("note", context["entry"])
     return latex_to_rich(note)
@@ -242,7 +273,8 @@ class VancouverStyle(_ReferenceStyle):
         ]
 
     def _ids(self):
-        return [optional[latex("note")], doi_link(), pmid_link(), bare["Available from: ", url_link()]]
+        return [optional[latex("note")], optional[unverified_note(lang="en")], doi_link(), pmid_link(),
+                bare["Available from: ", url_link()]]
 
     def get_article_template(self, e):
         return blocks[self._who(), latex("title"), latex("journal"), vancouver_source(), *self._ids()]
@@ -398,7 +430,8 @@ class GBT7714Style(_ReferenceStyle):
         ]
 
     def _ids(self):
-        return [optional[latex("note")], doi_link(prefix="DOI: "), pmid_link(), url_link()]
+        return [optional[latex("note")], optional[unverified_note(lang="zh")], doi_link(prefix="DOI: "), pmid_link(),
+                url_link()]
 
     def get_article_template(self, e):
         return blocks[self._who(), gbt_title(), gbt_source(), *self._ids()]
@@ -432,6 +465,6 @@ class GBT7714Style(_ReferenceStyle):
 
     def get_unidentified_template(self, e):
         n = latex_to_plain(_field(e, "unidentified"))
-        # "原综述参考文献 [12]，未能识别。" then the note as written (English in our .bib), nothing added to it
-        return blocks[bare[Text(f"原综述参考文献 [{n}]，未能识别。"), optional[unidentified_note()]],
+        # "原综述参考文献 [12]，未能识别。" then the note in Chinese (note_zh; the English note where there is none)
+        return blocks[bare[Text(f"原综述参考文献 [{n}]，未能识别。"), optional[unidentified_note(translated="note_zh")]],
                       doi_link(prefix="DOI: "), pmid_link(), url_link()]

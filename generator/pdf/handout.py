@@ -11,7 +11,7 @@ from typing import Any
 from ..diagnostics import Report
 from ..i18n import t
 from ..sources.recordload import load_records
-from ..sources.records import CATEGORIES, MEASURES, SETTINGS, UNITS, format_number
+from ..sources.records import CATEGORIES, MEASURES, SETTINGS, UNITS, format_number, status_words
 from .article import CANONICAL
 from .model import Model
 
@@ -91,12 +91,34 @@ def _figure(e: Any, lang: str) -> str:
     return text
 
 
+def _letter(n: int) -> str:
+    """0 -> 'a', 25 -> 'z', 26 -> 'aa'."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def _footnote(footnotes: list[dict[str, str]], trial: Any, e: Any, lang: str) -> str:
+    """The letter of a figure's footnote ('' for a figure as published): its caveat, in the handout's language."""
+    words = status_words(e, lang)
+    if not words:
+        return ""
+    mark = _letter(len(footnotes))
+    text = f"{trial.name}{'，' if lang == 'zh' else ', '}{_figure(e, lang)}{'：' if lang == 'zh' else ': '}{words}"
+    footnotes.append({"mark": mark, "text": text})
+    return mark
+
+
 def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | None:
     """The rows of the regimen comparison, grouped by category, and its numbered short reference list."""
     records = _records(model)
     if records is None or not records.regimens:
         return None
     numbers: dict[str, int] = {}
+    footnotes: list[dict[str, str]] = []  # the figures with a caveat (their status), lettered a, b, c...
     used_measures: list[str] = []
     groups = []
     for cat, names in CATEGORIES.items():
@@ -113,7 +135,7 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
                 figures, keys = [], []
                 for e in trial.endpoints:
                     if e.arm == r.id or (e.arm is None and trial.arm_regimens == [r.id]):
-                        figures.append(_figure(e, lang))
+                        figures.append({"text": _figure(e, lang), "mark": _footnote(footnotes, trial, e, lang)})
                         if e.measure not in used_measures and e.measure != "patients" and e.label is None:
                             used_measures.append(e.measure)
                         if e.source not in keys:
@@ -142,7 +164,7 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
         refs.append({"n": n, "text": text, "href": href})
     legend = [f"{MEASURES[m]['short'][0 if lang == 'zh' else 1]}{'：' if lang == 'zh' else ': '}"
               f"{MEASURES[m]['long'][0 if lang == 'zh' else 1]}" for m in used_measures if m in MEASURES]
-    return {"groups": groups, "refs": refs, "legend": legend, "web_url": web_url + f"{lang}/" if web_url else "",
+    return {"groups": groups, "refs": refs, "legend": legend, "footnotes": footnotes, "web_url": web_url + f"{lang}/" if web_url else "",
             "keywords": [t("handout_title", lang)]}
 
 

@@ -206,7 +206,7 @@ class Exporter:
             author=t("site_name", lang), subject=t("handout_intro", lang),
             keywords=data["keywords"], generator="hcc-reviews generator (WeasyPrint)", created=self.created,
             build_date=self.build_date, web_url=data["web_url"], groups=data["groups"], refs=data["refs"],
-            legend=data["legend"],
+            legend=data["legend"], footnotes=data.get("footnotes", []),
             sep="；" if lang == "zh" else "; ", fsep="，" if lang == "zh" else ", ",
             open="（" if lang == "zh" else " (", close="）" if lang == "zh" else ")",
         )

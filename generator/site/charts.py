@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..i18n import t
 from ..sources.records import (RATE_MEASURES, Endpoint, Records, Trial, format_number, response_groups,
                                survival_sections)
-from .recordtext import figure_text, measure_label, regimen_name, value_text
+from .recordtext import caveat, figure_text, measure_label, regimen_name, value_text
 from .render import jinja_env
 
 FONT = 12
@@ -124,6 +124,31 @@ def _render(name: str, **kw: Any) -> Markup:
 
 RefLabel = Callable[[str], str]  # refs.bib key -> '[3]' (the page's own reference list)
 
+MARKS = ("†", "‡", "§", "¶")
+
+
+def chart_caveats(records: Records, figures: list[tuple[Trial, Endpoint]], lang: str,
+                  page_url: str | None) -> tuple[dict[int, str], list[dict[str, str]]]:
+    """The figures of a chart that carry a caveat (their status): id(figure) -> its mark in the drawing, and the
+    caption's list of caveats, each with the mark, the study, the figure and the link to its editor's note."""
+    marks: dict[int, str] = {}
+    items: list[dict[str, str]] = []
+    for trial, e in figures:
+        c = caveat(trial, e, lang, page_url)
+        if c is None or id(e) in marks:
+            continue
+        n = len(items)
+        mark = MARKS[n] if n < len(MARKS) else f"{MARKS[0]}{n + 1}"
+        marks[id(e)] = mark
+        arm = regimen_name(records, e.arm, lang) if e.arm and len(trial.arms) > 1 else ""
+        what = f"{trial.name}{'，' if lang == 'zh' else ', '}{measure_label(e.measure, lang)} {figure_text(e, lang)}"
+        if arm:
+            what += f"（{arm}）" if lang == "zh" else f" ({arm})"
+        items.append({"mark": mark, "figure": what, "text": c["text"], "href": c["href"] if page_url is not None else "",
+                      "link": t("note", lang), "colon": "：" if lang == "zh" else ": ",
+                      "open": "（" if lang == "zh" else " (", "close": "）" if lang == "zh" else ")"})
+    return marks, items
+
 
 def arm_label(records: Records, trial: Trial, e: Endpoint, lang: str) -> str:
     if e.arm and len(trial.arms) > 1:
@@ -133,18 +158,30 @@ def arm_label(records: Records, trial: Trial, e: Endpoint, lang: str) -> str:
     return ""
 
 
+def _caveat_words(e: Endpoint, marks: dict[int, str], caveats: list[dict[str, str]], lang: str) -> str:
+    """A figure's caveat in the chart's text description (for screen readers): ' († given as mPFS in the review)'."""
+    mark = marks.get(id(e))
+    if not mark:
+        return ""
+    text = next(c["text"] for c in caveats if c["mark"] == mark)
+    return f"（{mark} {text}）" if lang == "zh" else f" ({mark} {text})"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 1. Response rates
 # ---------------------------------------------------------------------------------------------------------------
 
 
 def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str,
-                   only_arm: str | None = None, sources: Markup | None = None) -> Markup | None:
+                   only_arm: str | None = None, sources: Markup | None = None,
+                   page_url: str | None = None) -> Markup | None:
     """``only_arm``: only the figures of this regimen's arms (on a regimen's page); ``sources``: a line for
-    the caption (a review's chart cites its figures there)."""
+    the caption (a review's chart cites its figures there); ``page_url``: the page the chart is on (the caption's
+    caveats link from there to the editor's notes)."""
     groups = response_groups(trials, only_arm)
     if not groups:
         return None
+    marks, caveats = chart_caveats(records, [(g.trial, e) for g in groups for e in g.figures], lang, page_url)
     bar_h, gap, pad = 14, 3, 12
     labels = []
     for g in groups:
@@ -163,12 +200,14 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
         for k, e in enumerate(g.figures):
             by = y + pad / 2 + k * (bar_h + gap)
             w = plot_w * min(max(float(e.value), 0.0), 100.0) / 100
+            mark = marks.get(id(e), "")
             bars.append({"x": left, "y": by, "w": round(w, 1), "h": bar_h, "fill": COLOURS[e.measure],
-                         "value": value_text(e.value, e.unit, lang, e.qualifier), "vx": round(left + w + 4, 1),
+                         "value": value_text(e.value, e.unit, lang, e.qualifier) + (f" {mark}" if mark else ""),
+                         "vx": round(left + w + 4, 1),
                          "vy": by + bar_h - 3, "measure": measure_label(e.measure, lang)})
         rows.append({"label": label, "sub": sub, "y": y, "h": h, "ly": y + pad / 2 + 11, "bars": bars})
         values = ", ".join(f"{measure_label(e.measure, lang)} {value_text(e.value, e.unit, lang, e.qualifier)}"
-                           for e in g.figures)
+                           + _caveat_words(e, marks, caveats, lang) for e in g.figures)
         desc_items.append(f"{label}{'（' + sub + '）' if sub and lang == 'zh' else (' (' + sub + ')' if sub else '')}: {values}")
         y += h
     axis_y = y + 4
@@ -179,7 +218,8 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
         legend.append({"x": lx, "fill": COLOURS[m], "label": name})
         lx += 18 + text_width(name) + 16
     sep = "；" if lang == "zh" else "; "
-    return _render("chart-bars.svg.j2", cid=cid, sources=sources, width=width, height=int(axis_y + 28), title=t("response_title", lang),
+    return _render("chart-bars.svg.j2", cid=cid, sources=sources, caveats=caveats, caveats_title=t("caveats", lang),
+                   width=width, height=int(axis_y + 28), title=t("response_title", lang),
                    desc=t("response_desc", lang) + " " + sep.join(desc_items), rows=rows, ticks=ticks,
                    top=top - 8, axis_y=axis_y, left=left, plot_w=plot_w, legend=legend, ink=INK, grid=GRID,
                    font=FONT, small=SMALL)
@@ -191,10 +231,19 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
 
 
 def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str,
-                 only_arm: str | None = None, sources: Markup | None = None) -> Markup | None:
+                 only_arm: str | None = None, sources: Markup | None = None,
+                 page_url: str | None = None) -> Markup | None:
+    """Each figure on the axis of the endpoint it is (``survival_sections``): a TTP or OS that a review gives as
+    PFS is never drawn as PFS; its mark and the caption's caveats say what the review calls it."""
     sections = survival_sections(trials, only_arm)
     if not sections:
         return None
+    marks, caveats = chart_caveats(records, [f for _, figs in sections for f in figs], lang, page_url)
+
+    def shown(e: Endpoint) -> str:
+        mark = marks.get(id(e), "")
+        return figure_text(e, lang) + (f" {mark}" if mark else "")
+
     row_h, head_h = 34, 30
     labels = {}
     for _, figs in sections:
@@ -205,7 +254,7 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
     xmax, step = nice_max(top_val)
     plot_w = 340
     left = label_w
-    value_w = max(text_width(figure_text(e, lang), SMALL) for _, figs in sections for _, e in figs) + 16
+    value_w = max(text_width(shown(e), SMALL) for _, figs in sections for _, e in figs) + 16
     width = int(left + plot_w + value_w + 10)
 
     def sx(v: float) -> float:
@@ -223,9 +272,10 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
             ci = [sx(float(c)) for c in e.ci] if len(e.ci) == 2 else None
             rows.append({"label": label, "sub": sub, "ly": cy - 2 if sub else cy + 4, "sy": cy + 12, "cy": cy,
                          "cx": sx(float(e.value)), "ci": ci, "fill": COLOURS[m],
-                         "value": figure_text(e, lang), "vx": left + plot_w + 10})
+                         "value": shown(e), "vx": left + plot_w + 10})
             desc_items.append(f"{measure_label(m, lang, long=True)}, {label}{(' ' + sub) if sub else ''}: "
-                              f"{figure_text(e, lang)}" + ("" if ci else f" ({t('no_ci', lang)})"))
+                              f"{figure_text(e, lang)}" + ("" if ci else f" ({t('no_ci', lang)})")
+                              + _caveat_words(e, marks, caveats, lang))
             y += row_h
         out_sections.append({"title": measure_label(m, lang, long=True), "head_y": head_y, "rows": rows})
     axis_y = y + 4
@@ -235,7 +285,8 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
         ticks.append({"x": sx(v), "label": format_number(v)})
         v += step
     sep = "；" if lang == "zh" else "; "
-    return _render("chart-forest.svg.j2", cid=cid, sources=sources, width=width, height=int(axis_y + 40), title=t("forest_title", lang),
+    return _render("chart-forest.svg.j2", cid=cid, sources=sources, caveats=caveats, caveats_title=t("caveats", lang),
+                   width=width, height=int(axis_y + 40), title=t("forest_title", lang),
                    desc=t("forest_desc", lang) + " " + sep.join(desc_items), sections=out_sections, ticks=ticks,
                    axis_y=axis_y, left=left, plot_w=plot_w, unit=t("months", lang), ink=INK, grid=GRID, font=FONT,
                    small=SMALL, top=12)
@@ -271,7 +322,7 @@ def timeline_chart(records: Records, trial: Trial, lang: str, cid: str, sources:
         max_lines = max(max_lines, len(when_lines) + 1)
         steps.append({"cx": cx, "boxes": boxes, "n": t("step", lang, n=i + 1), "when": when_lines})
         what = " + ".join(records.drugs[d].label(lang) if d in records.drugs else d for d in step.treatments)
-        desc_items.append(f"{t('step', lang, n=i + 1)}: {what}" + (f" — {when}" if when else ""))
+        desc_items.append(f"{t('step', lang, n=i + 1)}{t('punct_colon', lang)}{what}" + (f" — {when}" if when else ""))
     width = int(left + step_w * len(steps) + 20)
     axis_y = 10 + 2 * lane_h + 12
     height = int(axis_y + 22 + max_lines * 15 + 8)
@@ -279,7 +330,7 @@ def timeline_chart(records: Records, trial: Trial, lang: str, cid: str, sources:
     name = trial.name
     return _render("chart-timeline.svg.j2", cid=cid, sources=sources, width=width, height=height,
                    title=t("timeline_title", lang, name=name),
-                   desc=t("timeline_desc", lang) + " " + sep.join(desc_items),
+                   desc=t("timeline_desc", lang) + ("" if lang == "zh" else " ") + sep.join(desc_items),
                    steps=steps, lanes=[{"y": lanes["local"], "label": t("local", lang), "fill": LOCAL},
                                        {"y": lanes["systemic"], "label": t("systemic", lang), "fill": SYSTEMIC}],
                    lane_h=lane_h, left=left, axis_y=axis_y, right=width - 8, time=t("time", lang), ink=INK,

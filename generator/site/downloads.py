@@ -1,5 +1,5 @@
 """The download buttons of a review's pages: its PDFs (generator.pdf writes them under the names of
-generator.urls) and its references as BibTeX and RIS (generator.pipeline.static_files writes those)."""
+generator.urls) and its references as BibTeX, RIS and CSL-JSON (generator.pipeline.static_files writes those)."""
 
 from __future__ import annotations
 
@@ -24,4 +24,5 @@ def section_downloads(review: Review, lang: str, page_url: str) -> list[dict[str
 
 def reference_downloads(review: Review, lang: str, page_url: str) -> list[dict[str, str]]:
     return [{"href": rel(page_url, f"downloads/{review.id}-references.bib"), "label": t("downloads_bib", lang)},
-            {"href": rel(page_url, f"downloads/{review.id}-references.ris"), "label": t("downloads_ris", lang)}]
+            {"href": rel(page_url, f"downloads/{review.id}-references.ris"), "label": t("downloads_ris", lang)},
+            {"href": rel(page_url, f"downloads/{review.id}-references.json"), "label": t("downloads_csl", lang)}]

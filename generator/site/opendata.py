@@ -4,7 +4,8 @@
 
 - ``data/trials.json``, ``data/regimens.json``, ``data/drugs.json``: every record, as written in the
   front-matter (plus its notes), one array per kind, records in id order;
-- ``data/trials.csv`` (one row per study) and ``data/endpoints.csv`` (one row per figure), UTF-8 with
+- ``data/trials.csv`` (one row per study) and ``data/endpoints.csv`` (one row per figure, with its status:
+  ``status``, ``review_as``, ``cohort_*``, ``published_*``, ``note_*``), UTF-8 with
   a byte-order mark so that spreadsheet programs read the Chinese text right;
 - ``data/schema/{trials,regimens,drugs}.schema.json``: JSON Schema (2020-12) of each JSON file,
   derived from the dataclasses of :mod:`generator.sources.records` (their types and front-matter rules).
@@ -151,13 +152,20 @@ def trials_csv(records: Records) -> bytes:
 
 def endpoints_csv(records: Records) -> bytes:
     header = ["trial", "measure", "label_zh", "label_en", "qualifier", "value", "unit", "ci_low", "ci_high", "arm",
-              "criteria", "source", "review", "quote"]
+              "criteria", "source", "review", "quote",
+              # the figure's status (what is known about it against the primary publication) and its note
+              "status", "review_as", "cohort_zh", "cohort_en", "published_value", "published_source",
+              "published_seen_in", "note_zh", "note_en"]
     rows = []
     for rid in sorted(records.trials):
         for e in records.trials[rid].endpoints:
             ci = [format_number(c) for c in e.ci] if len(e.ci) == 2 else ["", ""]
+            s, p = e.status, e.status.published
             rows.append([rid, e.measure, _bi(e.label, "zh"), _bi(e.label, "en"), e.qualifier, format_number(e.value),
-                         e.unit, ci[0], ci[1], e.arm, e.criteria, e.source, e.review, e.quote])
+                         e.unit, ci[0], ci[1], e.arm, e.criteria, e.source, e.review, e.quote,
+                         s.kind, s.review_as, _bi(s.cohort, "zh"), _bi(s.cohort, "en"),
+                         format_number(p.value) if p else "", p.source if p else "", p.seen_in if p else "",
+                         _bi(e.note, "zh"), _bi(e.note, "en")])
     return _csv(header, rows)
 
 

@@ -25,7 +25,8 @@ from ..sources.records import CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug,
 from ..sources.tablespec import RecordTables, TableSpec, phase_key
 from ..urls import page_uri, regimen_url, rel, trial_url
 from .charts import forest_chart, response_chart, timeline_chart
-from .recordtext import LIST_SEP, endpoint_label, figure_text, regimen_name, vocab_label
+from .recordtext import (LIST_SEP, caveat, endpoint_label, figure_anchor, figure_text, phase_text, published_text,
+                         regimen_name, seen_in_text, vocab_label)
 from .render import Page, Renderer
 from .tables import TableRenderer
 
@@ -145,8 +146,21 @@ class RecordPages:
                 "quote": e.quote or "", "review": review.title[lang] if review else "",
                 "review_href": rel(url, review.landing.url(lang)) if review else "",
                 "note": e.note[lang] if e.note else "",
+                "caveat": caveat(trial, e, lang, url),
+                "anchor": "" if show_trial else figure_anchor(trial, e),
+                "published": self.published_row(e, refs, lang),
             })
         return rows
+
+    @staticmethod
+    def published_row(e: Endpoint, refs: LocalRefs, lang: str) -> dict[str, Any] | None:
+        """A figure whose review value the primary publication contradicts: both values, each with its source."""
+        p = e.status.published
+        if p is None:
+            return None
+        return {"review": figure_text(e, lang), "review_cite": Markup(refs.cite(f"[@{e.source}]", lang)),
+                "published": published_text(e, lang), "published_cite": Markup(refs.cite(f"[@{p.source}]", lang)),
+                "seen_in": seen_in_text(e, lang)}
 
     # ---- trial --------------------------------------------------------------------------------------------------
     def trial_page(self, trial: Trial, lang: str) -> Page:
@@ -160,7 +174,7 @@ class RecordPages:
             facts.append({"label": t("registry", lang), "items": [
                 {"text": r, "href": f"https://clinicaltrials.gov/study/{r}"} for r in trial.registry]})
         if trial.phase:
-            facts.append({"label": t("phase", lang), "items": [{"text": trial.phase}]})
+            facts.append({"label": t("phase", lang), "items": [{"text": phase_text(trial.phase, lang)}]})
         if trial.design:
             facts.append({"label": t("design", lang), "items": [{"text": vocab_label(DESIGNS, trial.design, lang)}]})
         if trial.settings:
@@ -176,8 +190,8 @@ class RecordPages:
                  "sub": f"n = {a.n}" if a.n is not None else ""} for a in trial.arms]})
         cid = f"chart-{trial.id}-{lang}"
         figures = [(trial, e) for e in trial.endpoints]
-        charts = [c for c in (response_chart(self.records, [trial], lang, refs.label, cid + "-r"),
-                              forest_chart(self.records, [trial], lang, refs.label, cid + "-f")) if c]
+        charts = [c for c in (response_chart(self.records, [trial], lang, refs.label, cid + "-r", page_url=url),
+                              forest_chart(self.records, [trial], lang, refs.label, cid + "-f", page_url=url)) if c]
         md = self.env.get_template("records/trial.md.j2").render(
             meta=self.meta(url, lang, trial.name, "trial", record=trial.id), t=Strings(lang), lang=lang,
             trial=trial, facts=facts, index_href="../",
@@ -240,8 +254,10 @@ class RecordPages:
             meta=self.meta(url, lang, regimen.name[lang] if regimen.name else regimen.id, "regimen", record=regimen.id),
             t=Strings(lang), lang=lang, regimen=regimen, facts=facts, index_href="../", studies=table,
             figures=self.figure_rows(figures, refs, url, lang, show_trial=True, show_arm=False),
-            charts=[c for c in (response_chart(self.records, trials, lang, refs.label, cid + "-r", regimen.id),
-                                forest_chart(self.records, trials, lang, refs.label, cid + "-f", regimen.id)) if c]
+            charts=[c for c in (response_chart(self.records, trials, lang, refs.label, cid + "-r", regimen.id,
+                                               page_url=url),
+                                forest_chart(self.records, trials, lang, refs.label, cid + "-f", regimen.id,
+                                             page_url=url)) if c]
             if figures else [],
             notes=self.notes(regimen, refs, lang), mentions=self.mention_list(regimen.id, url, lang),
             zh_lang=HTML_LANG["zh"], references=self.reflist(refs, lang),
@@ -268,6 +284,8 @@ class RecordPages:
             elif name == "drug":
                 options = sorted(({"value": v, "label": self._drug_label(v, lang)} for v in values),
                                  key=lambda o: o["label"].casefold())
+            elif name == "phase":
+                options = [{"value": v, "label": phase_text(v, lang)} for v in sorted(values)]
             else:
                 options = [{"value": v, "label": v} for v in sorted(values)]
             out.append({"name": name, "label": t(name, lang), "options": options})
@@ -295,7 +313,7 @@ class RecordPages:
                 "data": {k: " ".join(v) for k, v in data.items()},
                 "cells": [
                     {"items": [{"text": tr.name, "href": rel(url, trial_url(lang, tr.id))}]},
-                    {"items": [{"text": tr.phase}] if tr.phase else [], "sort": phase_key(tr.phase)},
+                    {"items": [{"text": phase_text(tr.phase, lang)}] if tr.phase else [], "sort": phase_key(tr.phase)},
                     {"items": [{"text": vocab_label(DESIGNS, tr.design, lang)}] if tr.design else []},
                     {"items": [{"text": sep.join(vocab_label(SETTINGS, x, lang) for x in tr.settings)}]
                      if tr.settings else []},
@@ -312,8 +330,10 @@ class RecordPages:
                    t("category", lang), t("registry", lang), t("patients", lang), t("figures", lang)]
         # charts: every figure comes with its reference, numbered in the order the charts show them
         refs = LocalRefs([])
-        charts = [c for c in (response_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-r"),
-                              forest_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-f")) if c]
+        charts = [c for c in (response_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-r",
+                                             page_url=url),
+                              forest_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-f",
+                                           page_url=url)) if c]
         timelines = [c for c in (timeline_chart(self.records, tr, lang, f"chart-seq-{tr.id}-{lang}")
                                  for tr in trials) if c]
         chart_refs = refs

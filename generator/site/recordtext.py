@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import i18n
-from ..sources.records import CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial, format_number
+from ..sources.records import (CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
+                               format_number, published_words, status_words)
 from ..sources.tablespec import cite
 from ..urls import regimen_url, rel, trial_url
 
@@ -16,6 +17,14 @@ from ..urls import regimen_url, rel, trial_url
 # ---------------------------------------------------------------------------------------------------------------
 
 LIST_SEP = {"zh": "、", "en": ", "}
+
+
+def phase_text(phase: str | None, lang: str) -> str:
+    """A trial's phase as a reader writes it: "3 期", "Ib/II 期" on Chinese pages (a bare "3" after the label
+    reads as a tumour stage there), the phase as given on English pages."""
+    if not phase:
+        return ""
+    return i18n.t("phase_value", lang).format(phase=phase)
 
 
 def vocab_label(vocab: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
@@ -58,8 +67,49 @@ def endpoint_label(e: Endpoint, lang: str) -> str:
 
 
 
-def item(text: str, href: str | None = None, sub: str = "", keys: list[str] | None = None) -> dict[str, Any]:
-    return {"text": text, "href": href, "sub": sub, "cite": cite(keys or [])}
+# ---------------------------------------------------------------------------------------------------------------
+# A figure's status: the words of its caveat, and the note its marker links to
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def published_text(e: Endpoint, lang: str) -> str:
+    """The primary publication's value of a 'review-differs' figure, with its label: '64% (dose-expansion phase)'."""
+    return published_words(e, lang)
+
+
+def caveat_text(e: Endpoint, lang: str) -> str:
+    """The caveat of a figure in a few words ('' when it is as published): shown wherever the figure is."""
+    return status_words(e, lang)
+
+
+def seen_in_text(e: Endpoint, lang: str) -> str:
+    p = e.status.published
+    return i18n.t(f"seen_in_{p.seen_in.replace('-', '_')}", lang) if p is not None and p.seen_in else ""
+
+
+def figure_anchor(trial: Trial, e: Endpoint) -> str:
+    """The id of a figure's editor's note on its trial's page: 'fig-3' for the third figure of the record."""
+    for i, other in enumerate(trial.endpoints):
+        if other is e:
+            return f"fig-{i + 1}"
+    return "figure-notes"
+
+
+def caveat(trial: Trial, e: Endpoint, lang: str, page_url: str | None) -> dict[str, str] | None:
+    """The marker of a figure with a caveat: {mark, words (for screen readers and the tooltip), text, href}."""
+    text = caveat_text(e, lang)
+    if not text:
+        return None
+    href = f"#{figure_anchor(trial, e)}"
+    if page_url is not None:
+        href = rel(page_url, trial_url(lang, trial.id)) + href
+    return {"mark": i18n.t("caveat_mark", lang), "text": text, "words": i18n.t("caveat_words", lang, text=text),
+            "href": href}
+
+
+def item(text: str, href: str | None = None, sub: str = "", keys: list[str] | None = None,
+         caveat: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"text": text, "href": href, "sub": sub, "cite": cite(keys or []), "caveat": caveat}
 
 
 def regimen_name(records: Records, rid: str, lang: str) -> str:
@@ -85,7 +135,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
                 sub = trial.name
             if e.label:
                 sub = f"{e.label[lang]}{sep if sub else ''}{sub}"
-            out.append(item(figure_text(e, lang), sub=sub, keys=[e.source]))
+            out.append(item(figure_text(e, lang), sub=sub, keys=[e.source], caveat=caveat(trial, e, lang, page_url)))
         return out
     if kind == "trials":
         t: Trial = rec
@@ -94,7 +144,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
         if col == "registry":
             return [item(r) for r in t.registry]
         if col == "phase":
-            return [item(t.phase)] if t.phase else []
+            return [item(phase_text(t.phase, lang))] if t.phase else []
         if col == "design":
             return [item(vocab_label(DESIGNS, t.design, lang))] if t.design else []
         if col == "settings":

@@ -29,6 +29,7 @@ from ..sources.regions import Regions
 from ..urls import rel
 from .downloads import pdf_downloads, reference_downloads, section_downloads
 from .fragments import Fragments
+from . import scholarly
 
 EDITOR_START = re.compile(r"^(\s*)!!!\s+editor\b(?P<title>[^\n]*)")
 
@@ -247,10 +248,14 @@ class Renderer:
     # ---- what every page has --------------------------------------------------------------
     def meta(self, **kw: Any) -> Markup:
         # The theme writes page titles into <title>, <h1> and the navigation unescaped.
+        lang = kw.get("lang", "en")
+        if kw.get("description") is None:  # every page says what it is in its own language (scholarly.py)
+            kw["description"] = (scholarly.default_description("", "zh") + " " + scholarly.default_description("", "en")
+                                 if kw.get("kind") == "root" else scholarly.default_description(kw.get("title", ""), lang))
+        kw["description"] = str(escape(kw["description"]))
         if "title" in kw:
             kw["title"] = str(escape(kw["title"]))
         source = kw.pop("source", None)
-        lang = kw.get("lang", "en")
         if source is not None and self.history is not None:
             date = self.history.last_updated(source)
             kw["revision_date"] = date or i18n.t("updated_unknown", lang)

@@ -13,6 +13,7 @@ from ..i18n import Strings
 from ..sources.bilingual import LANGS
 from ..sources.content import Review, Section
 from ..urls import page_uri, rel
+from . import scholarly
 from .downloads import reference_downloads
 from .render import Page, Renderer, md_text
 
@@ -54,7 +55,7 @@ def section_page(r: Renderer, review: Review, section: Section, lang: str) -> Pa
     md = r.env.get_template("section.md.j2").render(
         meta=r.meta(title=section.full_title(lang), lang=lang, review=review.id, section=section.id,
                     source=r.source_of(section),
-                    kind=section.kind, **r.alternates(url, lang)),
+                    kind=section.kind, **r.alternates(url, lang), **scholarly.metadata(r, review, section, lang, keys)),
         t=t, blocks=[Markup(b) for b in blocks], parallel_href="parallel/",
         downloads=r.section_downloads(review, lang, url),
         pending_notice=t.pending_page if pending else "", appendix=Markup(appendix),
@@ -105,13 +106,14 @@ def landing_page(r: Renderer, review: Review, lang: str) -> Page:
             source += f", {vol}"
         if review.pages:
             source += f": {review.pages}"
-    dates = " · ".join(f"{i18n.t(k, lang)}: {v.isoformat()}" for k, v in review.dates.items())
+    dates = " · ".join(f"{i18n.t(k, lang)}{i18n.t('punct_colon', lang)}{v.isoformat()}" for k, v in review.dates.items())
     sections = [{"href": rel(url, s.url(lang)), "title": s.full_title(lang)} for s in review.sections]
     keys = r.keys_cited(section)
     md = r.env.get_template("landing.md.j2").render(
         meta=r.meta(title=review.title[lang], lang=lang, review=review.id, section="index", kind="landing",
                     source=r.source_of(section),
-                    **r.alternates(url, lang)),
+                    **r.alternates(url, lang),
+                    **scholarly.metadata(r, review, section, lang, r.cindex.numbering[review.id].ordered_keys())),
         t=t, review=review, lang=lang, source=source, dates=dates, license=review.license_name_url(),
         blocks=[Markup(r.block_md(review, section, p, lang)) for p in section.body.pairs],
         sections=sections, sep="；" if lang == "zh" else "; ", parallel_href="parallel/",

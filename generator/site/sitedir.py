@@ -1,15 +1,31 @@
 """Atomic publication of the built site.
 
-The build writes into a staging folder beside ``site/``; only a build that finished
-without error replaces ``site/``, in two renames. A failing build leaves the previous
-site exactly as it was.
+The build writes into a staging folder beside ``site/`` (``.site.staging-<pid>``, one per process); only a
+build that finished without error publishes it, and publishing is one rename: on Linux the staging folder
+and ``site/`` are exchanged in one system call (``renameat2`` with ``RENAME_EXCHANGE``), so a reader or a web
+server sees the old site or the new one, never none or half of one. (Elsewhere, or on a file system without
+the exchange, ``site/`` is moved aside and the staging folder renamed in its place: two renames.) The old
+site is then removed as far as it can be; what cannot be removed (a file without write permission) stays
+as ``.site.old-<pid>`` and never turns a published build into a failed one. A failing build leaves the
+previous site exactly as it was.
+
+Folders left by builds that were killed (their process is gone) are removed by the next build.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
+import re
 import shutil
+import sys
 from pathlib import Path
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:staging|old)-(?P<pid>\d+)")
 
 
 def staging_dir(site_dir: Path) -> Path:
@@ -17,24 +33,107 @@ def staging_dir(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
 
 
+def old_dir(site_dir: Path) -> Path:
+    return site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except OSError:
+        return True
+    return True
+
+
+def leftovers(site_dir: Path) -> list[Path]:
+    """Staging and old folders of ``site_dir`` whose build process is gone."""
+    out = []
+    try:
+        names = sorted(os.listdir(site_dir.parent))
+    except OSError:
+        return out
+    for name in names:
+        m = _LEFTOVER.fullmatch(name)
+        if m and m.group("name") == site_dir.name and not _alive(int(m.group("pid"))):
+            out.append(site_dir.parent / name)
+    return out
+
+
 def prepare(site_dir: Path) -> Path:
+    for leftover in leftovers(site_dir):
+        discard_quietly(leftover)
     staging = staging_dir(site_dir)
     discard(staging)
     staging.mkdir(parents=True)
     return staging
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one rename (Linux); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # this file system (or kernel) cannot exchange
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def publish(staging: Path, site_dir: Path) -> None:
-    old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
+    """Put the staging folder in the place of ``site_dir``. Raises OSError only when nothing was published."""
+    old = old_dir(site_dir)
     discard(old)
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(staging, site_dir)
-    discard(old)
+    if site_dir.is_dir() and not site_dir.is_symlink() and _exchange(staging, site_dir):
+        # published; the old site is now where the staging folder was
+        try:
+            os.replace(staging, old)
+        except OSError:
+            old = staging
+    else:
+        if site_dir.exists() or site_dir.is_symlink():
+            os.replace(site_dir, old)
+        try:
+            os.replace(staging, site_dir)
+        except OSError:
+            os.replace(old, site_dir)  # put the previous site back
+            raise
+    discard_quietly(old)
 
 
 def discard(path: Path) -> None:
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
-    elif path.exists():
+    elif path.exists() or path.is_symlink():
         path.unlink()
+
+
+def discard_quietly(path: Path) -> bool:
+    """Remove what can be removed; True when nothing is left. Never raises."""
+    def retry_writable(func, name, _exc_info):
+        try:
+            os.chmod(os.path.dirname(name) or ".", 0o700)
+            func(name)
+        except OSError:
+            pass
+
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, onerror=retry_writable)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    except OSError:
+        pass
+    return not (path.exists() or path.is_symlink())

@@ -67,7 +67,7 @@ class TableRenderer:
                 html = f'<p class="records-error">{escape(t("table_error", lang))}</p>'
             elif spec.chart:
                 block = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
-                html = self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}")
+                html = self.render_chart(spec, lang, review, f"chart-{section.id}-{block}-{k + 1}-{lang}", url)
             else:
                 html = self.render(spec, lang, url)
             out.append(generated(html))  # the generator's markup: not sanitized as the text around it
@@ -85,7 +85,7 @@ class TableRenderer:
         return self._tpl.render(headers=headers, rows=rows, caption=caption, label=label,
                                 missing=t("missing", lang)).strip("\n")
 
-    def render_chart(self, spec: TableSpec, lang: str, review: Any, cid: str) -> str:
+    def render_chart(self, spec: TableSpec, lang: str, review: Any, cid: str, page_url: str | None = None) -> str:
         """A chart in a review: the reference numbers in the drawing are the review's (``RecordTables.number``), and the
         caption cites every source (a marker that the citation machinery renders like any other)."""
         trials = self.tables.rows(spec)
@@ -97,9 +97,9 @@ class TableRenderer:
             return f"[{n}]" if n else ""
 
         if spec.chart == "response":
-            charts = [response_chart(self.records, trials, lang, label, cid, sources=sources)]
+            charts = [response_chart(self.records, trials, lang, label, cid, sources=sources, page_url=page_url)]
         elif spec.chart == "forest":
-            charts = [forest_chart(self.records, trials, lang, label, cid, sources=sources)]
+            charts = [forest_chart(self.records, trials, lang, label, cid, sources=sources, page_url=page_url)]
         else:  # a timeline per trial, the sources once, under the last
             seq = sequenced(trials)
             charts = [timeline_chart(self.records, t, lang, f"{cid}-{i}", sources=sources if t is seq[-1] else None)

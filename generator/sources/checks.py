@@ -8,6 +8,8 @@ from ..diagnostics import Report
 from .bilingual import Body
 from .content import Project
 from .links import Links
+from .nesting import message as nesting_message
+from .nesting import too_deep
 
 EXTRA_ANCHORS = {"references", "abstract", "contents", "cite-this"}
 
@@ -39,6 +41,11 @@ def check_blocks(project: Project, links: Links, report: Report) -> None:
                 if block is None:
                     continue
                 links.check(block.text, path, block.first_line, report)
+                deep = too_deep(block.text)
+                if deep is not None:
+                    offset, depth, kind = deep
+                    report.error(path, block.first_line + block.text.count("\n", 0, offset),
+                                 nesting_message(depth, kind))
 
 
 def contributor_bodies(project: Project, records) -> list[tuple[Path, Body]]:

@@ -6,13 +6,15 @@ it came from so that validation can say ``path:line`` for a wrong field deep in 
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..diagnostics import Report
+from ..diagnostics import Report, processing
 from .limits import yaml_problem
 
 Key = tuple  # a path into the data: ("endpoints", 2, "value")
@@ -99,12 +101,34 @@ def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontM
     return FrontMatter(data=data, lines=lines, start=offset)
 
 
+def read_text(path: Path, report: Report) -> str | None:
+    """The text of a source file, or None with the problem reported: a dangling link, a file that cannot be
+    read, bytes that are not UTF-8 (at the line and column of the first bad byte)."""
+    processing(path)
+    if path.is_symlink() and not path.exists():
+        report.error(path, 1, f"this is a symbolic link to '{os.readlink(path)}', which does not exist: remove the "
+                              f"link or restore the file it points to")
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(path, 1, f"cannot read this file: {exc.strerror or exc} (check that it exists and is readable)")
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[:exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        report.error(path, line, f"the file is not UTF-8 text: the byte 0x{raw[exc.start]:02X} here is not a UTF-8 "
+                                 f"character (save the file as UTF-8, then check this character)", col)
+        return None
+
+
 def read_source(path: Path, report: Report) -> SourceFile | None:
     """Split a markdown file into its front-matter and body."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        report.error(path, 1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")
+    text = read_text(path, report)
+    if text is None:
         return None
     text = text.replace("\r\n", "\n")
     if text.startswith("\ufeff"):

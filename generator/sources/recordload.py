@@ -6,6 +6,7 @@ gets wrong is reported at once, each problem at its ``path:line``; only valid re
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import typing
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from ..diagnostics import Report, suggest
 from .bilingual import LANGS, Body, parse_body
 from .citations import scan
 from .frontmatter import FrontMatter, read_source
-from .records import (MEASURES, REGISTRY, UNITS, Bi, Drug, Records, Regimen, Trial, data_fields, format_number,
+from .records import (FIGURE_STATUSES, MEASURES, REGISTRY, UNITS, Bi, Drug, Records, Regimen, Trial, data_fields, format_number,
                       front_matter_schema)
 from .schema import validate
 
@@ -117,6 +118,8 @@ class _Checker:
     def bibkey(self, item: _Loaded, key: tuple, value: Any, line: int | None = None) -> None:
         if self.bib is None or not isinstance(value, str) or value in self.bib:
             return
+        if getattr(self.bib, "is_empty", False):
+            return  # no entry could be read: reported once, about refs.bib
         variant = self.bib.case_variant(value) if hasattr(self.bib, "case_variant") else None
         if variant:
             message = (f"the reference key '{value}' differs from '{variant}' in refs.bib only in capital letters: "
@@ -298,7 +301,7 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
         check.err(item, at + ("quote",), f"{name} has a 'quote' but no 'review': say which review "
                   f"({' or '.join(sorted(check.review_ids))}) the quote comes from")
     value = e.get("value")
-    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if numeric and isinstance(quote, str) and quote and not number_in(quote, value):
         check.err(item, at + ("quote",), f"the value {format_number(value)} of {name} does not appear in its quote "
                   f"'{quote}': the quote must contain the figure as the review prints it")
@@ -306,6 +309,9 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
     if measure in MEASURES and unit in UNITS and unit not in MEASURES[measure]["units"]:
         allowed = " or ".join(f"'{u}'" for u in MEASURES[measure]["units"])
         check.err(item, at + ("unit",), f"the unit of {name} ({measure}) must be {allowed}, not '{unit}'")
+    status = e.get("status")
+    if isinstance(status, dict):
+        _check_status(check, item, i, e, status)
     ci = e.get("ci")
     if ci is not None:
         nums = isinstance(ci, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ci)
@@ -318,3 +324,42 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
         elif numeric and not ci[0] <= value <= ci[1]:
             check.err(item, at + ("ci",), f"the value {format_number(value)} of {name} lies outside its confidence "
                       f"interval [{format_number(ci[0])}, {format_number(ci[1])}]: check both")
+
+
+def _check_status(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], s: dict[str, Any]) -> None:
+    """A figure's ``status``: each kind has the fields it needs and no field of another kind, and every kind but
+    'as-published' has the note that the marker of the figure links to."""
+    at = ("endpoints", i, "status")
+    name = f"endpoints[{i + 1}]"
+    kind = s.get("kind", "as-published")
+    if kind not in FIGURE_STATUSES:
+        return  # reported by the schema
+    needs = {"relabelled": "review_as", "cohort": "cohort", "review-differs": "published"}
+    examples = {"review_as": "'review_as: PFS' (the endpoint the review calls it)",
+                "cohort": "'cohort:' with 'zh:' and 'en:' lines naming the cohort",
+                "published": "'published:' with 'value', 'source' (refs.bib key) and 'seen_in'"}
+    field = needs.get(kind)
+    if field and s.get(field) in (None, "", {}):
+        check.err(item, at + ("kind",), f"{name} has 'status: {kind}' but no '{field}': add {examples[field]}")
+    for other, k in ((f, k) for k, f in needs.items() if f != field):
+        if s.get(other) is not None:
+            check.err(item, at + (other,), f"'{other}' belongs to 'kind: {k}', but {name} has 'kind: {kind}': "
+                      f"remove '{other}' or write 'kind: {k}'")
+    if kind != "as-published" and not e.get("note"):
+        check.err(item, at + ("kind",), f"{name} has 'status: {kind}' but no 'note': write the editor's note "
+                  "(zh: ... / en: ...) that says what is known about the figure; the figure's marker links to it")
+    if kind in ("relabelled", "review-differs") and e.get("review") is None:
+        check.err(item, at + ("kind",), f"{name} has 'status: {kind}', which is about what a review says: add "
+                  "'review' and 'quote' (the words of the review that give the figure)")
+    review_as = s.get("review_as")
+    if kind == "relabelled" and isinstance(review_as, str) and review_as == e.get("measure"):
+        check.err(item, at + ("review_as",), f"'review_as: {review_as}' is the figure's own measure: write the "
+                  "endpoint the review gives it as, or use 'kind: as-published'")
+    pub = s.get("published")
+    if isinstance(pub, dict):
+        check.bibkey(item, at + ("published", "source"), pub.get("source"))
+        value, own = pub.get("value"), e.get("value")
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, own))
+        if numeric and float(value) == float(own):
+            check.err(item, at + ("published", "value"), f"the published value of {name} is the figure's own "
+                      f"value {format_number(own)}: use 'kind: as-published'")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import i18n
 from .bilingual import Body
 from .citations import scan
 from .schema import BI, Field
@@ -73,6 +74,10 @@ UNITS = {"%": {"zh": "%", "en": "%"}, "months": {"zh": "个月", "en": "months"}
          "patients": {"zh": "例", "en": "patients"}}
 CRITERIA = ("RECIST 1.1", "mRECIST")
 QUALIFIERS = (">", "≥", "<", "≤")
+# What is known about a figure against its primary publication (Endpoint.status.kind)
+FIGURE_STATUSES = ("as-published", "relabelled", "cohort", "review-differs", "unverified")
+# Where a published value was seen (the kinds of source of primary-trial-facts.md: [V] publication, [V2] the rest)
+SEEN_IN = ("publication", "repost", "review-article", "news", "press-release")
 
 # measure -> names (short for table headers, long for lists), the units it may have, and its kind
 MEASURES: dict[str, dict[str, Any]] = {
@@ -193,6 +198,32 @@ class Sequence:
 
 
 @dataclass
+class Published:
+    """The value the primary publication gives where the review's figure differs from it."""
+    value: float = meta(required=True, help="the value as the primary publication gives it")
+    label: Bi | None = meta()
+    source: str = meta(required=True, help="the refs.bib key of the publication that gives the published value")
+    seen_in: str = meta(required=True, choices=SEEN_IN,
+                        help="where the value was seen: publication (the paper, its abstract or a verbatim mirror), "
+                             "repost, review-article, news or press-release")
+
+
+@dataclass
+class FigureStatus:
+    """What is known about a figure against its primary publication: as published (the default), given by the
+    review under another endpoint (relabelled, with review_as), the result of one cohort only (cohort), a review
+    value that the primary publication contradicts (review-differs, with published), or not verified."""
+    kind: str = meta(default="as-published", choices=FIGURE_STATUSES)
+    review_as: str | None = meta(choices=tuple(MEASURES), help="the endpoint the review gives the figure as, e.g. PFS")
+    cohort: Bi | None = meta()
+    published: Published | None = meta()
+
+    @property
+    def caveat(self) -> bool:
+        return self.kind != "as-published"
+
+
+@dataclass
 class Endpoint:
     measure: str = meta(required=True, choices=tuple(MEASURES))
     value: float = meta(required=True)
@@ -206,6 +237,7 @@ class Endpoint:
     review: str | None = meta()
     quote: str | None = meta()
     note: Bi | None = meta()
+    status: FigureStatus = meta(factory=FigureStatus)
 
 
 @dataclass
@@ -275,6 +307,7 @@ class Records:
         if isinstance(record, Trial):
             keys += record.refs
             keys += [e.source for e in record.endpoints]
+            keys += [e.status.published.source for e in record.endpoints if e.status.published is not None]
         for note in record.notes:
             for c in scan(note.zh).citations + scan(note.en).citations:
                 keys += c.keys
@@ -321,7 +354,10 @@ def response_groups(trials: list[Trial], only_arm: str | None = None) -> list[Fi
 
 
 def survival_sections(trials: list[Trial], only_arm: str | None = None) -> list[tuple[str, list[tuple[Trial, Endpoint]]]]:
-    """Median PFS, then OS, in months: (measure, [(trial, figure)...]) for each measure that has figures."""
+    """Median PFS, then OS, in months: (measure, [(trial, figure)...]) for each measure that has figures.
+
+    A figure is drawn under the endpoint it *is* (its ``measure``), never under the one a review gives it as
+    (``status.review_as``): a TTP or an OS that a review calls PFS stays off the PFS axis."""
     out = []
     for m in TIME_MEASURES:
         figs = [(tr, e) for tr in trials for e in tr.endpoints if e.measure == m and e.unit == "months"
@@ -401,3 +437,36 @@ def format_number(value: float) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return repr(value) if isinstance(value, float) else str(value)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A figure's status in words (the site's markers and captions, the PDFs' footnotes, all say the same)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def published_words(e: Endpoint, lang: str) -> str:
+    """The primary publication's value of a 'review-differs' figure, with its label: '64%（剂量扩展阶段…）'."""
+    p = e.status.published
+    if p is None:
+        return ""
+    number = format_number(p.value)
+    text = f"{number}%" if e.unit == "%" else f"{number} {UNITS.get(e.unit, {}).get(lang, e.unit)}"
+    if p.label:
+        text += f"（{p.label[lang]}）" if lang == "zh" else f" ({p.label[lang]})"
+    return text
+
+
+def status_words(e: Endpoint, lang: str) -> str:
+    """The caveat of a figure in a few words, in the page's language; '' for a figure as published."""
+    s = e.status
+    if s.kind == "relabelled":
+        spec = MEASURES.get(s.review_as or "")
+        measure = spec["short"][0 if lang == "zh" else 1] if spec else (s.review_as or "")
+        return i18n.t("status_relabelled", lang, measure=measure)
+    if s.kind == "cohort":
+        return i18n.t("status_cohort", lang, cohort=s.cohort[lang] if s.cohort else "")
+    if s.kind == "review-differs":
+        return i18n.t("status_review_differs", lang, value=published_words(e, lang))
+    if s.kind == "unverified":
+        return i18n.t("status_unverified", lang)
+    return ""

@@ -108,12 +108,12 @@ class Validator:
             if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
                 ok = False
             if not ok:
-                self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS.get(kind, kind)}, not {value!r}"
+                self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS.get(kind, kind)}, not {_as_written(value)}"
                          + (" (put it in quotes)" if kind is str else ""))
                 return
-            if isinstance(value, float) and not math.isfinite(value):  # YAML's .nan and .inf: not JSON, not data
-                self.err(key, f"'{self._name(key)}' must be a number, not {value!r}: write the figure the source "
-                         "gives, or leave the field out when it gives none")
+            if isinstance(value, float) and not math.isfinite(value):
+                self.err(key, f"'{self._name(key)}' is {_as_written(value)}, which is not a figure: write the number "
+                              f"as the source prints it (an unknown value is left out)")
                 return
             if spec.choices and value not in spec.choices:
                 self.err(key, f"'{self._name(key)}' is '{value}', which is not one of the allowed values"
@@ -124,6 +124,19 @@ class Validator:
             problem = spec.check(value)
             if problem:
                 self.err(key, problem)
+
+
+def _as_written(value: Any) -> str:
+    """A value as the contributor wrote it in YAML (not as Python shows it: 2024-01-01, .inf, true)."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, float) and math.isnan(value):
+        return ".nan"
+    if isinstance(value, float) and math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def validate(path: Path, fm: FrontMatter, schema: dict[str, Field], report: Report) -> bool:

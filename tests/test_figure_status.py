@@ -1,0 +1,451 @@
+"""Issue 18, figures carry their caveats everywhere: a record figure whose status is not 'as-published'
+(given by the review under another endpoint, the result of one cohort, contradicted by the primary
+publication, or not verified) is shown with its caveat wherever it is shown: the records tables of every
+page, the charts (a mark and the caption's "Caveats"), the record pages (with the review's and the primary
+publication's values side by side), the regimen handout and the review PDFs (lettered footnotes), and the
+open data (JSON status object, CSV columns). A chart never draws a TTP or an OS on a PFS axis.
+
+The checks read the real built site; each is paired with a test that the check itself fails on a page
+rendered without the caveats.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from generator.bib.bibliography import Bibliography
+from generator.diagnostics import Report
+from generator.i18n import t
+from generator.site.charts import forest_chart, response_chart
+from generator.site.opendata import data_files
+from generator.site.recordtext import figure_anchor, figure_text, measure_label
+from generator.sources.recordload import load_records
+from generator.sources.records import (RATE_MEASURES, SEEN_IN, TIME_MEASURES, Endpoint, FigureStatus, Trial,
+                                       format_number, status_words, survival_sections)
+from generator.urls import handout_pdf
+
+from sitekit import ROOT
+
+LANGS = ("zh", "en")
+FIX = ROOT / "tests" / "fixtures" / "records"
+
+
+def norm(text: str) -> str:
+    return re.sub(r"[\s\-\u2010\u00ad\u202f]+", "", text)
+
+
+def plain(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.fixture(scope="module")
+def records():
+    model = pipeline.load(ROOT)
+    assert model.report.errors == []
+    return model.records
+
+
+def caveated(records) -> list[tuple[Trial, Endpoint]]:
+    return [(tr, e) for tr in records.trials.values() for e in tr.endpoints if e.status.caveat]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The statuses the records hold (from primary-trial-facts.md)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_the_figures_the_notes_qualify_have_their_status(records):
+    def status(tid: str, measure: str, value: float) -> FigureStatus:
+        (e,) = [e for e in records.trials[tid].endpoints if e.measure == measure and float(e.value) == value]
+        return e.status
+    assert (status("nct01853618", "TTP", 7.4).kind, status("nct01853618", "TTP", 7.4).review_as) == ("relabelled", "PFS")
+    assert (status("tremelimumab-hcv", "OS", 8.2).kind, status("tremelimumab-hcv", "OS", 8.2).review_as) == \
+        ("relabelled", "PFS")
+    assert status("checkmate-040", "ORR", 20).kind == "cohort"
+    assert status("checkmate-040", "ORR", 20).cohort.en == "dose-expansion phase"
+    assert status("rescue", "ORR", 34.3).cohort.en == "first-line cohort"
+    dcr = status("checkmate-040", "DCR", 65)
+    assert dcr.kind == "review-differs"
+    assert (dcr.published.value, dcr.published.source, dcr.published.seen_in) == \
+        (64, "el-khoueiry2017checkmate040", "repost")  # [V2]: a repost of the paper's discussion
+    assert status("checkmate-040", "survival-rate", 50).kind == "unverified"
+    assert status("go30140", "ORR", 36).kind == "cohort" and status("go30140", "DCR", 67).kind == "unverified"
+    # figures as published keep the default
+    assert status("reflect", "OS", 13.6).kind == "as-published"
+    assert status("checkmate-459", "OS", 16.4).kind == "as-published"
+    # every caveat has the note its marker links to
+    for tr, e in caveated(records):
+        assert e.note is not None and e.note.zh and e.note.en, (tr.id, e.measure)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Validation: path:line messages
+# ---------------------------------------------------------------------------------------------------------------
+
+ORR_FIGURE = """- measure: ORR
+  value: 36
+  unit: '%'
+  criteria: RECIST 1.1
+  arm: atezolizumab-bevacizumab
+  source: lee2020go30140
+  review: demo
+  quote: 已被证实有 36%的 ORR
+"""
+NOTE = """  note:
+    zh: 编者注。
+    en: An editor's note.
+"""
+
+STATUS_CASES = {
+    "relabelled-without-review_as": (NOTE + "  status:\n    kind: relabelled\n",
+                                     "kind", "has 'status: relabelled' but no 'review_as': add 'review_as: PFS'"),
+    "cohort-without-cohort": (NOTE + "  status:\n    kind: cohort\n",
+                              "kind", "has 'status: cohort' but no 'cohort': add 'cohort:' with 'zh:' and 'en:'"),
+    "review-differs-without-published": (NOTE + "  status:\n    kind: review-differs\n",
+                                         "kind", "has 'status: review-differs' but no 'published'"),
+    "field-of-another-kind": (NOTE + "  status:\n    kind: cohort\n    cohort: {zh: A 组, en: group A}\n"
+                              "    review_as: PFS\n",
+                              "review_as", "'review_as' belongs to 'kind: relabelled', but endpoints[1] has 'kind: cohort'"),
+    "status-without-note": ("  status:\n    kind: unverified\n",
+                            "kind", "has 'status: unverified' but no 'note': write the editor's note"),
+    "unknown-kind": (NOTE + "  status:\n    kind: relabeled\n",
+                     "kind", "'endpoints[1].status.kind' is 'relabeled', which is not one of the allowed values "
+                             "(did you mean relabelled?)"),
+    "review_as-is-its-own-measure": (NOTE + "  status:\n    kind: relabelled\n    review_as: ORR\n",
+                                     "review_as", "'review_as: ORR' is the figure's own measure"),
+    "published-same-value": (NOTE + "  status:\n    kind: review-differs\n    published:\n      value: 36\n"
+                             "      source: lee2020go30140\n      seen_in: publication\n",
+                             "value", "the published value of endpoints[1] is the figure's own value 36"),
+    "published-unknown-source": (NOTE + "  status:\n    kind: review-differs\n    published:\n      value: 34\n"
+                                 "      source: lee2020go3014\n      seen_in: publication\n",
+                                 "source", "unknown reference key 'lee2020go3014' (did you mean lee2020go30140?)"),
+    "published-seen-in-unknown": (NOTE + "  status:\n    kind: review-differs\n    published:\n      value: 34\n"
+                                  "      source: lee2020go30140\n      seen_in: blog\n",
+                                  "seen_in", "'endpoints[1].status.published.seen_in' is 'blog', which is not one of "
+                                             "the allowed values"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STATUS_CASES))
+def test_status_validation_messages(tmp_path, case):
+    extra, key, expected = STATUS_CASES[case]
+    content = tmp_path / "content"
+    shutil.copytree(FIX / "valid", content)
+    alpha = content / "trials" / "alpha.md"
+    text = alpha.read_text(encoding="utf-8")
+    assert ORR_FIGURE in text
+    alpha.write_text(text.replace(ORR_FIGURE, ORR_FIGURE + extra), encoding="utf-8")
+    lines = alpha.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, l in enumerate(lines) if i > lines.index("- measure: ORR") and l == "  status:")
+    line = next(i + 1 for i, l in enumerate(lines) if i > start and l.strip().startswith(f"{key}:"))
+    report = Report(root=tmp_path)
+    bib = Bibliography.load(FIX / "refs.bib", report)
+    load_records(content, report, bib=bib, review_ids={"demo"})
+    problems = [d.format(with_col=False) for d in report.sorted()]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"content/trials/alpha.md:{line}: error: "), problems
+    assert expected in problems[0], problems
+
+
+def test_a_valid_status_passes(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIX / "valid", content)
+    alpha = content / "trials" / "alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace(ORR_FIGURE, ORR_FIGURE + NOTE + (
+        "  status:\n    kind: review-differs\n    published:\n      value: 34\n      label: {zh: 确认, en: confirmed}\n"
+        "      source: lee2020go30140\n      seen_in: review-article\n")), encoding="utf-8")
+    report = Report(root=tmp_path)
+    records = load_records(content, report, bib=Bibliography.load(FIX / "refs.bib", report), review_ids={"demo"})
+    assert report.sorted() == []
+    e = records.trials["alpha"].endpoints[0]
+    assert e.status.published.value == 34 and e.status.published.seen_in == "review-article"
+    assert status_words(e, "en") == "the review's figure; primary publication: 34% (confirmed)"
+    assert status_words(e, "zh") == "综述的数值；原始文献：34%（确认）"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Records tables on every page of the site
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def table_problems(page_html: str, page: str, records, lang: str) -> list[str]:
+    """Every records table cell that shows a figure with a caveat without its words and its link to the note."""
+    problems = []
+    by_measure = {lg: {measure_label(m, lg): m for m in {e.measure for _, e in caveated(records)}} for lg in LANGS}
+    for table in re.findall(r'<div[^>]*class="table-wrap records-table"[^>]*>(.*?)</table>', page_html, re.S):
+        headers = [plain(h).strip() for h in re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", table, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+            cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            if not cells or len(cells) != len(headers):
+                continue
+            m = re.search(r'href="(?:[./]*/)?(?:(zh|en)/)?(trials|regimens)/([a-z0-9-]+)/"', cells[0])
+            if not m:
+                continue
+            table_lang, kind, rid = m.group(1) or lang, m.group(2), m.group(3)  # a parallel view has both
+            if kind == "trials":
+                figs = [(records.trials[rid], e) for e in records.trials[rid].endpoints] if rid in records.trials else []
+            else:
+                figs = [(tr, e) for tr in records.trials_of(rid) for e in tr.endpoints if e.arm == rid]
+            for col, head in enumerate(headers):
+                measure = by_measure[table_lang].get(head)
+                if measure is None:
+                    continue
+                cell = cells[col]
+                for tr, e in figs:
+                    if e.measure != measure or not e.status.caveat:
+                        continue
+                    words, anchor = status_words(e, table_lang), f"trials/{tr.id}/#{figure_anchor(tr, e)}"
+                    if norm(words) not in norm(plain(cell)) or anchor not in cell:
+                        problems.append(f"{page}: {tr.name} {head} {figure_text(e, lang)}: no '{words}' / {anchor}")
+    return problems
+
+
+def site_pages(site: Path, lang: str) -> list[Path]:
+    return sorted((site / lang).rglob("index.html"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_records_table_shows_the_caveats(built_site, records, lang):
+    problems, tables = [], 0
+    for path in site_pages(built_site, lang):
+        page_html = path.read_text(encoding="utf-8")
+        tables += page_html.count("records-table")
+        problems += table_problems(page_html, str(path.relative_to(built_site)), records, lang)
+    assert tables > 10
+    assert problems == []
+
+
+def test_the_table_check_fails_on_a_table_without_caveats(built_site, records):
+    page = (built_site / "en" / "ici-hcc" / "combination-therapy" / "index.html").read_text(encoding="utf-8")
+    assert table_problems(page, "cm", records, "en") == []
+    stripped = re.sub(r'<span class="caveat">.*?</a><span class="paren">\)</span></span>', "", page, flags=re.S)
+    assert stripped != page
+    found = table_problems(stripped, "cm", records, "en")
+    assert any("CheckMate 040" in p and "DCR" in p for p in found)
+    assert any("RESCUE" in p for p in found)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def plotted(e: Endpoint) -> bool:
+    return (e.measure in RATE_MEASURES and e.unit == "%") or (e.measure in TIME_MEASURES and e.unit == "months")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_charts_mark_their_caveated_figures_and_list_the_caveats(records, lang):
+    trials = sorted(records.trials.values(), key=lambda tr: tr.id)
+    figures = [(tr, e) for tr, e in caveated(records) if plotted(e)]
+    assert {tr.id for tr, _ in figures} >= {"checkmate-040", "tremelimumab-hcv", "rescue", "go30140"}
+    svg = str(response_chart(records, trials, lang, lambda k: "", "c-r", page_url=f"{lang}/trials/")) + \
+        str(forest_chart(records, trials, lang, lambda k: "", "c-f", page_url=f"{lang}/trials/"))
+    caption = "".join(re.findall(r"<figcaption>(.*?)</figcaption>", svg, re.S))
+    assert t("caveats", lang) in caption
+    drawing = plain(re.sub(r"<figcaption>.*?</figcaption>", "", svg, flags=re.S))
+    for tr, e in figures:
+        words = status_words(e, lang)
+        assert words in plain(caption) and f'href="{tr.id}/#{figure_anchor(tr, e)}"' in caption, (tr.id, e.measure)
+        assert words in drawing, (tr.id, "desc")
+
+
+def chart_problems(page_html: str, page: str, records, lang: str) -> list[str]:
+    """A chart that plots a figure with a caveat (its study and its value are in the chart's description)
+    without the caveat in its caption."""
+    problems = []
+    for fig in re.findall(r'<figure class="chart chart-(?:bars|forest|response)[^"]*">(.*?)</figure>', page_html, re.S):
+        desc = plain("".join(re.findall(r"<desc[^>]*>(.*?)</desc>", fig, re.S)))
+        caption = plain("".join(re.findall(r"<figcaption>(.*?)</figcaption>", fig, re.S)))
+        chart_lang = "zh" if re.search(r"[\u4e00-\u9fff]", desc.split(" ")[0]) else "en"  # a parallel view has both
+        for tr, e in caveated(records):
+            if not plotted(e) or tr.name not in desc:
+                continue
+            shown = f"{measure_label(e.measure, chart_lang)} {figure_text(e, chart_lang)}" \
+                if e.measure in RATE_MEASURES else figure_text(e, chart_lang)
+            if shown in desc and status_words(e, chart_lang) not in caption:
+                problems.append(f"{page}: {tr.name} {shown}: no caveat in the caption")
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_chart_of_the_site_lists_its_caveats(built_site, records, lang):
+    problems, charts = [], 0
+    for path in site_pages(built_site, lang):
+        page_html = path.read_text(encoding="utf-8")
+        charts += page_html.count('<figure class="chart')
+        problems += chart_problems(page_html, str(path.relative_to(built_site)), records, lang)
+    assert charts > 5
+    assert problems == []
+
+
+def test_the_chart_check_fails_on_a_chart_without_caveats(built_site, records):
+    page = (built_site / "en" / "ici-hcc" / "combination-therapy" / "index.html").read_text(encoding="utf-8")
+    assert chart_problems(page, "cm", records, "en") == []
+    stripped = re.sub(r'<span class="chart-caveats-title">.*?</ul>', "", page, flags=re.S)
+    assert stripped != page
+    assert any("Tremelimumab" in p for p in chart_problems(stripped, "cm", records, "en"))
+
+
+def test_no_chart_draws_a_ttp_or_an_os_on_a_pfs_axis(records):
+    trials = list(records.trials.values())
+    sections = dict(survival_sections(trials))
+    assert all(e.measure == "PFS" for _, e in sections.get("PFS", []))
+    assert all(e.measure == "OS" for _, e in sections.get("OS", []))
+    relabelled = [(tr, e) for tr, e in caveated(records) if e.status.kind == "relabelled" and e.status.review_as == "PFS"]
+    assert {tr.id for tr, _ in relabelled} >= {"nct01853618", "tremelimumab-hcv"}
+    assert not [e for _, e in sections["PFS"] if any(e is r for _, r in relabelled)]
+    # and a TTP that a review calls PFS is not drawn at all (no TTP axis)
+    ttp = Endpoint(measure="TTP", value=7.4, unit="months", source="x", status=FigureStatus(kind="relabelled", review_as="PFS"))
+    os_ = Endpoint(measure="OS", value=8.2, unit="months", source="x", status=FigureStatus(kind="relabelled", review_as="PFS"))
+    tr = Trial(id="x", name="X", endpoints=[ttp, os_])
+    got = dict(survival_sections([tr]))
+    assert "PFS" not in got and [e for _, e in got["OS"]] == [os_]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Record pages: the marker, the note it links to, review and primary publication side by side
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_record_pages_show_each_caveat_and_link_it_to_its_note(built_site, records, lang):
+    problems = []
+    for tr, e in caveated(records):
+        page = (built_site / lang / "trials" / tr.id / "index.html").read_text(encoding="utf-8")
+        anchor = figure_anchor(tr, e)
+        table = re.search(rf'<table>\s*<thead>\s*<tr>\s*<th scope="col">{re.escape(t("figure", lang))}.*?</table>',
+                          page, re.S)
+        rows = re.findall(r"<tr>(.*?)</tr>", table.group(0), re.S)[1:] if table else []
+        row = rows[tr.endpoints.index(e)] if len(rows) == len(tr.endpoints) else ""
+        words = status_words(e, lang)
+        if norm(words) not in norm(plain(row)) or not re.search(rf'href="(?:\./)?#{anchor}"', row):
+            problems.append(f"{lang}/trials/{tr.id}: figure {anchor} row without its caveat")
+        note = re.search(rf'<div class="admonition editor" id="{anchor}">(.*?)</div>\s*(?=<div|<h|$)', page, re.S)
+        if note is None or norm(words) not in norm(plain(note.group(1))):
+            problems.append(f"{lang}/trials/{tr.id}: no note #{anchor} with its caveat")
+    assert problems == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_trial_page_puts_review_and_primary_publication_side_by_side(built_site, lang):
+    page = (built_site / lang / "trials" / "checkmate-040" / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'<table class="review-vs-published">(.*?)</table>', page, re.S)
+    assert m, "no side-by-side table"
+    heads = [plain(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", m.group(1), re.S)]
+    assert heads == [t("review_value", lang), t("published_value", lang)]
+    review, published = [plain(c) for c in re.findall(r"<td>(.*?)</td>", m.group(1), re.S)]
+    assert review.startswith("65%") and re.search(r"\[\d+\]", review)  # the review's figure with its source
+    assert published.startswith("64%") and re.search(r"\[\d+\]", published)  # the published value with its source
+    assert t("seen_in_repost", lang) in published  # what kind of source it was seen in ([V2])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# PDFs: the handout's lettered footnotes, the review's footnotes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def pdftext(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    return norm(out.stdout)
+
+
+def in_handout(records, tr: Trial, e: Endpoint) -> bool:
+    return any(e.arm == rid or (e.arm is None and tr.arm_regimens == [rid]) for rid in records.regimens
+               if tr.id in records.regimens[rid].trials)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_letters_every_caveated_figure(built_site, records, lang):
+    text = pdftext(built_site / handout_pdf(lang))
+    assert norm(t("caveats", lang)) in text
+    missing = []
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    for tr, e in caveated(records):
+        if not in_handout(records, tr, e):
+            continue
+        if norm(status_words(e, lang)) not in text:
+            missing.append((tr.id, e.measure, status_words(e, lang)))
+        next(letters)
+    assert missing == []
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+@pytest.mark.parametrize("lang", LANGS)
+def test_review_pdf_gives_table_caveats_as_lettered_footnotes(built_site, lang):
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / "pdf" / f"ici-hcc-{lang}.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    words = "综述称 mPFS" if lang == "zh" else "given as mPFS in the review"
+    notes = re.findall(rf"^([a-z])\.\s*{re.escape(words)}", out, re.M)
+    assert len(notes) >= 2, "the two relabelled figures of the efficacy table are footnoted"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Open data
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_json_and_csv_carry_every_status(records):
+    files = data_files(records)
+    trials = {x["id"]: x for x in json.loads(files["data/trials.json"])}
+    rows = list(csv.DictReader(io.StringIO(files["data/endpoints.csv"].decode("utf-8-sig"))))
+    for col in ("status", "review_as", "cohort_zh", "cohort_en", "published_value", "published_source",
+                "published_seen_in", "note_zh", "note_en"):
+        assert col in rows[0]
+    for tr in records.trials.values():
+        for i, e in enumerate(tr.endpoints):
+            got = trials[tr.id]["endpoints"][i]["status"]
+            assert got["kind"] == e.status.kind
+            if e.status.review_as:
+                assert got["review_as"] == e.status.review_as
+            if e.status.published:
+                assert got["published"]["value"] == e.status.published.value
+                assert got["published"]["seen_in"] == e.status.published.seen_in
+    by_key = {(r["trial"], r["measure"], r["value"]): r for r in rows}
+    for tr, e in caveated(records):
+        r = by_key[(tr.id, e.measure, format_number(e.value))]
+        assert r["status"] == e.status.kind and r["note_en"] == e.note.en, (tr.id, e.measure)
+    dcr = by_key[("checkmate-040", "DCR", "65")]
+    assert (dcr["published_value"], dcr["published_source"], dcr["published_seen_in"]) == \
+        ("64", "el-khoueiry2017checkmate040", "repost")
+    assert by_key[("nct01853618", "TTP", "7.4")]["review_as"] == "PFS"
+    assert by_key[("rescue", "ORR", "34.3")]["cohort_en"] == "first-line cohort"
+    schema = json.loads(files["data/schema/trials.schema.json"])
+    assert schema["$defs"]["FigureStatus"]["properties"]["kind"]["enum"] == \
+        ["as-published", "relabelled", "cohort", "review-differs", "unverified"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# References whose authors or title were not verified say so in the reader's language
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_unverified_reference_fields_in_the_readers_language():
+    bib = Bibliography.load(ROOT / "refs.bib", Report(root=ROOT))
+    assert "作者和题名未经核实" in bib.format("startfit2023tace", "zh").text
+    assert "Authors and title not verified" in bib.format("startfit2023tace", "en").text
+    assert "作者未经核实" in bib.format("tremelimumab-ablation2017", "zh").text
+    assert "题名、期刊和年份未经核实" in bib.format("sangro2013tremelimumab", "zh").text
+    assert "Title, journal and year not verified" in bib.format("sangro2013tremelimumab", "en").text
+    for key in ("startfit2023tace", "tremelimumab-ablation2017", "sangro2013tremelimumab", "jhepreports2019table"):
+        zh = bib.format(key, "zh").text
+        assert "not verified" not in zh and "review 000" not in zh, zh
+    text = (ROOT / "refs.bib").read_text(encoding="utf-8")
+    assert not re.search(r"note\s*=\s*\{[^}]*(?:authors|title)[^}]*not verified", text, re.I)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_kind_of_source_has_its_words(lang):
+    for kind in SEEN_IN:
+        assert t(f"seen_in_{kind.replace('-', '_')}", lang)
