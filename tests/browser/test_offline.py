@@ -116,3 +116,20 @@ def test_offline_copy_works_under_its_content_security_policy(copy, disk_page):
     assert page.evaluate("window.__csp") == []
     assert page.evaluate("typeof __md_get") == "function"  # the theme's base script ran from its file
     assert not page.errors, page.errors
+
+
+def test_offline_copy_blocks_a_planted_inline_script(copy, disk_page):
+    """The control of the test above: from disk too, the policy is in force (an inline script that got into a page
+    is refused and reported as a violation)."""
+    page = disk_page
+    page.add_init_script(CSP_WATCH)
+    html = (copy / "en" / "index.html").read_text(encoding="utf-8")
+    planted = copy / "en" / "planted-inline-script.html"
+    planted.write_text(html.replace("</body>", "<script>window.__ran = 1</script></body>"), encoding="utf-8")
+    try:
+        page.goto(planted.as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__ran") is None
+        assert any(v.startswith("script-src") for v in page.evaluate("window.__csp")), page.evaluate("window.__csp")
+    finally:
+        planted.unlink()
