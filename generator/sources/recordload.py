@@ -18,7 +18,7 @@ from .bilingual import LANGS, Body, parse_body
 from .citations import scan
 from .frontmatter import FrontMatter, read_source
 from .records import (FIGURE_STATUSES, MEASURES, REGISTRY, UNITS, Bi, Drug, Records, Regimen, Trial, data_fields, format_number,
-                      front_matter_schema)
+                      front_matter_schema, review_source_key)
 from .schema import validate
 
 
@@ -372,6 +372,18 @@ def _check_status(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], s: 
     if kind in ("relabelled", "review-differs") and e.get("review") is None:
         check.err(item, at + ("kind",), f"{name} has 'status: {kind}', which is about what a review says: add "
                   "'review' and 'quote' (the words of the review that give the figure)")
+    source, review = e.get("source"), e.get("review")
+    if kind == "unverified" and isinstance(review, str) and isinstance(source, str) \
+            and source != review_source_key(review):
+        check.err(item, at + ("kind",), f"{name} has 'status: unverified' (only the review gives it) but cites "
+                  f"'{source}' as its source: a figure the publication does not report is the review's own; write "
+                  f"'source: {review_source_key(review)}'")
+    pub = s.get("published")
+    if kind == "review-differs" and isinstance(pub, dict) and isinstance(source, str) and source == pub.get("source"):
+        check.err(item, at + ("kind",), f"{name} has 'status: review-differs' but cites '{source}', the publication "
+                  "that gives a different value, as the source of the review's figure: cite the review "
+                  f"('source: {review_source_key(review) if isinstance(review, str) else '<review>-review'}') or "
+                  "the secondary source that gives the review's value")
     review_as = s.get("review_as")
     if kind == "relabelled" and isinstance(review_as, str) and review_as == e.get("measure"):
         check.err(item, at + ("review_as",), f"'review_as: {review_as}' is the figure's own measure: write the "

@@ -75,7 +75,13 @@ UNITS = {"%": {"zh": "%", "en": "%"}, "months": {"zh": "个月", "en": "months"}
 CRITERIA = ("RECIST 1.1", "mRECIST")
 QUALIFIERS = (">", "≥", "<", "≤")
 # What is known about a figure against its primary publication (Endpoint.status.kind)
-FIGURE_STATUSES = ("as-published", "relabelled", "cohort", "review-differs", "unverified")
+FIGURE_STATUSES = ("as-published", "relabelled", "cohort", "review-differs", "unverified", "not-significant")
+
+
+def review_source_key(review_id: str) -> str:
+    """The refs.bib key of a review itself ('ici-hcc-review'): the source of a figure only that review gives."""
+    return f"{review_id}-review"
+
 # Where a published value was seen (the kinds of source of primary-trial-facts.md: [V] publication, [V2] the rest)
 SEEN_IN = ("publication", "repost", "review-article", "news", "press-release")
 
@@ -212,7 +218,9 @@ class Published:
 class FigureStatus:
     """What is known about a figure against its primary publication: as published (the default), given by the
     review under another endpoint (relabelled, with review_as), the result of one cohort only (cohort), a review
-    value that the primary publication contradicts (review-differs, with published), or not verified."""
+    value that the primary publication contradicts (review-differs, with published), not verified, or a
+    published figure whose comparison is not statistically significant (not-significant: the note says so, and
+    the figure is never shown without that caveat)."""
     kind: str = meta(default="as-published", choices=FIGURE_STATUSES)
     review_as: str | None = meta(choices=tuple(MEASURES), help="the endpoint the review gives the figure as, e.g. PFS")
     cohort: Bi | None = meta()
@@ -475,4 +483,6 @@ def status_words(e: Endpoint, lang: str) -> str:
         return i18n.t("status_review_differs", lang, value=published_words(e, lang))
     if s.kind == "unverified":
         return i18n.t("status_unverified", lang)
+    if s.kind == "not-significant":
+        return i18n.t("status_not_significant", lang)
     return ""
