@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..bib.styles import unverified_words
 from ..diagnostics import Report
 from ..i18n import t
 from ..sources.recordload import load_records
@@ -67,6 +68,8 @@ def short_reference(model: Model, key: str, lang: str) -> tuple[str, str | None]
         bits.append(detail)
     # GB/T 7714 'The Lancet, 2017, 389: 2492-2502' / Vancouver 'The Lancet. 2017;389:2492-2502'
     text = ". ".join(b.rstrip(".") for b in [who, *([", ".join(bits)] if lang == "zh" else bits)] if b)
+    if text and fields.get("unverified"):  # as the site's reference list says it: 'Authors and title not verified'
+        text += f". {unverified_words(fields['unverified'], lang)}"
     return text or f.text, href
 
 

@@ -49,7 +49,7 @@ SETTINGS = _v(
     recurrent=("复发", "Recurrent"), high_risk=("高危", "High risk"),
 )
 DESIGNS = _v(
-    randomised=("随机对照", "Randomised"), non_randomised=("非随机", "Non-randomised"),
+    randomised=("随机对照", "Randomized"), non_randomised=("非随机", "Non-randomized"),
     single_arm=("单臂", "Single-arm"), prospective_cohort=("前瞻性队列", "Prospective cohort"),
     retrospective=("回顾性", "Retrospective"), meta_analysis=("Meta 分析", "Meta-analysis"),
     protocol=("研究方案", "Protocol"), consensus=("共识", "Consensus"), review=("综述", "Review"),
@@ -101,8 +101,6 @@ MEASURES: dict[str, dict[str, Any]] = {
     "grade-3-4-TRAE": {"short": ("3/4 级 TRAE", "Grade 3–4 TRAE"),
                        "long": ("3/4 级治疗相关不良事件", "Grade 3–4 treatment-related adverse events"),
                        "units": ("%", "patients")},
-    "OS-difference": {"short": ("OS 延长", "OS gain"), "long": ("总生存期延长", "Gain in overall survival"),
-                      "units": ("months",)},
 }
 RATE_MEASURES = ("ORR", "DCR", "CR")  # drawn in the response chart
 TIME_MEASURES = ("PFS", "OS")  # drawn in the forest chart
