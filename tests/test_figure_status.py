@@ -31,7 +31,7 @@ from generator.site.opendata import data_files
 from generator.site.recordtext import figure_anchor, figure_text, measure_label
 from generator.sources.recordload import load_records
 from generator.sources.records import (RATE_MEASURES, SEEN_IN, TIME_MEASURES, Endpoint, FigureStatus, Trial,
-                                       format_number, status_words, survival_sections)
+                                       format_number, review_source_key, status_words, survival_sections)
 from generator.urls import handout_pdf
 
 from sitekit import ROOT
@@ -81,8 +81,11 @@ def test_the_figures_the_notes_qualify_have_their_status(records):
     assert status("checkmate-040", "survival-rate", 50).kind == "unverified"
     assert status("go30140", "ORR", 36).kind == "cohort" and status("go30140", "DCR", 67).kind == "unverified"
     # figures as published keep the default
-    assert status("reflect", "OS", 13.6).kind == "as-published"
-    assert status("checkmate-459", "OS", 16.4).kind == "as-published"
+    assert status("checkmate-459", "ORR", 15).kind == "as-published"
+    # a comparison whose difference is not statistically significant is never shown bare (issue 18)
+    for tid, value in (("checkmate-459", 16.4), ("checkmate-459", 14.7), ("each", 6.40), ("each", 4.97),
+                       ("reflect", 13.6), ("reflect", 12.3)):
+        assert status(tid, "OS", value).kind == "not-significant", (tid, value)
     # every caveat has the note its marker links to
     for tr, e in caveated(records):
         assert e.note is not None and e.note.zh and e.note.en, (tr.id, e.measure)
@@ -116,8 +119,18 @@ STATUS_CASES = {
     "field-of-another-kind": (NOTE + "  status:\n    kind: cohort\n    cohort: {zh: A 组, en: group A}\n"
                               "    review_as: PFS\n",
                               "review_as", "'review_as' belongs to 'kind: relabelled', but endpoints[1] has 'kind: cohort'"),
-    "status-without-note": ("  status:\n    kind: unverified\n",
-                            "kind", "has 'status: unverified' but no 'note': write the editor's note"),
+    "status-without-note": ("  status:\n    kind: relabelled\n    review_as: PFS\n",
+                            "kind", "has 'status: relabelled' but no 'note': write the editor's note"),
+    # issue 18: a figure is credited to the source that reports it
+    "unverified-figure-cites-a-paper": (NOTE + "  status:\n    kind: unverified\n",
+                                        "kind", "has 'status: unverified' (only the review gives it) but cites "
+                                                "'lee2020go30140' as its source: a figure the publication does not "
+                                                "report is the review's own; write 'source: demo-review'"),
+    "review-value-cited-to-the-contradicting-paper": (
+        NOTE + "  status:\n    kind: review-differs\n    published:\n      value: 34\n"
+        "      source: lee2020go30140\n      seen_in: publication\n",
+        "kind", "has 'status: review-differs' but cites 'lee2020go30140', the publication that gives a different "
+                "value, as the source of the review's figure: cite the review ('source: demo-review')"),
     "status-written-as-a-word": (NOTE + "  status: relabelled\n",
                                  "status", "'endpoints[1].status' must be a set of 'name: value' lines: write "
                                            "'status:' and, indented under it, 'kind: relabelled'"),
@@ -127,13 +140,13 @@ STATUS_CASES = {
     "review_as-is-its-own-measure": (NOTE + "  status:\n    kind: relabelled\n    review_as: ORR\n",
                                      "review_as", "'review_as: ORR' is the figure's own measure"),
     "published-same-value": (NOTE + "  status:\n    kind: review-differs\n    published:\n      value: 36\n"
-                             "      source: lee2020go30140\n      seen_in: publication\n",
+                             "      source: kudo2025leap012\n      seen_in: publication\n",
                              "value", "the published value of endpoints[1] is the figure's own value 36"),
     "published-unknown-source": (NOTE + "  status:\n    kind: review-differs\n    published:\n      value: 34\n"
                                  "      source: lee2020go3014\n      seen_in: publication\n",
                                  "source", "unknown reference key 'lee2020go3014' (did you mean lee2020go30140?)"),
     "published-seen-in-unknown": (NOTE + "  status:\n    kind: review-differs\n    published:\n      value: 34\n"
-                                  "      source: lee2020go30140\n      seen_in: blog\n",
+                                  "      source: kudo2025leap012\n      seen_in: blog\n",
                                   "seen_in", "'endpoints[1].status.published.seen_in' is 'blog', which is not one of "
                                              "the allowed values"),
 }
@@ -167,7 +180,7 @@ def test_a_valid_status_passes(tmp_path):
     alpha = content / "trials" / "alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8").replace(ORR_FIGURE, ORR_FIGURE + NOTE + (
         "  status:\n    kind: review-differs\n    published:\n      value: 34\n      label: {zh: 确认, en: confirmed}\n"
-        "      source: lee2020go30140\n      seen_in: review-article\n")), encoding="utf-8")
+        "      source: kudo2025leap012\n      seen_in: review-article\n")), encoding="utf-8")
     report = Report(root=tmp_path)
     records = load_records(content, report, bib=Bibliography.load(FIX / "refs.bib", report), review_ids={"demo"})
     assert report.sorted() == []
@@ -453,3 +466,53 @@ def test_unverified_reference_fields_in_the_readers_language():
 def test_every_kind_of_source_has_its_words(lang):
     for kind in SEEN_IN:
         assert t(f"seen_in_{kind.replace('-', '_')}", lang)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue 18 (medical editor's try): each figure credited to the source that reports it
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_figures_are_credited_to_the_source_that_reports_them(records):
+    def fig(tid: str, measure: str, value: float) -> Endpoint:
+        (e,) = [e for e in records.trials[tid].endpoints if e.measure == measure and float(e.value) == value]
+        return e
+    # the abstract reports only a TTP of 6.48 months: OS 8.2 (4.64-21.34) is the review tables' [V2]
+    assert fig("tremelimumab-hcv", "OS", 8.2).source in ("pmc8899752review", "jhepreports2019table")
+    assert fig("tremelimumab-hcv", "TTP", 6.48).source == "sangro2013tremelimumab"
+    # n = 21 is the review tables' number; the abstract: 20 assessable for toxicity, 17 for response
+    n = fig("tremelimumab-hcv", "patients", 21)
+    assert n.source != "sangro2013tremelimumab" and n.status.kind == "review-differs"
+    assert (n.status.published.value, n.status.published.source) == (20, "sangro2013tremelimumab")
+    # figures only the review gives are the review's own
+    for tid, measure, value in (("checkmate-040", "survival-rate", 50), ("checkmate-040", "DCR", 65),
+                                ("nct01853618", "grade-3-4-TRAE", 4), ("nct01853618", "grade-3-4-TRAE", 13),
+                                ("go30140", "DCR", 67)):
+        assert fig(tid, measure, value).source == review_source_key("ici-hcc"), (tid, measure, value)
+    # CheckMate 459: the ESMO 2019 abstract is the only [V] source of its figures
+    assert {e.source for e in records.trials["checkmate-459"].endpoints} == {"yau2019checkmate459esmo"}
+
+
+def test_no_review_only_figure_cites_a_primary_paper(records):
+    for tr in records.trials.values():
+        for e in tr.endpoints:
+            if e.status.kind == "unverified" and e.review:
+                assert e.source == review_source_key(e.review), (tr.id, e.measure, e.value, e.source)
+            if e.status.kind == "review-differs":
+                assert e.source != e.status.published.source, (tr.id, e.measure, e.value)
+
+
+def test_the_review_itself_is_a_reference_in_the_readers_words():
+    report = Report(root=ROOT)
+    bib = Bibliography.load(ROOT / "refs.bib", report)
+    assert review_source_key("ici-hcc") in bib
+    entry = bib.entry(review_source_key("ici-hcc"))
+    assert entry.fields["title"] == "基于免疫检查点抑制剂的肝细胞癌治疗研究进展"
+    assert "Review 000" in entry.fields["note"] and "综述 000" in entry.fields["note_zh"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_references_say_which_fields_are_not_verified(built_site, lang):
+    text = norm(pdftext(built_site / "pdf" / f"handout-regimens-{lang}.pdf"))
+    assert norm(t("unverified_sentence", lang, fields=t("unverified_authors", lang) + t("unverified_list_and", lang)
+                  + t("unverified_title", lang))[1:]) in text
