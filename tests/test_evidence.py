@@ -444,3 +444,44 @@ def test_review_001_keeps_the_reference_numbers_of_its_text():
                      "wang2024tace", "zhang2025tace", "sangro2025emerald1", "kudo2025leap012", "singal2026leap012",
                      "thornton2024sir", "juthani2025lenvatinib", "lu2025sequencing", "meng2024tace", "shin2025lirads"]
     assert dict(numbers) == {key: n for n, key in enumerate(in_text_order, 1)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The review's claims beside the primary publication, on the trial pages (not stored as results)
+# ---------------------------------------------------------------------------------------------------------------
+
+CLAIMS = {
+    "reflect": ("OS 较后者延长 5 个月", {"zh": ["13.6 个月", "12.3 个月", "HR 0.92（95% CI 0.79–1.06）", "并不优于"],
+                                      "en": ["OS 5 months longer", "13.6 months", "12.3 months",
+                                             "HR 0.92 (95% CI 0.79–1.06)", "not superior"]}),
+    "checkmate-459": ("中位 OS 和 ORR 远超后者", {"zh": ["16.4 个月对 14.7 个月", "HR 0.85（95% CI 0.72–1.02）",
+                                                   "P = 0.075", "ORR 15% 对 7%"],
+                                            "en": ["far exceeded", "16.4 versus 14.7 months", "P = 0.075",
+                                                   "ORR 15% versus 7%"]}),
+    "each": ("FOLFOX 方案提高了患者中位 OS", {"zh": ["6.40 个月对 4.97 个月", "P = 0.07", "主要终点（OS）未达成"],
+                                         "en": ["improved patients' median OS", "6.40 versus 4.97 months",
+                                                "P = .07", "not met"]}),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_trial_pages_put_the_reviews_claim_beside_the_publication(built_site, lang):
+    for tid, (quote, by_lang) in CLAIMS.items():
+        page = (built_site / lang / "trials" / tid / "index.html").read_text(encoding="utf-8")
+        m = re.search(r'<h2 id="review-claims">.*?<table class="review-vs-published">(.*?)</table>', page, re.S)
+        assert m, tid
+        cells = re.findall(r"<td>(.*?)</td>", m.group(1), re.S)
+        review, published = (norm(html.unescape(re.sub(r"<[^>]+>", "", c))) for c in cells[:2])
+        assert norm(quote) in review, tid
+        assert "§" in review and "4.2.2" in norm(article_text(built_site, f"{lang}/trials/reflect"))
+        for phrase in by_lang[lang]:
+            assert norm(phrase) in review + published, (tid, lang, phrase)
+        # the source of the published side is cited (a numbered reference of the page)
+        assert re.search(r'class="[^"]*cite', cells[1]) or "[" in cells[1], tid
+
+
+def test_a_reviews_claim_is_not_a_result(records):
+    for tr in records.trials.values():
+        for c in tr.review_claims:
+            assert c.quote and c.quote_en and c.published and c.source in tr.refs + [c.source]
+    assert not [e for e in records.trials["reflect"].endpoints if e.unit == "months" and float(e.value) == 5]

@@ -201,11 +201,24 @@ class RecordPages:
             show_arm=len(trial.arms) > 1, charts=charts,
             status=[{"text": s_[lang], "review": self._review_title(s_.review, lang),
                      "href": self._review_href(s_.review, url, lang)} for s_ in trial.status],
+            claims=self.claim_rows(trial, refs, url, lang),
             notes=self.notes(trial, refs, lang), mentions=self.mention_list(trial.id, url, lang),
             zh_lang=HTML_LANG["zh"], refs_cited=Markup(refs.cite(_cites(trial.refs), lang)) if trial.refs else "",
             references=self.reflist(refs, lang),
         )
         return Page(page_uri(url), md, self._source(trial), lang)
+
+    def claim_rows(self, trial: Trial, refs: LocalRefs, url: str, lang: str) -> list[dict[str, Any]]:
+        """The review's statements that the primary publication contradicts, each beside what it reports."""
+        rows = []
+        for c in trial.review_claims:
+            rows.append({"quote": c.quote, "quote_en": c.quote_en if lang == "en" else "",
+                         "review": self._review_title(c.review, lang), "review_href": self._review_href(c.review, url, lang),
+                         "section": c.section or "",
+                         "published": c.published[lang] if c.published else "",
+                         "cite": Markup(refs.cite(f"[@{c.source}]", lang)),
+                         "seen_in": t(f"seen_in_{c.seen_in.replace('-', '_')}", lang) if c.seen_in else ""})
+        return rows
 
     def _review_title(self, review_id: str | None, lang: str) -> str:
         r = next((r for r in self.project.reviews if r.id == review_id), None)

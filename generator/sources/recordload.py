@@ -297,6 +297,10 @@ def _check_trial(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Load
     for i, s in enumerate(data.get("status") if isinstance(data.get("status"), list) else []):
         if isinstance(s, dict):
             check.review(item, ("status", i, "review"), s.get("review"))
+    for i, c in enumerate(data.get("review_claims") if isinstance(data.get("review_claims"), list) else []):
+        if isinstance(c, dict):
+            check.review(item, ("review_claims", i, "review"), c.get("review"))
+            check.bibkey(item, ("review_claims", i, "source"), c.get("source"))
     refs = data.get("refs")
     for i, key in enumerate(refs if isinstance(refs, list) else []):
         check.bibkey(item, ("refs", i), key)

@@ -259,6 +259,20 @@ class Status:
 
 
 @dataclass
+class ReviewClaim:
+    """A statement of a review about a trial that the primary publication contradicts, beside what the
+    publication reports: shown side by side on the trial's page. It is not a result of the trial (a review's
+    claim is never stored as an endpoint)."""
+    review: str = meta(required=True, help="the id of the review that makes the claim, e.g. ici-hcc")
+    section: str | None = meta(help="the section of the review, as it numbers it, e.g. '2.1'")
+    quote: str = meta(required=True, help="the review's words, copied exactly from the review")
+    quote_en: str = meta(required=True, help="our English translation of the quote")
+    published: Bi | None = meta(required=True, help="what the primary publication reports (zh: ... / en: ...)")
+    source: str = meta(required=True, help="the refs.bib key of the publication that reports it")
+    seen_in: str | None = meta(choices=SEEN_IN)
+
+
+@dataclass
 class Trial:
     id: str = meta(required=True, pattern=ID, hint=ID_HINT)
     name: str = meta(required=True, help="the trial's acronym or a short name, e.g. IMbrave150")
@@ -273,6 +287,7 @@ class Trial:
     sequence: Sequence | None = meta()
     endpoints: list[Endpoint] = meta(factory=list)
     status: list[Status] = meta(factory=list)
+    review_claims: list[ReviewClaim] = meta(factory=list)
     refs: list[str] = meta(factory=list)
     notes: list[Bi] = meta(factory=list, body=True)
     path: Path | None = meta(internal=True)
@@ -320,6 +335,7 @@ class Records:
             keys += record.refs
             keys += [e.source for e in record.endpoints]
             keys += [e.status.published.source for e in record.endpoints if e.status.published is not None]
+            keys += [c.source for c in record.review_claims]
         for note in record.notes:
             for c in scan(note.zh).citations + scan(note.en).citations:
                 keys += c.keys
