@@ -485,3 +485,25 @@ def test_a_reviews_claim_is_not_a_result(records):
         for c in tr.review_claims:
             assert c.quote and c.quote_en and c.published and c.source in tr.refs + [c.source]
     assert not [e for e in records.trials["reflect"].endpoints if e.unit == "months" and float(e.value) == 5]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_parallel_view_runs_each_run_in_heading_into_its_paragraph(built_site, lang):
+    """The parallel view of 000 section 4 puts each run-in heading and its paragraph in one row, in both
+    columns (no paragraph row that begins "是中期 HCC…" or "is the standard treatment…" on its own); the
+    paragraph's anchor is kept."""
+    page = (built_site / lang / CM / "parallel" / "index.html").read_text(encoding="utf-8")
+    for anchor, by_lang in RUN_IN.items():
+        row = re.search(rf'<div class="pair-row" id="{anchor}" role="row">(.*?)\n</div>\n</div>\n</div>', page, re.S)
+        assert row, anchor
+        assert f'id="{anchor}-1"' in row.group(1), anchor
+        for side in LANGS:
+            head, start = RUN_IN[anchor][side]
+            m = re.search(rf'<div class="run-in">\s*<h3 id="{side}-{anchor}">(.*?)</h3>\s*<p>(.*?)</p>', row.group(1),
+                          re.S)
+            assert m, (anchor, side)
+            assert html.unescape(re.sub(r"<[^>]+>", "", m.group(1))) == head
+            assert html.unescape(re.sub(r"<[^>]+>", "", m.group(2))).startswith(start), (anchor, side)
+        assert f'<div class="pair-row" id="{anchor}-1"' not in page
+    css = (built_site / "assets" / "stylesheets" / "site.css").read_text(encoding="utf-8")
+    assert re.search(r"\.run-in > h3, \.md-typeset \.run-in > h3 \+ p \{[^}]*display: inline", css)

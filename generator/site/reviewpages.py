@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from .. import i18n
 from ..bib.citethis import cite_this
 from ..i18n import Strings
-from ..sources.bilingual import LANGS
+from ..sources.bilingual import LANGS, Pair
 from ..sources.content import Review, Section
 from ..urls import page_uri, rel
 from . import scholarly
@@ -64,11 +64,20 @@ def section_page(r: Renderer, review: Review, section: Section, lang: str) -> Pa
     return Page(page_uri(url), md, r.source_of(section), lang)
 
 
+def run_in(heading: Pair, pair: Pair) -> bool:
+    """A heading that the source prints run-in, at the start of its paragraph ("4.4.1 经动脉栓塞治疗（TACE）是中期
+    HCC 的……"): the paragraph after it continues its sentence, which shows in our English starting lower-case."""
+    en = pair.block("en")
+    return (heading.kind == "heading" and pair.kind == "text" and heading.translated("zh")
+            and pair.translated("zh") and en is not None and en.text.lstrip()[:1].islower())
+
+
 def parallel_page(r: Renderer, review: Review, section: Section, lang: str) -> Page:
     url = section.parallel_url(lang)
     t = Strings(lang)
-    rows = []
-    for pair in section.body.pairs:
+    rows: list[dict] = []
+    pairs = section.body.pairs
+    for i, pair in enumerate(pairs):
         cells = {}
         for side in LANGS:
             if pair.translated(side):
@@ -79,7 +88,16 @@ def parallel_page(r: Renderer, review: Review, section: Section, lang: str) -> P
                 cells[side] = Markup(r.contributor(text, section.path, pair.block(side)))
             else:
                 cells[side] = Markup(f'<p class="pending-note">{escape(i18n.t("pending", side))}</p>')
-        rows.append({"anchor": pair.anchor, **cells})
+        if i and run_in(pairs[i - 1], pair) and rows:
+            # a run-in heading: its paragraph goes into the heading's row, so that the sentence reads whole as
+            # the source printed it; the paragraph's anchor stays (an empty element at the start of the row)
+            head = rows[-1]
+            for side in LANGS:
+                head[side] = (Markup('<div class="run-in" markdown>\n\n') + head[side] + Markup("\n\n")
+                              + cells[side] + Markup("\n\n</div>"))
+            head["also"].append(pair.anchor)
+            continue
+        rows.append({"anchor": pair.anchor, "also": [], **cells})
     keys = r.keys_cited(section)
     title = t.parallel_title + section.full_title(lang)
     md = r.env.get_template("parallel.md.j2").render(
