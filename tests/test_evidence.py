@@ -507,3 +507,25 @@ def test_parallel_view_runs_each_run_in_heading_into_its_paragraph(built_site, l
         assert f'<div class="pair-row" id="{anchor}-1"' not in page
     css = (built_site / "assets" / "stylesheets" / "site.css").read_text(encoding="utf-8")
     assert re.search(r"\.run-in > h3, \.md-typeset \.run-in > h3 \+ p \{[^}]*display: inline", css)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# EMERALD-1: the timing of review 001 is [U] (facts section 15): labelled as the review's, wherever it is shown
+# ---------------------------------------------------------------------------------------------------------------
+
+EMERALD_TIMING = {"zh": "综述的说法，未与 EMERALD-1 原始文献核对",
+                  "en": "as the review states; not verified against the EMERALD-1 publication"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_emerald1_timing_is_labelled_as_the_reviews_unverified_statement(built_site, lang):
+    label = norm(EMERALD_TIMING[lang])
+    assert label in norm(article_text(built_site, f"{lang}/trials/emerald-1"))
+    page = (built_site / lang / I4 / "index.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<figure class="chart chart-timeline">(.*?)</figure>', page, re.S)
+    emerald = [c for c in charts if "EMERALD-1" in c]
+    assert emerald, "no EMERALD-1 timeline on 001 section 4"
+    for chart in emerald:
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", chart, re.S).group(1)
+        assert label in norm(html.unescape(re.sub(r"<[^>]+>", "", caption)))
+        assert label in norm(html.unescape(re.search(r"<desc[^>]*>(.*?)</desc>", chart, re.S).group(1)))

@@ -329,9 +329,11 @@ def timeline_chart(records: Records, trial: Trial, lang: str, cid: str, sources:
     height = int(axis_y + 22 + max_lines * 15 + 8)
     sep = "；" if lang == "zh" else "; "
     name = trial.name
+    caveat = trial.sequence.caveat[lang] if trial.sequence.caveat else ""
     return _render("chart-timeline.svg.j2", cid=cid, sources=sources, width=width, height=height,
-                   title=t("timeline_title", lang, name=name),
-                   desc=t("timeline_desc", lang) + ("" if lang == "zh" else " ") + sep.join(desc_items),
+                   title=t("timeline_title", lang, name=name), caveat=caveat,
+                   desc=t("timeline_desc", lang) + ("" if lang == "zh" else " ") + sep.join(desc_items)
+                   + (f"{'。' if lang == 'zh' else '. '}{caveat}" if caveat else ""),
                    steps=steps, lanes=[{"y": lanes["local"], "label": t("local", lang), "fill": LOCAL},
                                        {"y": lanes["systemic"], "label": t("systemic", lang), "fill": SYSTEMIC}],
                    lane_h=lane_h, left=left, axis_y=axis_y, right=width - 8, time=t("time", lang), ink=INK,

@@ -196,6 +196,7 @@ class RecordPages:
             meta=self.meta(url, lang, trial.name, "trial", record=trial.id), t=Strings(lang), lang=lang,
             trial=trial, facts=facts, index_href="../",
             sequence=trial.sequence[lang] if trial.sequence else "",
+            sequence_caveat=trial.sequence.caveat[lang] if trial.sequence and trial.sequence.caveat else "",
             timeline=timeline_chart(self.records, trial, lang, cid + "-t") or "",
             figures=self.figure_rows(figures, refs, url, lang, show_trial=False, show_arm=True),
             show_arm=len(trial.arms) > 1, charts=charts,

@@ -155,7 +155,13 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
             return [item(regimen_name(records, a.regimen, lang), rel(page_url, regimen_url(lang, a.regimen)),
                          sub=f"n = {a.n}" if a.n is not None else "") for a in t.arms]
         if col == "patients":
-            return [item(str(t.patients))] if t.patients is not None else []
+            if t.patients is None:
+                return []
+            # the trial's count carries the caveat of the figure that gives it (a review's n = 21 against the
+            # publication's 20 assessable patients)
+            same = next((e for e in t.endpoints if e.measure == "patients" and e.arm in (None, *t.arm_regimens[:1])
+                         and float(e.value) == float(t.patients) and e.status.caveat), None)
+            return [item(str(t.patients), caveat=caveat(t, same, lang, page_url) if same else None)]
         if col == "sequence":
             return [item(t.sequence[lang])] if t.sequence else []
         if col == "status":

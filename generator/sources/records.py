@@ -196,6 +196,8 @@ class Sequence:
     zh: str = meta(required=True)
     en: str = meta(required=True)
     steps: list[Step] = meta(factory=list)
+    caveat: Bi | None = meta(help="what is known about the sequence against the primary publication, e.g. that "
+                                  "it is as the review states and not verified (shown with it and on its timeline)")
 
     def __getitem__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
