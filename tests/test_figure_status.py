@@ -440,7 +440,12 @@ def test_json_and_csv_carry_every_status(records):
     assert by_key[("rescue", "ORR", "34.3")]["cohort_en"] == "first-line cohort"
     schema = json.loads(files["data/schema/trials.schema.json"])
     assert schema["$defs"]["FigureStatus"]["properties"]["kind"]["enum"] == \
-        ["as-published", "relabelled", "cohort", "review-differs", "unverified"]
+        ["as-published", "relabelled", "cohort", "review-differs", "unverified", "not-significant"]
+    # issue 18: the measure no record uses is gone from the published schema; the review's claims are data
+    assert "OS-difference" not in json.dumps(schema)
+    assert "review_claims" in schema["$defs"]["Trial"]["properties"]
+    claims = trials["reflect"]["review_claims"]
+    assert claims and claims[0]["source"] == "kudo2018reflect" and "5 个月" in claims[0]["quote"]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -430,7 +430,8 @@ class GBT7714Style(_ReferenceStyle):
         ]
 
     def _ids(self):
-        return [optional[latex("note")], optional[unverified_note(lang="zh")], doi_link(prefix="DOI: "), pmid_link(),
+        return [optional[unidentified_note(translated="note_zh")], optional[unverified_note(lang="zh")],
+                doi_link(prefix="DOI: "), pmid_link(),
                 url_link()]
 
     def get_article_template(self, e):
