@@ -104,15 +104,21 @@ def _letter(n: int) -> str:
     return out
 
 
-def _footnote(footnotes: list[dict[str, str]], trial: Any, e: Any, lang: str) -> str:
+def _footnote(footnotes: list[dict[str, Any]], trial: Any, e: Any, lang: str) -> str:
     """The letter of a figure's footnote ('' for a figure as published): its caveat, in the handout's language."""
     words = status_words(e, lang)
     if not words:
         return ""
-    mark = _letter(len(footnotes))
-    text = f"{trial.name}{'，' if lang == 'zh' else ', '}{_figure(e, lang)}{'：' if lang == 'zh' else ': '}{words}"
-    footnotes.append({"mark": mark, "text": text})
-    return mark
+    # the figures of one trial with the same caveat (both arms of a comparison) share one footnote
+    same = next((f for f in footnotes if f["trial"] == trial.id and f["words"] == words), None)
+    if same is None:
+        same = {"mark": _letter(len(footnotes)), "trial": trial.id, "words": words, "figures": []}
+        footnotes.append(same)
+    same["figures"].append(_figure(e, lang))
+    sep = "；" if lang == "zh" else "; "
+    same["text"] = (f"{trial.name}{'，' if lang == 'zh' else ', '}{sep.join(same['figures'])}"
+                    f"{'：' if lang == 'zh' else ': '}{words}")
+    return same["mark"]
 
 
 def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | None:
@@ -121,7 +127,7 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
     if records is None or not records.regimens:
         return None
     numbers: dict[str, int] = {}
-    footnotes: list[dict[str, str]] = []  # the figures with a caveat (their status), lettered a, b, c...
+    footnotes: list[dict[str, Any]] = []  # the figures with a caveat (their status), lettered a, b, c...
     used_measures: list[str] = []
     groups = []
     for cat, names in CATEGORIES.items():
