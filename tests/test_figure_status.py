@@ -521,3 +521,15 @@ def test_handout_references_say_which_fields_are_not_verified(built_site, lang):
     text = norm(pdftext(built_site / "pdf" / f"handout-regimens-{lang}.pdf"))
     assert norm(t("unverified_sentence", lang, fields=t("unverified_authors", lang) + t("unverified_list_and", lang)
                   + t("unverified_title", lang))[1:]) in text
+
+
+QUALIFYING = re.compile(r"not met|not statistically significant|not superior|could not be verified|did not reach|"
+                        r"not significant|not in the primary|no source consulted", re.I)
+
+
+def test_a_figure_whose_note_qualifies_it_is_never_shown_bare(records):
+    """One rule (issue 18): a figure whose editor's note qualifies it (primary endpoint not met, not significant,
+    non-inferior but not superior, not verified) has a status, so that its marker is shown wherever it is."""
+    bare = [(tr.id, e.measure, e.value) for tr in records.trials.values() for e in tr.endpoints
+            if e.note and QUALIFYING.search(e.note.en) and not e.status.caveat]
+    assert bare == []

@@ -73,7 +73,8 @@ def short_reference(model: Model, key: str, lang: str) -> tuple[str, str | None]
     return text or f.text, href
 
 
-def _figure(e: Any, lang: str) -> str:
+def _figure(e: Any, lang: str, short: bool = False) -> str:
+    """'mOS 13.6 months (95% CI 12.1–14.9)'; ``short``: without the interval and criteria (a footnote's name of it)."""
     number = f"{e.qualifier or ''}{format_number(e.value)}"
     if e.measure == "patients":
         return f"n = {number}"
@@ -84,9 +85,9 @@ def _figure(e: Any, lang: str) -> str:
         name = (spec["short"][0 if lang == "zh" else 1]) if spec else e.measure
     value = f"{number}%" if e.unit == "%" else f"{number} {UNITS.get(e.unit, {}).get(lang, e.unit)}"
     extra = []
-    if len(e.ci) == 2:
+    if len(e.ci) == 2 and not short:
         extra.append(f"95% CI {format_number(e.ci[0])}–{format_number(e.ci[1])}")
-    if e.criteria:
+    if e.criteria and not short:
         extra.append(e.criteria)
     text = f"{name} {value}"
     if extra:
@@ -114,7 +115,7 @@ def _footnote(footnotes: list[dict[str, Any]], trial: Any, e: Any, lang: str) ->
     if same is None:
         same = {"mark": _letter(len(footnotes)), "trial": trial.id, "words": words, "figures": []}
         footnotes.append(same)
-    same["figures"].append(_figure(e, lang))
+    same["figures"].append(_figure(e, lang, short=True))
     sep = "；" if lang == "zh" else "; "
     same["text"] = (f"{trial.name}{'，' if lang == 'zh' else ', '}{sep.join(same['figures'])}"
                     f"{'：' if lang == 'zh' else ': '}{words}")
