@@ -88,6 +88,19 @@ def heading_of(text: str) -> tuple[int, str] | None:
 
 
 def _split_blocks(body: str, start: int, path: Path, report: Report) -> list[Block]:
+    """The blocks of a body. A '::: zh' line inside a code fence is text (a fence may show a marker); but when a
+    fence is left open to the end, the body is read again with every marker ending an open fence, so that the
+    fence left open is reported in its own block instead of every pair after it losing its counterpart."""
+    scratch = Report(root=report.root)
+    blocks, open_at_end = _blocks(body, start, path, scratch, markers_end_fences=False)
+    if not open_at_end:
+        report.extend(scratch)
+        return blocks
+    return _blocks(body, start, path, report, markers_end_fences=True)[0]
+
+
+def _blocks(body: str, start: int, path: Path, report: Report, *,
+            markers_end_fences: bool) -> tuple[list[Block], bool]:
     blocks: list[Block] = []
     current: Block | None = None
     buf: list[str] = []
@@ -114,7 +127,7 @@ def _split_blocks(body: str, start: int, path: Path, report: Report) -> list[Blo
             buf.append(raw)
             continue
         m = MARKER.match(raw)
-        if fence is not None and m is not None and _lang_word(m) in LANGS:
+        if fence is not None and m is not None and _lang_word(m) in LANGS and markers_end_fences:
             # a block marker ends a code fence left open: one message about the fence, not a cascade of
             # "no English counterpart" on the pairs that follow
             unclosed(lineno, f"in its block (line {lineno} starts the next block)")
@@ -159,7 +172,7 @@ def _split_blocks(body: str, start: int, path: Path, report: Report) -> list[Blo
     if fence is not None:
         unclosed(start + body.count("\n"), "before the end of the file")
     close()
-    return blocks
+    return blocks, fence is not None
 
 
 def _lang_word(m: re.Match) -> str:
