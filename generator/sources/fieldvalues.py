@@ -95,14 +95,14 @@ def markers(lang: str) -> tuple[str, str]:
 def current(guide: str, lang: str) -> str | None:
     """The list in the guide between its markers (None when the markers are missing)."""
     start, end = markers(lang)
-    m = re.search(re.escape(start) + r"\n(.*?)\n" + re.escape(end), guide, re.DOTALL)
-    return m.group(1) if m else None
+    m = re.search(re.escape(start) + r"\n(?:(.*?)\n)?" + re.escape(end), guide, re.DOTALL)
+    return (m.group(1) or "") if m else None
 
 
 def rewrite(guide: str) -> str:
     for lang in ("en", "zh"):
         start, end = markers(lang)
-        guide = re.sub(re.escape(start) + r"\n.*?\n" + re.escape(end),
+        guide = re.sub(re.escape(start) + r"\n(?:.*?\n)?" + re.escape(end),
                        lambda _m, lang=lang: f"{start}\n{table(lang)}\n{end}", guide, flags=re.DOTALL)
     return guide
 
