@@ -3,11 +3,15 @@ a p-value, the line of therapy of a figure, and numbers shown with the digits th
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 from pathlib import Path
 
 from generator.bib.bibliography import Bibliography
 from generator.diagnostics import Report
+from generator.site.opendata import data_files
 from generator.site.recordtext import figure_text
 from generator.sources.recordload import load_records
 
@@ -72,3 +76,18 @@ def test_a_p_value_is_written_as_printed(tmp_path):
     _, problems = load(tmp_path, HR.replace("p: '<0.001'", "p: 'significant'"))
     assert problems == ["content/trials/alpha.md:24:1: error: 'endpoints[1].p' is 'significant': write the p-value as "
                         "the paper prints it, in quotes: '0.0009', '<0.001' or '=0.04'"]
+
+
+def test_the_data_files_carry_what_the_paper_says(tmp_path):
+    records, problems = load(tmp_path, HR)
+    assert problems == []
+    files = data_files(records)
+    rows = [r for r in csv.DictReader(io.StringIO(files["data/endpoints.csv"].decode("utf-8-sig")))
+            if r["trial"] == "alpha"]
+    hr, pfs = rows[0], rows[1]
+    assert (hr["measure"], hr["value"], hr["unit"], hr["ci_low"], hr["ci_high"]) == ("HR", "0.58", "ratio", "0.42", "0.79")
+    assert (hr["comparison_zh"], hr["comparison_en"], hr["p"]) == ("对比索拉非尼", "vs sorafenib", "<0.001")
+    assert (pfs["value"], pfs["ci_low"], pfs["ci_high"], pfs["setting"]) == ("16.0", "13.0", "18.50", "second-line")
+    alpha = next(t for t in json.loads(files["data/trials.json"]) if t["id"] == "alpha")
+    assert alpha["endpoints"][0]["comparison"] == {"zh": "对比索拉非尼", "en": "vs sorafenib"}
+    assert alpha["endpoints"][0]["p"] == "<0.001"
