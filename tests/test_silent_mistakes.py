@@ -61,8 +61,16 @@ def test_english_in_the_chinese_block_is_found_and_quoted_chinese_in_english_is_
             "::: en\nThe review calls it “客观缓解率” (客观缓解率) and the response rate was higher.\n")
     project = make_project(tmp_path, section(body))
     assert_reported(project, [(SECTION, 16, 1, "this Chinese block has almost no Chinese text (0 Chinese characters, "
-                               "68 Latin letters): the '::: zh' block holds the Chinese text of the source and the "
+                               "65 letters of English words): the '::: zh' block holds the Chinese text of the source and the "
                                "'::: en' block after it the English; were they swapped?")])
+
+
+def test_a_chinese_table_of_trial_names_is_chinese(tmp_path):
+    table = "| 研究 | ORR |\n|---|---|\n" + "".join(f"| CheckMate-{n} IMbrave150 KEYNOTE | {n}% |\n" for n in range(40, 46))
+    body = f"::: zh\n{table}\n::: en\n{table.replace('研究', 'Study')}"
+    project = make_project(tmp_path, section(body))
+    check = run(project, "check")
+    assert check.returncode == 0, check.stdout
 
 
 def test_tables_of_different_shapes(tmp_path):

@@ -18,6 +18,7 @@ from .names import HAN
 
 _HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z0-9_-])[a-z]{2,}(?![A-Za-z0-9_-])")
 _QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|「[^」\n]*」|『[^』\n]*』|‘[^’\n]*’|《[^》\n]*》|〈[^〉\n]*〉")
 _NOT_TEXT = re.compile(r"\[@[^\]\n]*\]|\]\([^)\n]*\)|<[^>\n]*>|(?:https?|ftp)://\S+|`[^`\n]*`|\{[^}\n]*\}")
 _TABLE_ROW = re.compile(r"^\s{0,3}\|")
@@ -26,8 +27,8 @@ _ABBR_DEF = re.compile(r"^ {0,3}\*\[(?P<abbr>[^\]\n]+)\]:", re.MULTILINE)
 _LIST_ITEM = re.compile(r"^(?P<indent>\s*)(?P<mark>[-*+]|\d+[.)])\s+\S")
 
 # An English block with at least this many Chinese characters, more than its Latin letters, is Chinese;
-# a Chinese block with at least this many Latin letters and Chinese characters fewer than 1 in 20 of its
-# letters is English. (The real content: English blocks have at most a few quoted Chinese words; the
+# a Chinese block with at least this many letters in lowercase words (English prose, not names such as
+# CheckMate 040 in a table) and Chinese characters fewer than 1 in 20 of them is English. (The real content: English blocks have at most a few quoted Chinese words; the
 # shortest Chinese headings are a number and a trial name, with too few letters to be judged.)
 MIN_HAN = 4
 MIN_LATIN = 40
@@ -75,11 +76,12 @@ def check_language(block: Block, path: Path, report: Report, zh_terms: list[str]
     else:
         own = _letters_of(block.text, en_terms)
         han = len(_HAN.findall(own))
-        latin = len(_LATIN.findall(own))
-        if latin >= MIN_LATIN and han * 20 < latin:
+        # English prose is lowercase words; names (CheckMate, IMbrave150, ORR) are at home in Chinese text too
+        english = sum(len(w) for w in _LOWER_WORD.findall(own))
+        if english >= MIN_LATIN and han * 20 < english:
             report.error(path, block.first_line, f"this Chinese block has almost no Chinese text ({han} Chinese "
-                         f"characters, {latin} Latin letters): the '::: zh' block holds the Chinese text of the source "
-                         "and the '::: en' block after it the English; were they swapped?")
+                         f"characters, {english} letters of English words): the '::: zh' block holds the Chinese text "
+                         "of the source and the '::: en' block after it the English; were they swapped?")
 
 
 def _shape(text: str) -> tuple[list[tuple[int, int]], list[str]]:
