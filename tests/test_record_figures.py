@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
+from sitekit import make_project, run_build
 from generator.bib.bibliography import Bibliography
 from generator.diagnostics import Report
 from generator.site.opendata import data_files
@@ -91,3 +93,23 @@ def test_the_data_files_carry_what_the_paper_says(tmp_path):
     alpha = next(t for t in json.loads(files["data/trials.json"]) if t["id"] == "alpha")
     assert alpha["endpoints"][0]["comparison"] == {"zh": "对比索拉非尼", "en": "vs sorafenib"}
     assert alpha["endpoints"][0]["p"] == "<0.001"
+
+
+def test_the_trial_page_and_a_records_table_show_the_hazard_ratio(tmp_path):
+    table = ("::: zh\n```records\ntype: trials\nids: [alpha]\ncolumns: [name, HR, PFS]\n```\n\n"
+             "::: en\n```records\ntype: trials\nids: [alpha]\ncolumns: [name, HR, PFS]\n```\n")
+    project = make_project(tmp_path, {"content/demo/03-hr.md": "---\nid: hr\norder: 3\nnumber: \"3\"\ntitle:\n"
+                                      "  zh: 风险比\n  en: Hazard ratios\n---\n" + table})
+    shutil.copytree(FIX / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(FIX / "refs.bib", project / "refs.bib")
+    shutil.copy(FIX / "tables" / "valid.md", project / "content/demo/02-table.md")
+    alpha = project / "content/trials/alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("endpoints:\n", "endpoints:\n" + HR, 1), encoding="utf-8")
+    result = run_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    for page in ("en/trials/alpha/index.html", "en/demo/hr/index.html"):
+        text = re.sub(r"<[^>]+>", "", (project / "site" / page).read_text(encoding="utf-8"))
+        assert "0.58 (95% CI 0.42–0.79; P &lt; 0.001; vs sorafenib)" in text, page
+        assert "16.0 months (95% CI 13.0–18.50; Second line)" in text, page
+    zh = re.sub(r"<[^>]+>", "", (project / "site/zh/trials/alpha/index.html").read_text(encoding="utf-8"))
+    assert "0.58（95% CI：0.42–0.79；P &lt; 0.001；对比索拉非尼）" in zh
