@@ -78,7 +78,7 @@ def test_build_with_the_payloads_fails_and_keeps_the_old_site(tmp_path):
     assert result.returncode != 0
     out = result.stdout + result.stderr
     for item in MANIFEST:  # the build reports what check reports (one rule set)
-        assert f"{item['file']}:{item['line']}: error: {item['message']}" in out, item["name"]
+        assert f"{item['file']}:{item['line']}:{item['col']}: error: {item['message']}" in out, item["name"]
     assert "Traceback" not in out
     assert digest(site) == before
 
