@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import SourceError, grouped, in_github_actions, now_processing
+from .diagnostics import SourceError, grouped, in_github_actions, now_processing, summary
 from .site import offline
 from .sources import confirmed
 
@@ -55,8 +55,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors = len(report.errors)
     warnings = len(report.warnings)
     failing = errors + (warnings if args.strict else 0)
-    summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-    print(("check failed: " if failing else "check passed: ") + summary, file=sys.stderr)
+    print(("check failed: " if failing else "check passed: ") + summary(errors, warnings), file=sys.stderr)
     return 1 if failing else 0
 
 
@@ -84,7 +83,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     try:
         model.report.raise_if_errors(strict=False)
     except SourceError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(exc.render("pdf"), file=sys.stderr)
         return 1
     if not all((site / lang / "index.html").exists() for lang in ("zh", "en")):
         print("site/ has no built site: building it first (the build makes the PDFs too)", file=sys.stderr)

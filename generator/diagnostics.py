@@ -95,7 +95,7 @@ class Report:
     def raise_if_errors(self, strict: bool = False) -> None:
         failing = self.sorted() if strict else self.errors
         if failing:
-            raise SourceError(failing)
+            raise SourceError(failing, counts=(len(self.errors), len(self.warnings)))
 
 
 def grouped(items: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -126,18 +126,26 @@ def grouped(items: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(out)
 
 
-class SourceError(Exception):
-    """The sources are wrong: the message lists every problem, one per line."""
+def summary(errors: int, warnings: int) -> str:
+    """'39 errors, 0 warnings': the count of a report, worded alike by check and build."""
+    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]):
+
+class SourceError(Exception):
+    """The sources are wrong: the message lists every problem, one per line, as ``check`` prints them
+    (``path:line:col: severity: message``), with the count ``check`` gives."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], counts: tuple[int, int] | None = None):
         self.diagnostics = sorted(set(diagnostics))
+        if counts is None:
+            counts = (sum(d.severity == ERROR for d in self.diagnostics),
+                      sum(d.severity == WARNING for d in self.diagnostics))
+        self.counts = counts
         super().__init__(self.render())
 
-    def render(self) -> str:
-        shown = grouped(self.diagnostics)
-        n = len(shown)
-        lines = [d.format(with_col=False) for d in shown]
-        head = f"{n} problem{'s' if n != 1 else ''} in the sources:"
+    def render(self, command: str = "build") -> str:
+        lines = [d.format() for d in grouped(self.diagnostics)]
+        head = f"{command} failed: {summary(*self.counts)} in the sources:"
         return "\n".join([head, *lines])
 
 

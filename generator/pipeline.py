@@ -68,14 +68,16 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     report = report or Report(root=root)
     project = load_project(root, report)
     bib = Bibliography.load(root / "refs.bib", report, cache_dir=cache_dir)
-    records = load_records(root / "content", report, bib=bib, review_ids={r.id for r in project.reviews})
+    records = load_records(root / "content", report, bib=bib, review_ids={r.id for r in project.reviews},
+                           unloaded_reviews=project.unloaded)
     tables = RecordTables(records)
     tables.check_project(project, report)
     # Tables cite too: numbering reads each block with its tables expanded into citation markers.
     citations = index_citations(project, bib, report, expand=tables.citation_text)
     citations.cited_by_record = {page: set(keys) for page, keys in records.all_keys().items()}
     # a warning for check and build alike (keys written in a record that did not load are not "never cited")
-    report_uncited(bib, citations.all_cited() | records.unloaded_keys, report)
+    if not project.unloaded:  # a review that did not load cites what it cites: its problem alone is reported
+        report_uncited(bib, citations.all_cited() | records.unloaded_keys, report)
     # a chart in a review draws the review's reference numbers
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project, records)

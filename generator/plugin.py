@@ -75,7 +75,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             self.model = None
             return config
         for d in grouped(self.model.report.warnings):  # a repeated warning once, with its other lines
-            log.warning(d.format(with_col=False))
+            log.warning(d.format())
         # mkdocs-material's search plugin cuts Chinese with jieba while it collects the pages; our
         # search module cuts the text again with the records' lexicon (generator/site/search.py), so the
         # first cut is wasted work (about a quarter of a build): switch it off.

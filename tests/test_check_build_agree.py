@@ -48,7 +48,7 @@ def test_a_remote_image_is_found_by_check_at_its_line(tmp_path):
     assert problems(check) == [f"{SECTION}:16:6: {message}{twice}"]
     build = run(project, "build")
     assert build.returncode == 1
-    assert problems(build) == [f"{SECTION}:16: {message}{twice}"]
+    assert problems(build) == [f"{SECTION}:16:6: {message}{twice}"]
 
 
 def test_images_beside_a_section_pass_build_strict_as_they_pass_check_strict(tmp_path):

@@ -78,7 +78,7 @@ def test_build_with_the_payloads_fails_and_keeps_the_old_site(tmp_path):
     assert result.returncode != 0
     out = result.stdout + result.stderr
     for item in MANIFEST:  # the build reports what check reports (one rule set)
-        assert f"{item['file']}:{item['line']}: error: {item['message']}" in out, item["name"]
+        assert f"{item['file']}:{item['line']}:{item['col']}: error: {item['message']}" in out, item["name"]
     assert "Traceback" not in out
     assert digest(site) == before
 
@@ -118,7 +118,7 @@ def test_the_build_refuses_a_page_whose_contributor_html_lost_something_past_the
     html = md.convert(marked)
     with pytest.raises(SourceError) as caught:
         pipeline.sanitize(model, html, regions.expected(marked), SECTION)
-    assert "content/demo/01-first.md:12: error: the HTML attribute 'onclick'" in caught.value.render()
+    assert "content/demo/01-first.md:12:1: error: the HTML attribute 'onclick'" in caught.value.render()
     # and what it publishes is the sanitized HTML, the markers gone
     cleaned, problems = regions.clean_page(html, regions.expected(marked))
     assert cleaned.strip() == "<p>Text <b>bold</b></p>" and len(problems) == 1

@@ -35,7 +35,8 @@ def test_a_record_with_a_typo_is_reported_alone(tmp_path):
     build = run(project, "build")
     assert build.returncode == 1
     assert [ln for ln in build.stderr.splitlines() if ": error: " in ln] == [
-        "content/trials/alpha.md:6: error: unknown field 'phsae' (did you mean phase?)"]
+        "content/trials/alpha.md:6:1: error: unknown field 'phsae' (did you mean phase?)"]
+    assert "build failed: 1 error, 0 warnings in the sources:" in build.stderr
 
 
 def test_a_missing_key_used_many_times_is_one_line_with_its_count(tmp_path):
@@ -50,6 +51,7 @@ def test_a_missing_key_used_many_times_is_one_line_with_its_count(tmp_path):
     assert result.stdout.splitlines() == [f"content/demo/01-first.md:10:2: {message}"]
     assert "check failed: 6 errors, 0 warnings" in result.stderr
     build = run(project, "build")
-    assert f"content/demo/01-first.md:10: {message}" in build.stderr.splitlines()
+    assert f"content/demo/01-first.md:10:2: {message}" in build.stderr.splitlines()
+    assert "build failed: 6 errors, 0 warnings in the sources:" in build.stderr
     annotations = run(project, "check", env={"GITHUB_ACTIONS": "true"}).stdout
     assert annotations.count("::error file=content/demo/01-first.md") == 6

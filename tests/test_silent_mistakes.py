@@ -39,7 +39,7 @@ def assert_reported(project: Path, expected: list[tuple[str, int, int, str]]) ->
     assert problems(check) == [f"{p}:{line}:{col}: error: {m}" for p, line, col, m in expected]
     build = run(project, "build")
     assert build.returncode == 1
-    assert problems(build) == [f"{p}:{line}: error: {m}" for p, line, _, m in expected]
+    assert problems(build) == [f"{p}:{line}:{col}: error: {m}" for p, line, col, m in expected]
     assert "Traceback" not in build.stderr + check.stderr
     assert not (project / "site").exists()
 

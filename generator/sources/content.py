@@ -157,6 +157,7 @@ class Project:
     root: Path
     reviews: list[Review]
     glossary: Glossary | None = None
+    unloaded: set[str] = field(default_factory=set)  # reviews whose index.md did not load (already reported)
 
     @property
     def content_dir(self) -> Path:
@@ -275,6 +276,7 @@ RESERVED = {"trials", "regimens", "drugs", "assets", "search", "bibliography", "
 def load_project(root: Path, report: Report) -> Project:
     content = root / "content"
     reviews: list[Review] = []
+    unloaded: set[str] = set()
     if not content.is_dir():
         report.error(content, 1, "the 'content' folder is missing")
         return Project(root, reviews)
@@ -284,10 +286,12 @@ def load_project(root: Path, report: Report) -> Project:
         review = load_review(folder, report)
         if review is not None:
             reviews.append(review)
+        elif (folder / "index.md").exists():
+            unloaded.add(folder.name)  # its problem is reported; a record naming it is not "unknown" too
     reviews.sort(key=lambda r: (r.order, r.id))
     for before, review in zip(reviews, reviews[1:]):
         if review.order == before.order:
             report.error(review.path, review.order_line, f"order {review.order} is also the order of the review "
                          f"'{before.id}' ({before.id}/index.md): give each review its own position on the home page, "
                          "e.g. the next free number")
-    return Project(root, reviews, load_glossary(content / "glossary.md", report))
+    return Project(root, reviews, load_glossary(content / "glossary.md", report), unloaded)

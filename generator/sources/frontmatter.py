@@ -28,6 +28,11 @@ class FrontMatter:
     lines: dict[Key, int] = field(default_factory=dict)
     start: int = 1  # line of the opening ---
     written: dict[Key, str] = field(default_factory=dict)  # each scalar as written ('13.0', not 13.0)
+    at: dict[Key, tuple[int, int]] = field(default_factory=dict)  # each scalar's (line, column) in the file
+
+    def where(self, *path: Any) -> tuple[int, int]:
+        """(line, column) of the value at ``path`` when it is a scalar, else (its line, 1)."""
+        return self.at.get(tuple(path)) or (self.line(*path), 1)
 
     def line(self, *path: Any) -> int:
         """The line of ``path`` or of its nearest ancestor that has one."""
@@ -48,9 +53,11 @@ class SourceFile:
 
 
 def _walk(node: yaml.Node, prefix: Key, offset: int, lines: dict[Key, int], dupes: list[tuple[Key, int]],
-          written: dict[Key, str] | None = None) -> None:
+          written: dict[Key, str] | None = None, at: dict[Key, tuple[int, int]] | None = None) -> None:
     if written is not None and isinstance(node, yaml.ScalarNode):
         written[prefix] = node.value
+        if at is not None:
+            at[prefix] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     elif isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
@@ -61,12 +68,12 @@ def _walk(node: yaml.Node, prefix: Key, offset: int, lines: dict[Key, int], dupe
                 dupes.append((path, line))
             seen.add(key)
             lines[path] = line
-            _walk(value_node, path, offset, lines, dupes, written)
+            _walk(value_node, path, offset, lines, dupes, written, at)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             path = prefix + (i,)
             lines[path] = item.start_mark.line + 1 + offset
-            _walk(item, path, offset, lines, dupes, written)
+            _walk(item, path, offset, lines, dupes, written, at)
 
 
 def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontMatter | None:
@@ -100,10 +107,11 @@ def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontM
     lines: dict[Key, int] = {}
     dupes: list[tuple[Key, int]] = []
     written: dict[Key, str] = {}
-    _walk(node, (), offset, lines, dupes, written)
+    at: dict[Key, tuple[int, int]] = {}
+    _walk(node, (), offset, lines, dupes, written, at)
     for key, line in dupes:
         report.error(path, line, f"'{'.'.join(map(str, key))}' is given twice; keep only one")
-    return FrontMatter(data=data, lines=lines, start=offset, written=written)
+    return FrontMatter(data=data, lines=lines, start=offset, written=written, at=at)
 
 
 def read_text(path: Path, report: Report) -> str | None:

@@ -231,6 +231,9 @@ def locate(text: str, r: sanitize.Removal, start: int = 0) -> int | None:
     if r.kind == "tag":
         m = re.compile(rf"<{re.escape(r.tag)}(?=[\s/>]|$)", re.I).search(text, start)
         return m.start() if m else None
+    if r.kind == "endtag":
+        m = re.compile(rf"</{re.escape(r.tag)}(?=[\s/>]|$)", re.I).search(text, start)
+        return m.start() if m else None
     if r.kind == "comment":
         at = text.find("<!--", start)
         return at if at >= 0 else None

@@ -95,10 +95,12 @@ def number_in(text: str, value: float) -> bool:
 
 
 class _Checker:
-    def __init__(self, report: Report, bib: KnownKeys | None, review_ids: set[str]):
+    def __init__(self, report: Report, bib: KnownKeys | None, review_ids: set[str],
+                 unloaded_reviews: set[str] | None = None):
         self.report = report
         self.bib = bib
         self.review_ids = review_ids
+        self.unloaded_reviews = unloaded_reviews or set()  # root cause reported at their index.md
         self.known: dict[str, set[str]] = {"drugs": set(), "regimens": set(), "trials": set()}
 
     def err(self, item: _Loaded, key: tuple, message: str) -> None:
@@ -134,7 +136,7 @@ class _Checker:
             self.report.error(item.path, line, message)
 
     def review(self, item: _Loaded, key: tuple, value: Any) -> None:
-        if isinstance(value, str) and value not in self.review_ids:
+        if isinstance(value, str) and value not in self.review_ids and value not in self.unloaded_reviews:
             hint = suggest(value, sorted(self.review_ids), n=1)
             self.err(item, key, f"unknown review '{value}'{hint}: the reviews are {', '.join(sorted(self.review_ids))}")
 
@@ -163,10 +165,10 @@ def _load_folder(folder: Path, kind: str, cls: type, report: Report) -> list[_Lo
 
 
 def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
-                 review_ids: set[str]) -> Records:
+                 review_ids: set[str], unloaded_reviews: set[str] | None = None) -> Records:
     """Read, validate and cross-check every record; return the valid ones."""
     loaded = {kind: _load_folder(content_dir / kind, kind, cls, report) for kind, cls, _ in KINDS}
-    check = _Checker(report, bib, review_ids)
+    check = _Checker(report, bib, review_ids, unloaded_reviews)
 
     # ids: file name, uniqueness (within a kind; trials and regimens share the mentions' namespace)
     seen: dict[str, dict[str, _Loaded]] = {kind: {} for kind in loaded}

@@ -29,6 +29,7 @@ from typing import Any
 from .. import i18n
 from .bilingual import Body
 from .citations import scan
+from .sanitize import plain_text_problem
 from .schema import BI, Field
 
 
@@ -451,16 +452,18 @@ def data_fields(cls: type) -> list[tuple[str, dataclasses.Field, Any]]:
 def _field_spec(tp: Any, md: Any) -> Field:
     kw = dict(required=bool(md.get("required")), choices=md.get("choices"), pattern=md.get("pattern"),
               pattern_hint=md.get("hint", ""), help=md.get("help", ""))
+    # text is plain text (what has a pattern or a list of values is checked by them)
+    text = None if kw["choices"] or kw["pattern"] else plain_text_problem
     if tp is Bi:
-        return Field(BI, **kw)
+        return Field(BI, text_check=plain_text_problem, **kw)
     if dataclasses.is_dataclass(tp):
         return Field(front_matter_schema(tp), **kw)
     if typing.get_origin(tp) is list:
         (item,) = typing.get_args(tp)
         if dataclasses.is_dataclass(item):
             return Field([_field_spec(item, {})], **kw)
-        return Field([item], **kw)
-    return Field(tp, **kw)
+        return Field([item], check=text if item is str else None, **kw)
+    return Field(tp, check=text if tp is str else None, **kw)
 
 
 def front_matter_schema(cls: type) -> dict[str, Field]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -225,7 +226,8 @@ _LOADING = {"srcset", "poster", "background", "data", "codebase", "formaction", 
 
 @dataclass(frozen=True)
 class Removal:
-    """One thing :func:`clean` removes. ``kind``: tag | attribute | url | class | value | comment | rewrite."""
+    """One thing :func:`clean` removes. ``kind``: tag | endtag | attribute | url | class | value | comment |
+    rewrite."""
     kind: str
     tag: str = ""
     attr: str = ""
@@ -239,6 +241,9 @@ class Removal:
             hint = _TAG_HINTS.get(tag, "the HTML allowed in content is listed in CONTRIBUTING.md; write the text "
                                        "in Markdown")
             return f"raw HTML <{tag}> is not allowed in content: {hint}"
+        if self.kind == "endtag":
+            return (f"the end tag </{tag}> closes no element and is not published: remove it, or write it as text "
+                    f"in backticks (`</{tag}>`) or as &lt;/{tag}&gt;")
         if self.kind == "comment":
             return ("an HTML comment (<!-- ... -->) is not published: remove it (notes to other editors belong in "
                     "the pull request)")
@@ -405,9 +410,27 @@ def inspect(fragment: str) -> tuple[str, list[Removal]]:
     if cleaned == fragment or _tokens(cleaned) == _tokens(fragment):
         return cleaned, []
     found = removals(fragment)
+    if not found:
+        found = stray_end_tags(fragment, cleaned)
     if not found and _tree(cleaned) != _tree(fragment):
         found = [Removal("rewrite")]
     return cleaned, found
+
+
+def stray_end_tags(fragment: str, cleaned: str) -> list[Removal]:
+    """End tags that close nothing: a browser ignores them, so the HTML5 tree (:func:`removals`) does not
+    show them, but :func:`clean` drops them from the text ('P <details/open>x</details>' loses its
+    '</details>'). One removal per end tag dropped, in document order."""
+    kept = Counter(t[1] for t in _tokens(cleaned) if t[0] == "e")
+    out: list[Removal] = []
+    for t in _tokens(fragment):
+        if t[0] != "e":
+            continue
+        if kept[t[1]] > 0:
+            kept[t[1]] -= 1
+        else:
+            out.append(Removal("endtag", t[1]))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -426,3 +449,29 @@ def title_problem(value: object) -> str | None:
         return (f"the title holds HTML markup ('{printable(value, 80)}'): a title is plain text, shown "
                 "as written in the navigation, the headings and the PDFs; remove the markup")
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Text fields of the records: plain text
+# ---------------------------------------------------------------------------------------------------------------
+
+_MD_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
+_ATTRIBUTE = re.compile(r"[\"'][\s/]*[A-Za-z][\w:-]*\s*=\s*[\"']")
+
+
+def plain_text_problem(value: object) -> str | None:
+    """A text field of a record (a name, a population, a status...) is plain text, shown escaped as written:
+    markup in it would reach the reader as code. None when the value is plain text (or not text)."""
+    if not isinstance(value, str):
+        return None
+    if text_markup(value):
+        what = "HTML markup"
+    elif _ATTRIBUTE.search(value):
+        what = "HTML attribute markup (quote, name=, quote)"
+    elif _MD_LINK.search(value):
+        what = "a Markdown link"
+    else:
+        return None
+    return (f"this text holds {what} ('{printable(value, 80)}'): the text fields of a record are plain text, "
+            "shown as written (no HTML tags, no attributes, no Markdown links); write the words alone (a link "
+            "or a source belongs in refs.bib, cited from the record's notes)")

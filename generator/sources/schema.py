@@ -95,7 +95,8 @@ class Validator:
                 return
             item = kind[0] if isinstance(kind[0], Field) else Field(kind[0], choices=spec.choices,
                                                                     pattern=spec.pattern,
-                                                                    pattern_hint=spec.pattern_hint)
+                                                                    pattern_hint=spec.pattern_hint,
+                                                                    check=spec.check)
             for i, v in enumerate(value):
                 self._value(v, item, key + (i,))
         elif kind == BI:
@@ -124,8 +125,10 @@ class Validator:
                 self.err(key, f"'{self._name(key)}' is '{value}': {spec.pattern_hint}")
         if spec.check is not None:
             problem = spec.check(value)
-            if problem:
-                self.err(key, problem)
+            if problem:  # about what the value says: at the value itself
+                self.ok = False
+                line, col = self.fm.where(*key)
+                self.report.error(self.path, line, problem, col)
 
 
 def _as_written(value: Any) -> str:
