@@ -75,8 +75,11 @@
       var table = box.querySelector("table"), label = "";
       var caption = table && table.querySelector("caption");
       if (caption) label = caption.textContent;
-      for (var el = box.previousElementSibling; !label && el; el = el.previousElementSibling) {
-        if (/^H[1-6]$/.test(el.tagName)) label = el.textContent;
+      // else the nearest heading (or note title) above it, in its block or the blocks around that
+      for (var node = box; !label && node && !node.matches("article"); node = node.parentElement) {
+        for (var el = node.previousElementSibling; !label && el; el = el.previousElementSibling) {
+          if (/^H[1-6]$/.test(el.tagName) || el.matches(".admonition-title, summary")) label = el.textContent;
+        }
       }
       box.setAttribute("role", "region");
       box.setAttribute("tabindex", "0");
