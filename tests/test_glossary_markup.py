@@ -34,9 +34,10 @@ def convert():
     return run
 
 
-def test_first_use_of_a_term_is_a_keyboard_stop_and_later_ones_are_not(convert):
+def test_abbreviations_are_no_keyboard_stops(convert):
+    # issue 21: 37 tab stops on one page; the title is read out, shown on hover, and a tap opens it (site.js)
     html = convert("HCC and HCC again")
-    assert html.count('tabindex="0"') == 1
+    assert "tabindex" not in html
     assert html.count("<abbr") == 2
 
 
@@ -46,7 +47,7 @@ def test_abbreviation_inside_a_raw_html_link_gets_no_tab_stop(convert):
     inside = html[html.index('<a href="x">'):html.index("</a>")]
     assert "<abbr" in inside and "tabindex" not in inside
     after = html[html.index("</a>"):]
-    assert '<abbr tabindex="0" title="hepatitis C virus">HCV</abbr>' in after
+    assert '<abbr title="hepatitis C virus">HCV</abbr>' in after
 
 
 def test_markdown_links_keep_their_text(convert):
@@ -55,7 +56,7 @@ def test_markdown_links_keep_their_text(convert):
 
 def test_term_glued_to_chinese_is_found_with_the_chinese_definition(convert):
     html = convert("使用HCV治疗", lang="zh")
-    assert '<abbr tabindex="0" title="丙型肝炎病毒">HCV</abbr>' in html
+    assert '<abbr title="丙型肝炎病毒">HCV</abbr>' in html
 
 
 def test_each_column_of_a_parallel_view_gets_definitions_in_its_own_language(convert):

@@ -151,7 +151,10 @@ class Engine:
                     stylesheets=self.stylesheets, font_config=self.font_config)
                 if job.max_pages is None or len(doc.pages) <= job.max_pages:
                     break
-            data = doc.write_pdf(pdf_identifier=_identifier(job.htmls[0]))
+            # Tagged (PDF/UA-1: structure tree, reading order, alternative texts): measured on the six PDFs of
+            # the project, one process, no cache, twice each: 22.2 s and 22.1 s untagged, 23.7 s and 24.0 s
+            # tagged (+7.6 %; issue 21 allowed +20 %).
+            data = doc.write_pdf(pdf_identifier=_identifier(job.htmls[0]), pdf_variant="pdf/ua-1")
         finally:
             wlog.removeHandler(collect)
             wlog.propagate = propagate

@@ -124,10 +124,8 @@ class GlossaryTreeprocessor(Treeprocessor):
                 abbr, plural = m.group(1), m.group(2) or ""
                 el = etree.Element("abbr")
                 el.set("title", self.ext.definition(abbr, lang))
-                # one keyboard stop per term per page; none inside a link (the link is the stop)
-                if abbr not in self.seen and not self.raw.in_link:
-                    el.set("tabindex", "0")
-                    self.seen.add(abbr)
+                # no keyboard stop: the title is read by screen readers and shown on hover; a tap opens the
+                # tooltip (site.js), and the glossary page lists every term
                 el.text = abbr + plural
                 pieces.append(el)
                 at = m.end()

@@ -204,17 +204,19 @@ class Renderer:
         return Markup(self.fragments.block(html, late=late))
 
     def reflist(self, review: Review, lang: str, keys: list[str], *, page_url: str = "",
-                backlinks: bool = False) -> str:
+                backlinks: bool = False, here: str = "", prefix: str = "") -> str:
         """The numbered references ``keys``; with ``backlinks`` the review's complete list, without them a
-        page's own list. Not searched: put in at the end of the build."""
-        whole = (review.id, lang, tuple(sorted(set(keys))))
+        page's own list. A page's own list (``here``: its section's id) links each entry back to the places of
+        this page that cite it (``prefix``: the ids' prefix on that page, as in the parallel view).
+        Not searched: put in at the end of the build."""
+        whole = (review.id, lang, tuple(sorted(set(keys))), here, prefix)
         if not backlinks and whole in self._reflists:
             return self._reflists[whole]
         numbering = self.cindex.numbering[review.id]
         entries = []
         for key in sorted(set(keys), key=lambda k: numbering.numbers[k]):
             memo = (review.id, lang, key)
-            if not backlinks and memo in self._ref_entries:
+            if not backlinks and not here and memo in self._ref_entries:
                 entries.append(self._ref_entries[memo])
                 continue
             f = self.bib.format(key, lang)
@@ -226,9 +228,13 @@ class Renderer:
                     target = self.section_by_id(review, place.page).url(lang) + f"#{place.cite_id}"
                     back.append({"href": rel(page_url, target), "text": str(k),
                                  "label": i18n.t("backlink", lang, k=k)})
+            elif here:
+                places = [p for p in numbering.places.get(key, []) if p.page == here]
+                back = [{"href": f"#{prefix}{place.cite_id}", "text": str(k), "label": i18n.t("backlink", lang, k=k)}
+                        for k, place in enumerate(places, 1)]
             entry = self._reflist.entry({"n": numbering.numbers[key], "html": Markup(f.html), "links": f.links,
                                          "count": n, "count_text": count_text, "backlinks": back})
-            if not backlinks:
+            if not backlinks and not here:
                 self._ref_entries[memo] = entry
             entries.append(entry)
         out = self.defer(str(self._reflist.list(entries)).strip(), late=True)

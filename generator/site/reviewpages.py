@@ -59,7 +59,7 @@ def section_page(r: Renderer, review: Review, section: Section, lang: str) -> Pa
         t=t, blocks=[Markup(b) for b in blocks], parallel_href="parallel/",
         downloads=r.section_downloads(review, lang, url),
         pending_notice=t.pending_page if pending else "", appendix=Markup(appendix),
-        references=Markup(r.reflist(review, lang, keys, page_url=url)) if keys else "",
+        references=Markup(r.reflist(review, lang, keys, page_url=url, here=section.id)) if keys else "",
     )
     return Page(page_uri(url), md, r.source_of(section), lang)
 
@@ -105,7 +105,8 @@ def parallel_page(r: Renderer, review: Review, section: Section, lang: str) -> P
                     source=r.source_of(section),
                     hide=["toc"], search={"exclude": True}, **r.alternates(url, lang)),
         t=t, rows=rows, back_href="../", title=title,
-        references=Markup(r.reflist(review, lang, keys, page_url=url)) if keys else "",
+        references=Markup(r.reflist(review, lang, keys, page_url=url, here=section.id, prefix=f"{lang}-"))
+        if keys else "",
     )
     return Page(page_uri(url), md, r.source_of(section), lang)
 

@@ -7,6 +7,8 @@ that markup, the replacement no longer matches and the HTML-validity test of the
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import escape
 
 # base.html gives its drawer and search toggles (checkboxes) autocomplete="off", which HTML allows on
@@ -19,12 +21,21 @@ _TOGGLES = tuple(
     for name in ("drawer", "search"))
 
 
+# base.html's skip link goes to the first entry of the page's table of contents: past the opening paragraph of a
+# section, past the filter and the table of the trial index (its first heading is "Charts"). It goes to the start
+# of the article instead, marked by main.html's content block.
+_SKIP = re.compile(r'<a href="[^"]*" class="md-skip">')
+SKIP_TARGET = "main-content"
+
+
 def correct(html: str, *, site_name: str = "", local_name: str = "") -> str:
     """A finished page with mkdocs-material's invalid markup corrected; with ``local_name``, the header names
     the site in the page's language instead of ``site_name`` (mkdocs.yml's, both languages: on a phone the
     header showed only its Chinese half, on English pages too)."""
     for old, new in _TOGGLES:
         html = html.replace(old, new, 1)
+    if f'id="{SKIP_TARGET}"' in html:
+        html = _SKIP.sub(f'<a href="#{SKIP_TARGET}" class="md-skip">', html, count=1)
     if site_name and local_name:
         for old, new in _header_name(site_name, local_name):
             html = html.replace(old, new, 1)

@@ -66,6 +66,29 @@
     });
   }
 
+  // Tables of contributor markdown: mkdocs-material wraps each in a scrolling box (.md-typeset__scrollwrap),
+  // its only one (site.css). The box is made reachable and scrollable by keyboard and named after the table's
+  // caption or the heading above it. (Generated tables come in their own named box, .table-wrap.)
+  function labelTables() {
+    document.querySelectorAll(".md-typeset .md-typeset__scrollwrap").forEach(function (box) {
+      if (box.closest(".table-wrap") || box.hasAttribute("role")) return;
+      var table = box.querySelector("table"), label = "";
+      var caption = table && table.querySelector("caption");
+      if (caption) label = caption.textContent;
+      // else the nearest heading (or note title) above it, in its block or the blocks around that
+      for (var node = box; !label && node && !node.matches("article"); node = node.parentElement) {
+        for (var el = node.previousElementSibling; !label && el; el = el.previousElementSibling) {
+          if (/^H[1-6]$/.test(el.tagName) || el.matches(".admonition-title, summary")) label = el.textContent;
+        }
+      }
+      box.setAttribute("role", "region");
+      box.setAttribute("tabindex", "0");
+      if (label) box.setAttribute("aria-label", label.replace(/\s+/g, " ").trim());
+    });
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(labelTables);
+  else window.addEventListener("load", labelTables);
+
   // Citation cards: the card shows the entries of the page's own reference list.
   var card = null, owner = null;
   function hide() { if (card) { card.remove(); card = null; owner = null; } }
@@ -74,6 +97,7 @@
     hide();
     var nums = (cite.getAttribute("data-refs") || "").split(" ");
     var list = document.createElement("ol");
+    list.className = "cite-card__list";
     nums.forEach(function (n) {
       var entry = document.getElementById("ref-" + n);
       if (!entry) return;
@@ -87,16 +111,17 @@
       list.appendChild(li);
     });
     if (!list.children.length) return;
-    card = document.createElement("div");
+    card = document.createElement("span");
     card.className = "cite-card";
-    card.setAttribute("role", "tooltip");
     card.id = "cite-card";
     card.appendChild(list);
-    document.body.appendChild(card);
+    // Right after the citation: Tab goes from the citation into the card's links (DOI, PubMed), then on.
+    cite.after(card);
     var r = cite.getBoundingClientRect();
-    var left = Math.max(8, Math.min(r.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - card.offsetWidth - 8));
-    card.style.left = left + "px";
-    card.style.top = (r.bottom + window.scrollY + 6) + "px";
+    var base = card.offsetParent ? card.offsetParent.getBoundingClientRect() : { left: -window.scrollX, top: -window.scrollY };
+    var left = Math.max(8, Math.min(r.left, document.documentElement.clientWidth - card.offsetWidth - 8));
+    card.style.left = (left - base.left) + "px";
+    card.style.top = (r.bottom + 6 - base.top) + "px";
     owner = cite;
     cite.setAttribute("aria-describedby", "cite-card");
   }
@@ -111,6 +136,13 @@
     if (c) show(c); else if (!(ev.target.closest && ev.target.closest(".cite-card"))) hide();
   });
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") hide(); });
+  // Abbreviations are no tab stops (their title is read out and shown on hover): a tap or click opens the
+  // tooltip (site.css, abbr.is-open), another tap elsewhere closes it.
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("abbr[title]");
+    document.querySelectorAll("abbr.is-open").forEach(function (o) { if (o !== a) o.classList.remove("is-open"); });
+    if (a && !a.closest("a")) a.classList.toggle("is-open");
+  });
   // On touch screens the first tap shows the card, a second tap follows the link.
   document.addEventListener("touchstart", function (ev) {
     var c = citeOf(ev.target);

@@ -1,0 +1,292 @@
+"""Issue 21, items 4-7, read in Chromium at 390 and 1280 px: tables (one scrolling box each, reached and
+scrolled by keyboard, named; every value readable on a phone; every column in print; no word broken inside),
+charts (text of 11 CSS px at least, no label cut at the drawing's edge), citations (24 x 24 px targets, the
+card's links reachable with Tab, backlinks on a section's own list) and accessibility (the skip link, the
+abbreviations, tooltips, Chinese typography). Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import browserkit as bk
+from browserkit import kind_path
+
+WIDTHS = {"phone": bk.PHONE, "desktop": bk.DESKTOP}
+SECTION = "section"  # /{lang}/ici-hcc/combination-therapy/: a records table, charts, citations
+
+
+def shot(page, name: str) -> None:
+    bk.ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(bk.ARTIFACTS / f"reader-{name}.png"), full_page=False)
+
+
+def open_at(page, server, path: str, size: dict) -> None:
+    page.set_viewport_size(size)
+    bk.visit(page, server.url + path)
+    page.wait_for_load_state("networkidle")
+
+
+def chart_pages(site: Path) -> list[str]:
+    """Every page that draws a chart, both languages."""
+    out = []
+    for lang in ("zh", "en"):
+        for f in sorted((site / lang).rglob("index.html")):
+            if 'class="chart ' in f.read_text(encoding="utf-8"):
+                out.append("/" + f.parent.relative_to(site).as_posix() + "/")
+    return out
+
+
+# ---- 4. Tables --------------------------------------------------------------------------------------------
+
+SCROLL_BOXES = """() => [...document.querySelectorAll('.md-content table')].map(t => {
+  const boxes = [];
+  for (let el = t; el && !el.classList.contains('md-content'); el = el.parentElement) {
+    const o = getComputedStyle(el).overflowX;
+    if (o === 'auto' || o === 'scroll') boxes.push(el);
+  }
+  const b = boxes[0];
+  return {n: boxes.length, tabindex: b ? b.getAttribute('tabindex') : null, role: b ? b.getAttribute('role') : null,
+          label: b ? (b.getAttribute('aria-label') || '').trim() : ''};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["section", "glossary", "trial-index", "trial", "editor-notes"])
+def test_each_table_scrolls_in_one_named_keyboard_box(page, server, require_kind, kind, lang):
+    require_kind(kind, lang)
+    open_at(page, server, kind_path(kind, lang), bk.DESKTOP)
+    tables = page.evaluate(SCROLL_BOXES)
+    assert tables, "the page has tables"
+    for i, t in enumerate(tables):
+        assert t["n"] == 1, f"table {i}: {t['n']} scrolling boxes around it (one expected)"
+        assert t["tabindex"] == "0" and t["role"] == "region" and t["label"], f"table {i}: {t}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_keyboard_scrolls_a_wide_table_to_its_last_column_with_the_first_in_view(page, server, require_kind, lang):
+    require_kind(SECTION, lang)
+    open_at(page, server, kind_path(SECTION, lang), {"width": 800, "height": 800})
+    box = page.locator(".md-content .records-table").first
+    wide = box.evaluate("b => b.scrollWidth > b.clientWidth + 1")
+    if not wide:
+        pytest.skip("the table fits at 800 px")
+    box.focus()
+    for _ in range(80):
+        page.keyboard.press("ArrowRight")
+    state = box.evaluate("""b => { const first = b.querySelector('tbody tr > :first-child').getBoundingClientRect();
+        const last = b.querySelector('tbody tr > :last-child').getBoundingClientRect();
+        const r = b.getBoundingClientRect();
+        return {left: b.scrollLeft, max: b.scrollWidth - b.clientWidth, firstLeft: first.left, boxLeft: r.left,
+                lastRight: last.right, boxRight: r.right}; }""")
+    shot(page, f"table-scrolled-{lang}")
+    assert state["left"] >= state["max"] - 1, state
+    assert abs(state["firstLeft"] - state["boxLeft"]) <= 2, f"first column not sticky: {state}"
+    assert state["lastRight"] <= state["boxRight"] + 1, state
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_value_of_a_records_table_is_readable_on_a_phone(page, server, require_kind, lang, scheme):
+    require_kind(SECTION, lang)
+    page.emulate_media(color_scheme=scheme)
+    open_at(page, server, kind_path(SECTION, lang), bk.PHONE)
+    cells = page.evaluate("""() => [...document.querySelectorAll('.md-content .records-table tbody :is(td, th)')]
+      .map(c => { const r = c.getBoundingClientRect();
+        return {left: r.left, right: r.right, w: r.width, label: getComputedStyle(c, '::before').content,
+                td: c.tagName === 'TD', scroll: c.scrollWidth - c.clientWidth}; })""")
+    assert cells
+    width = page.evaluate("() => document.documentElement.clientWidth")
+    for c in cells:
+        assert c["w"] > 0 and c["left"] >= -1 and c["right"] <= width + 1, c
+        assert c["scroll"] <= 1, c
+        if c["td"]:
+            assert c["label"] not in ("none", "normal", '""'), c
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    page.locator(".md-content .records-table").first.scroll_into_view_if_needed()
+    shot(page, f"table-phone-{lang}-{scheme}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_print_shows_every_column(page, server, require_kind, lang):
+    require_kind(SECTION, lang)
+    open_at(page, server, kind_path(SECTION, lang), {"width": 720, "height": 1000})  # A4 less margins, at 96 dpi
+    page.emulate_media(media="print")
+    try:
+        out = page.evaluate("""() => { const w = document.documentElement.clientWidth;
+          return [...document.querySelectorAll('.md-content table')].flatMap(t => [...t.querySelectorAll('th, td')])
+            .filter(c => c.getBoundingClientRect().right > w + 1).map(c => c.textContent.slice(0, 30)); }""")
+    finally:
+        page.emulate_media(media="screen")
+    assert out == [], f"cut off in print: {out[:5]}"
+
+
+WORDS_BROKEN = """sel => { const broken = [];
+  for (const root of document.querySelectorAll(sel)) {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.parentElement.getClientRects().length) continue;
+      for (const m of n.data.matchAll(/[A-Za-z]{4,}/g)) {
+        const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken; }"""
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["section", "parallel", "glossary"])
+def test_no_word_is_broken_inside(page, server, require_kind, kind, lang, width):
+    require_kind(kind, lang)
+    open_at(page, server, kind_path(kind, lang), WIDTHS[width])
+    broken = page.evaluate(WORDS_BROKEN, ".md-content table, .md-content .pair-cell")
+    shot(page, f"words-{kind}-{lang}-{width}")
+    assert broken == [], f"{kind_path(kind, lang)} at {width}: words broken across lines: {broken[:10]}"
+
+
+# ---- 5. Charts --------------------------------------------------------------------------------------------
+
+CHART_TEXT = """() => [...document.querySelectorAll('figure.chart svg')].flatMap(svg => {
+  const vb = svg.viewBox.baseVal, scale = svg.getBoundingClientRect().width / vb.width;
+  return [...svg.querySelectorAll('text')].map(t => { const b = t.getBBox();
+    return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+            x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height, w: vb.width, h: vb.height}; });
+})"""
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_chart_text_is_11_px_at_least_and_never_cut_off(page, server, site, width):
+    pages = chart_pages(site)
+    if not pages:
+        pytest.skip("no chart in this build")
+    small, cut = [], []
+    for path in pages:
+        open_at(page, server, path, WIDTHS[width])
+        for t in page.evaluate(CHART_TEXT):
+            if t["px"] < 11 - 0.01:
+                small.append((path, t["text"], round(t["px"], 1)))
+            if t["x0"] < -0.5 or t["x1"] > t["w"] + 0.5 or t["y0"] < -0.5 or t["y1"] > t["h"] + 0.5:
+                cut.append((path, t["text"], round(t["x0"]), round(t["x1"]), t["w"]))
+    page.locator("figure.chart").first.scroll_into_view_if_needed()
+    shot(page, f"chart-{width}")
+    assert not small, f"{len(small)} chart texts under 11 px, e.g. {small[:5]}"
+    assert not cut, f"{len(cut)} chart texts past the drawing's edge, e.g. {cut[:5]}"
+
+
+# ---- 6. Citations -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_citation_targets_are_24_px_at_least(page, server, require_kind, lang, width):
+    require_kind(SECTION, lang)
+    open_at(page, server, kind_path(SECTION, lang), WIDTHS[width])
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.md-content .cite a, .md-content .ref-back a')]
+      .map(a => { const r = a.getBoundingClientRect(); return [a.textContent, r.width, r.height]; })""")
+    assert sizes
+    small = [s for s in sizes if s[1] < 24 - 0.01 or s[2] < 24 - 0.01]
+    assert not small, f"{len(small)} of {len(sizes)} targets under 24 x 24 px, e.g. {small[:5]}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tab_reaches_the_links_of_a_citation_card(page, server, require_kind, lang):
+    require_kind(SECTION, lang)
+    open_at(page, server, kind_path(SECTION, lang), bk.DESKTOP)
+    # a citation whose card has links (DOI, PubMed)
+    index = page.evaluate("""() => [...document.querySelectorAll('.md-content .cite')].findIndex(c =>
+        (c.getAttribute('data-refs') || '').split(' ').some(n => document.querySelector('#ref-' + n + ' .ref-links a')))""")
+    if index < 0:
+        pytest.skip("no citation with links on this page")
+    cite = page.locator(".md-content .cite").nth(index)
+    links = cite.locator("a")
+    links.last.focus()
+    page.wait_for_selector(".cite-card")
+    in_card = page.evaluate("() => document.querySelectorAll('.cite-card a').length")
+    assert in_card > 0
+    for k in range(in_card):
+        page.keyboard.press("Tab")
+        where = page.evaluate("() => !!document.activeElement.closest('.cite-card')")
+        assert where, f"Tab {k + 1} left the card"
+    shot(page, f"cite-card-{lang}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !document.activeElement.closest('.cite-card')")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["section", "parallel"])
+def test_a_pages_own_reference_list_links_back_to_its_citations(page, server, require_kind, kind, lang):
+    require_kind(kind, lang)
+    open_at(page, server, kind_path(kind, lang), bk.DESKTOP)
+    entries = page.evaluate("""() => [...document.querySelectorAll('.md-content .reflist > li')].map(li =>
+        [li.id, [...li.querySelectorAll('.ref-back a')].map(a => a.getAttribute('href'))])""")
+    assert entries
+    for ref_id, hrefs in entries:
+        assert hrefs, f"#{ref_id} has no backlink"
+        for h in hrefs:
+            assert h.startswith("#") and page.evaluate("id => !!document.getElementById(id)", h[1:]), (ref_id, h)
+            refs = page.evaluate("id => document.getElementById(id).closest('.cite').getAttribute('data-refs')", h[1:])
+            assert ref_id.removeprefix("ref-") in refs.split(), (ref_id, h, refs)
+    first = page.locator(".md-content .reflist .ref-back a").first
+    href = first.get_attribute("href")
+    first.click()
+    page.wait_for_function("h => location.hash === h", arg=href)
+
+
+# ---- 7. Accessibility -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["section", "trial-index", "landing"])
+def test_skip_link_lands_at_the_start_of_the_main_content(page, server, require_kind, kind, lang):
+    require_kind(kind, lang)
+    open_at(page, server, kind_path(kind, lang), bk.DESKTOP)
+    skip = page.locator("a.md-skip")
+    assert skip.count() == 1
+    target = skip.get_attribute("href")
+    assert target.startswith("#")
+    before = page.evaluate("""id => { const t = document.getElementById(id);
+        const first = document.querySelector('.md-content article > :is(h1, p, form, .table-wrap, div)');
+        return !!t && !!first && !!(t.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING)
+          && !!t.closest('article'); }""", target[1:])
+    assert before, f"{target} is not before the article's first content"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('md-skip')")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the next stop is inside the article, before its own first link or control
+    inside = page.evaluate("() => !!document.activeElement.closest('article')")
+    assert inside, page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_abbreviations_are_no_tab_stops_and_their_tooltip_fits_a_phone(page, server, require_kind, lang):
+    require_kind(SECTION, lang)
+    open_at(page, server, kind_path(SECTION, lang), bk.PHONE)
+    stops = page.evaluate("() => [...document.querySelectorAll('abbr')].filter(a => a.tabIndex >= 0).length")
+    assert stops == 0
+    abbr = page.locator(".md-content p abbr[title]").first
+    abbr.scroll_into_view_if_needed()
+    abbr.click()
+    tip = page.evaluate("""a => { const s = getComputedStyle(a, '::after');
+        return {content: s.content, position: s.position, left: parseFloat(s.left), right: parseFloat(s.right),
+                white: s.whiteSpace}; }""", abbr.element_handle())
+    shot(page, f"abbr-tooltip-{lang}")
+    assert tip["content"] not in ("none", "normal"), tip
+    assert tip["position"] == "fixed" and tip["left"] >= 0 and tip["right"] >= 0 and tip["white"] == "normal", tip
+
+
+@pytest.mark.parametrize("lang", ["zh"])
+def test_chinese_is_not_justified_on_a_phone_nor_slanted(page, server, require_kind, lang):
+    require_kind(SECTION, lang)
+    open_at(page, server, kind_path(SECTION, lang), bk.PHONE)
+    justified = page.evaluate("""() => [...document.querySelectorAll('.md-content p:lang(zh-CN)')]
+        .filter(p => getComputedStyle(p).textAlign === 'justify').length""")
+    assert justified == 0
+    for kind in ("section", "trial", "regimen"):
+        open_at(page, server, kind_path(kind, lang), bk.DESKTOP)
+        slanted = page.evaluate("""() => [...document.querySelectorAll('.md-content :lang(zh-CN)')]
+            .filter(e => getComputedStyle(e).fontStyle !== 'normal' && /[\\u4e00-\\u9fff]/.test(
+              [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('')))
+            .map(e => e.tagName + ': ' + e.textContent.slice(0, 20))""")
+        assert slanted == [], f"{kind}: synthetic italic on Chinese: {slanted[:5]}"
