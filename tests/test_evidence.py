@@ -79,7 +79,7 @@ REQUIRED: list[tuple[str, str, dict[str, list[str]]]] = [
         "en": ["6.40 months with FOLFOX4 and 4.97 months with doxorubicin", "P = .07",
                "did not meet its primary endpoint (OS)", "2.93 versus 1.77 months", "not supported by the paper it cites"]}),
     ("4 EACH record", "trials/each/", {
-        "zh": ["6.4 个月（95% CI：5.3–7.03）", "P = 0.07"], "en": ["6.4 months (95% CI 5.3–7.03)", "P = .07"]}),
+        "zh": ["6.40 个月（95% CI：5.30–7.03）", "P = 0.07"], "en": ["6.40 months (95% CI 5.30–7.03)", "P = .07"]}),
     ("5 CheckMate 040: escalation and expansion cohorts mixed", MONO, {
         "zh": ["剂量递增阶段为 15%", "剂量扩展阶段为 64%", "剂量递增阶段为 58%", "而非 65%", "中位 OS 为 15 个月"],
         "en": ["15% in the dose-escalation phase", "64% in the dose-expansion phase", "58% in the dose-escalation phase",
