@@ -1,5 +1,5 @@
 """Sections are inserted without renaming later files, a third review is a tested path, and a stale translation
-is confirmed with `python -m generator confirm FILE:LINE` (issue 19, item 6)."""
+is confirmed with `make confirm AT=FILE:LINE` (issue 19, item 6)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_a_stale_translation_is_confirmed_by_a_command_without_touching_the_text
     commit(project, "zh edit", "2026-02-01T00:00:00+00:00")
     stale = ("content/demo/01-first.md:13:1: warning: possibly stale translation: the Chinese block (line 10) changed "
              "on 2026-02-01, after this English block (2026-01-01); update the English, or confirm that it still "
-             "matches: python -m generator confirm content/demo/01-first.md:13")
+             "matches: make confirm AT=content/demo/01-first.md:13")
     assert stale in run(project, "check").stdout.splitlines()
     text = src.read_text(encoding="utf-8")
     confirmed = run(project, "confirm", "content/demo/01-first.md:14")
@@ -61,7 +61,7 @@ def test_confirm_names_what_is_wrong_with_its_argument(tmp_path):
     wrong = run(project, "confirm", "content/demo/01-first.md")
     assert wrong.returncode == 2
     assert wrong.stderr.strip() == ("'content/demo/01-first.md': give the file and the line of the English block, "
-                                    "e.g. python -m generator confirm content/ici-hcc/03-ici-monotherapy.md:53")
+                                    "e.g. make confirm AT=content/ici-hcc/03-ici-monotherapy.md:53")
     outside = run(project, "confirm", "content/demo/01-first.md:3")
     assert outside.returncode == 1
     assert "Traceback" not in outside.stderr

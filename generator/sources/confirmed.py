@@ -1,4 +1,4 @@
-"""Translations confirmed to match after a change of the Chinese text: ``python -m generator confirm FILE:LINE``.
+"""Translations confirmed to match after a change of the Chinese text: ``make confirm AT=FILE:LINE`` (``python -m generator confirm FILE:LINE`` with the project's .venv).
 
 The translation status (status.py) calls an English block "possibly stale" when its Chinese block changed in a
 later commit. When the English still says the same, the contributor confirms it; the confirmation is kept in
@@ -20,7 +20,7 @@ from .content import Project, load_project
 
 FILE = "confirmed-translations.yml"  # in content/
 HEADER = ("# English blocks confirmed to match their Chinese block after it changed, written by\n"
-          "# `python -m generator confirm content/<file>.md:LINE` (see CONTRIBUTING.md). Each entry holds digests of\n"
+          "# `make confirm AT=content/<file>.md:LINE` (see CONTRIBUTING.md). Each entry holds digests of\n"
           "# both texts as confirmed: a later change of either ends the confirmation. Commit this file.\n")
 
 
@@ -77,7 +77,7 @@ def confirm(root: Path, where: str) -> tuple[int, str]:
     file, sep, line_text = where.rpartition(":")
     if not sep or not line_text.isdigit():
         return 2, (f"'{where}': give the file and the line of the English block, e.g. "
-                   "python -m generator confirm content/ici-hcc/03-ici-monotherapy.md:53")
+                   "make confirm AT=content/ici-hcc/03-ici-monotherapy.md:53")
     path = (Path.cwd() / file).resolve()
     try:
         rel = path.relative_to(root.resolve()).as_posix()

@@ -2,7 +2,7 @@
 
 Stale means the Chinese block changed in a later commit than its English counterpart
 (from ``git blame`` of the source: no bookkeeping in the text). To confirm that an
-English block still matches after a Chinese edit: ``python -m generator confirm FILE:LINE``
+English block still matches after a Chinese edit: ``make confirm AT=FILE:LINE`` (``python -m generator confirm FILE:LINE`` with the project's .venv)
 (confirmed.py keeps the confirmation beside the content), or improve the translation.
 """
 
@@ -69,7 +69,7 @@ def translation_status(project: Project, history: History, report: Report) -> di
                     report.warning(section.path, en.line,  # type: ignore[union-attr]
                                    f"possibly stale translation: the Chinese block (line {zh.line}) changed on "  # type: ignore[union-attr]
                                    f"{_day(zt)}, after this English block ({_day(et)}); update the English, or "
-                                   f"confirm that it still matches: python -m generator confirm {rel}:{en.line}")  # type: ignore[union-attr]
+                                   f"confirm that it still matches: make confirm AT={rel}:{en.line}")  # type: ignore[union-attr]
             rows.append(status)
         out[review.id] = rows
     return out
