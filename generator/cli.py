@@ -4,6 +4,7 @@
     check   validate every source without building pages
     pdf     make the PDFs of the reviews and the handouts from the built site
     offline a copy of the built site that works opened from disk (site-offline/)
+    confirm FILE:LINE  an English block still matches its changed Chinese block (no longer 'possibly stale')
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from . import pipeline
 from .diagnostics import SourceError, grouped, in_github_actions, now_processing
 from .site import offline
+from .sources import confirmed
 
 
 def project_root() -> Path:
@@ -56,6 +58,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     print(("check failed: " if failing else "check passed: ") + summary, file=sys.stderr)
     return 1 if failing else 0
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    code, message = confirmed.confirm(project_root(), args.where)
+    print(message, file=sys.stdout if code == 0 else sys.stderr)
+    return code
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
@@ -121,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-cache", action="store_true", help="render every PDF, even unchanged ones")
     p.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per CPU)")
     p.set_defaults(func=cmd_pdf)
+    p = sub.add_parser("confirm", help="confirm that the English block at FILE:LINE still matches its Chinese block")
+    p.add_argument("where", metavar="FILE:LINE", help="e.g. content/ici-hcc/03-ici-monotherapy.md:53")
+    p.set_defaults(func=cmd_confirm)
     p = sub.add_parser("offline", help="a copy of the built site that works opened from disk (site-offline/)")
     p.set_defaults(func=cmd_offline)
     args = parser.parse_args(argv)

@@ -78,7 +78,7 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     report_uncited(bib, citations.all_cited() | records.unloaded_keys, report)
     # a chart in a review draws the review's reference numbers
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
-    links = link_targets(project)
+    links = link_targets(project, records)
     check_blocks(project, links, report)
     check_bodies(root, contributor_bodies(project, records), report, cache_dir)  # what the sanitizer would remove
     history = read_history(root, cache_dir)

@@ -23,6 +23,7 @@ from .site import navigation, render, search, searchview, serveerrors, sitedir, 
 from .site.fragments import strip_inline
 from .site.mdext import GlossaryExtension
 from .sources import regions, sanitize
+from .sources.confirmed import FILE as CONFIRMED_FILE
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
 
@@ -102,6 +103,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         for f in list(files):
             if f.is_documentation_page() and not f.generated_by:
                 files.remove(f)  # a bilingual source, not a page
+            elif f.src_uri == CONFIRMED_FILE:
+                files.remove(f)  # the translations confirmed (sources/confirmed.py): data of the checker, not of the site
         if self.model is None:  # serve with errors in the sources: no pages, the diagnostics (on_post_build)
             config.nav = []
             return files

@@ -168,8 +168,8 @@ TABLE_ERRORS = {
         'content/demo/02-table.md:21: warning: this records table has no rows: no trial matches its filter',
     ],
     'unknown-column': [
-        "content/demo/02-table.md:16: error: unknown column 'phaze' (did you mean phase?): the columns of a trials table are name, registry, phase, design, settings, population, arms, patients, sequence, status, refs, ORR, DCR, CR, PR, PFS, OS, RFS, TTP, conversion, survival-rate, grade-3-4-TRAE, OS-difference",
-        "content/demo/02-table.md:25: error: unknown column 'phaze' (did you mean phase?): the columns of a trials table are name, registry, phase, design, settings, population, arms, patients, sequence, status, refs, ORR, DCR, CR, PR, PFS, OS, RFS, TTP, conversion, survival-rate, grade-3-4-TRAE, OS-difference",
+        "content/demo/02-table.md:16: error: unknown column 'phaze' (did you mean phase?): the columns of a trials table are name, registry, phase, design, settings, population, arms, patients, sequence, status, refs, ORR, DCR, CR, PR, PFS, OS, RFS, TTP, conversion, survival-rate, grade-3-4-TRAE, HR, OS-difference",
+        "content/demo/02-table.md:25: error: unknown column 'phaze' (did you mean phase?): the columns of a trials table are name, registry, phase, design, settings, population, arms, patients, sequence, status, refs, ORR, DCR, CR, PR, PFS, OS, RFS, TTP, conversion, survival-rate, grade-3-4-TRAE, HR, OS-difference",
     ],
     'unknown-field': [
         "content/demo/02-table.md:15: error: unknown field 'id' (did you mean ids?)",

@@ -155,7 +155,9 @@ def endpoints_csv(records: Records) -> bytes:
               "criteria", "source", "review", "quote",
               # the figure's status (what is known about it against the primary publication) and its note
               "status", "review_as", "cohort_zh", "cohort_en", "published_value", "published_source",
-              "published_seen_in", "note_zh", "note_en"]
+              "published_seen_in", "note_zh", "note_en",
+              # what the paper says besides the figure: a ratio's comparison, the p-value, the line of therapy
+              "comparison_zh", "comparison_en", "p", "setting"]
     rows = []
     for rid in sorted(records.trials):
         for e in records.trials[rid].endpoints:
@@ -165,7 +167,8 @@ def endpoints_csv(records: Records) -> bytes:
                          e.unit, ci[0], ci[1], e.arm, e.criteria, e.source, e.review, e.quote,
                          s.kind, s.review_as, _bi(s.cohort, "zh"), _bi(s.cohort, "en"),
                          format_number(p.value) if p else "", p.source if p else "", p.seen_in if p else "",
-                         _bi(e.note, "zh"), _bi(e.note, "en")])
+                         _bi(e.note, "zh"), _bi(e.note, "en"),
+                         _bi(e.comparison, "zh"), _bi(e.comparison, "en"), e.p, e.setting])
     return _csv(header, rows)
 
 

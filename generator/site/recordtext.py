@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import i18n
 from ..sources.records import (CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
-                               format_number, published_words, status_words)
+                               format_number, p_text, published_words, status_words)
 from ..sources.tablespec import cite
 from ..urls import regimen_url, rel, trial_url
 
@@ -46,7 +46,7 @@ def value_text(value: float, unit: str, lang: str, qualifier: str | None = None)
     number = f"{qualifier or ''}{format_number(value)}"
     if unit == "%":
         return f"{number}%"
-    return f"{number} {UNITS.get(unit, {}).get(lang, unit)}"
+    return f"{number} {UNITS.get(unit, {}).get(lang, unit)}".rstrip()
 
 
 def figure_text(e: Endpoint, lang: str) -> str:
@@ -57,6 +57,12 @@ def figure_text(e: Endpoint, lang: str) -> str:
         extra.append(f"{i18n.t('ci', lang)}{format_number(e.ci[0])}–{format_number(e.ci[1])}")
     if e.criteria:
         extra.append(e.criteria)
+    if e.setting in SETTINGS:
+        extra.append(SETTINGS[e.setting][lang])
+    if e.p:
+        extra.append(p_text(e.p))
+    if e.comparison:
+        extra.append(e.comparison[lang])
     if extra:
         text += f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})"
     return text

@@ -19,6 +19,8 @@ LANGS = ("zh", "en")
 LANG_NAMES = {"zh": "Chinese", "en": "English"}
 
 MARKER = re.compile(r"^:::(?:\s+(?P<rest>.*?))?\s*$")
+# ':::zh', ' ::: en', '：：： zh', '::: ZH': meant as a marker, written otherwise
+MARKER_TYPO = re.compile(r"^\s*(?::{2,4}|：{2,4})\s*(?P<lang>zh|en)(?P<rest>(?:\s.*)?)$", re.IGNORECASE)
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 ANCHOR = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -86,26 +88,58 @@ def heading_of(text: str) -> tuple[int, str] | None:
 
 
 def _split_blocks(body: str, start: int, path: Path, report: Report) -> list[Block]:
+    """The blocks of a body. A '::: zh' line inside a code fence is text (a fence may show a marker); but when a
+    fence is left open to the end, the body is read again with every marker ending an open fence, so that the
+    fence left open is reported in its own block instead of every pair after it losing its counterpart."""
+    scratch = Report(root=report.root)
+    blocks, open_at_end = _blocks(body, start, path, scratch, markers_end_fences=False)
+    if not open_at_end:
+        report.extend(scratch)
+        return blocks
+    return _blocks(body, start, path, report, markers_end_fences=True)[0]
+
+
+def _blocks(body: str, start: int, path: Path, report: Report, *,
+            markers_end_fences: bool) -> tuple[list[Block], bool]:
     blocks: list[Block] = []
     current: Block | None = None
     buf: list[str] = []
     fence: str | None = None
+    fence_line = 0
 
     def close() -> None:
         if current is not None:
             current.text = "\n".join(buf).strip("\n")
             blocks.append(current)
 
+    def unclosed(lineno: int, where: str) -> None:
+        report.error(path, fence_line, f"this code fence ({fence}) is never closed {where}: end the code with a "
+                     f"line '{fence}' before the next '::: zh' / '::: en' line")
+
     for offset, raw in enumerate(body.split("\n")):
         lineno = start + offset
         fm = FENCE.match(raw)
         if fence is None and fm:
             fence = fm.group(1)[0] * 3
+            fence_line = lineno
         elif fence is not None and raw.strip().startswith(fence):
             fence = None
             buf.append(raw)
             continue
-        m = MARKER.match(raw) if fence is None else None
+        m = MARKER.match(raw)
+        if fence is not None and m is not None and _lang_word(m) in LANGS and markers_end_fences:
+            # a block marker ends a code fence left open: one message about the fence, not a cascade of
+            # "no English counterpart" on the pairs that follow
+            unclosed(lineno, f"in its block (line {lineno} starts the next block)")
+            fence = None
+        elif fence is not None:
+            m = None
+        if m is None and fence is None:
+            typo = MARKER_TYPO.match(raw)
+            if typo is not None:
+                report.error(path, lineno, f"'{raw.strip()}' is not a block marker: write '::: {typo.group('lang').lower()}' "
+                             "(three colons, a space, the language) at the very start of the line")
+                m = MARKER.match(f"::: {typo.group('lang').lower()}{typo.group('rest')}")
         if m is None:
             if current is None:
                 if raw.strip():
@@ -118,6 +152,10 @@ def _split_blocks(body: str, start: int, path: Path, report: Report) -> list[Blo
         buf = []
         words = (m.group("rest") or "").split()
         lang = words[0] if words else ""
+        if lang not in LANGS and lang.lower() in LANGS:
+            report.error(path, lineno, f"'{raw.strip()}' is not a block marker: write '::: {lang.lower()}' (three "
+                         "colons, a space, the language) at the very start of the line")
+            lang = lang.lower()
         if lang not in LANGS:
             report.error(path, lineno, f"unknown block marker '{raw.strip()}': use '::: zh' or '::: en'")
             current = None
@@ -131,8 +169,15 @@ def _split_blocks(body: str, start: int, path: Path, report: Report) -> list[Blo
             else:
                 report.error(path, lineno, f"unknown option '{word}' on the block marker: options are "
                              "'#anchor-id' (lowercase letters, digits, '-') and 'pending'")
+    if fence is not None:
+        unclosed(start + body.count("\n"), "before the end of the file")
     close()
-    return blocks
+    return blocks, fence is not None
+
+
+def _lang_word(m: re.Match) -> str:
+    words = (m.group("rest") or "").split()
+    return words[0] if words else ""
 
 
 def parse_body(body: str, start: int, path: Path, report: Report, *, pending_ok: bool = False) -> Body:

@@ -25,6 +25,11 @@ LOCATOR = re.compile(
 FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 LIST_OR_CONTAINER = re.compile(r"^\s{0,3}([-*+]\s|\d+[.)]\s|!!!|\?\?\?|\[\^[^\]]+\]:)")
 URL = re.compile(r"\b(?:https?|ftp)://[^\s<>]+|\bwww\.[^\s<>]+|[\w.+-]+@[\w-]+\.[\w.-]+")
+# Citations written another way: full-width brackets (【@key】, ［@key］, as a Chinese input method types them)
+# and pandoc's author-suppressing [-@key]; each read as the citation it was meant to be (no zh/en mismatch, no
+# "never cited" follows from it) and reported once at its place.
+_VKEY = r"[^\s,;\[\]{}()=\"#%'~\\@【】［］]+"
+VARIANT = re.compile(rf"(?P<open>[【［]\s*-?|\[\s*-)(?P<inner>@{_VKEY}[^\]】］\n]*)(?P<close>[\]】］])")
 AUTOLINK_OR_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s]+|/?[a-zA-Z][^<>]*)>")
 
 
@@ -147,7 +152,7 @@ def parse_locator(loc: str) -> str | None:
 def scan(text: str, first_line: int = 1) -> Scan:
     """Find the citations in a markdown text whose first line is ``first_line`` in its file."""
     out = Scan()
-    if "[@" not in text and "[ @" not in text:
+    if "[@" not in text and "[ @" not in text and not VARIANT.search(text):
         return out
     spans = protected_spans(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -203,7 +208,27 @@ def scan(text: str, first_line: int = 1) -> Scan:
             continue
         line, col = where(start)
         out.citations.append(Citation(items, start, close + 1, line, col))
+    for m in VARIANT.finditer(text):
+        if _escaped(text, m.start()) or _inside(m.start(), spans):
+            continue
+        keys = re.findall(rf"@({_VKEY})", m.group("inner"))
+        written = printable_cite(m.group(0))
+        right = "[" + "; ".join(f"@{k}" for k in keys) + "]"
+        if m.group("open").startswith("["):
+            message = (f"'{written}': a citation without the author's name is not supported (the site cites by "
+                       f"number): write {right}")
+        else:
+            message = (f"'{written}' is written with full-width brackets: write {right} with the brackets '[' and "
+                       "']' (in the Chinese text too)")
+        line, col = where(m.start())
+        out.problems.append(CitationProblem(line, col, message))
+        out.citations.append(Citation([CiteItem(k) for k in keys], m.start(), m.end(), line, col))
+    out.citations.sort(key=lambda c: c.start)
     return out
+
+
+def printable_cite(written: str) -> str:
+    return written if len(written) <= 80 else written[:79] + "…"
 
 
 def replace(text: str, citations: Iterable[Citation], render) -> str:

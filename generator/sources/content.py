@@ -20,11 +20,13 @@ from .schema import BI, Field, listof, validate
 
 ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 ID_HINT = "use lowercase letters, digits and '-' only (it becomes part of the web address)"
-SECTION_FILE = re.compile(r"\d\d-[a-z0-9-]+\.md")
+# 'NN-name.md'; a section inserted later between NN and the next is 'NNa-name.md' (its 'order' a decimal)
+SECTION_FILE = re.compile(r"\d\d[a-z]?-[a-z0-9-]+\.md")
 
 SECTION_SCHEMA = {
     "id": Field(str, required=True, pattern=ID, pattern_hint=ID_HINT, help="the section's web address, e.g. 'ici-monotherapy'"),
-    "order": Field(int, required=True, help="the position of the section in the review, e.g. 3"),
+    "order": Field(float, required=True, help="the position of the section in the review, e.g. 3 (a section "
+                   "inserted between 3 and 4 may take 3.5: no other file changes)"),
     "number": Field(str, help="the review's own section number, in quotes, e.g. \"2\""),
     "title": Field(BI, required=True, help="the section title in both languages (zh: ... / en: ...)",
                    text_check=title_problem),
@@ -77,7 +79,7 @@ def bi(value: Any) -> dict[str, str]:
 class Section:
     review: str
     id: str
-    order: int
+    order: float
     number: str
     title: dict[str, str]
     path: Path
@@ -122,6 +124,7 @@ class Review:
     license: str | None = None
     keywords: dict[str, list[str]] = field(default_factory=lambda: {"zh": [], "en": []})
     source_note: dict[str, str] | None = None
+    order_line: int = 1  # the line of 'order' in index.md
 
     @property
     def pages_in_order(self) -> list[Section]:
@@ -208,9 +211,11 @@ def load_review(folder: Path, report: Report) -> Review | None:
         doi=data.get("doi"), dates=dict(data.get("dates") or {}), license=data.get("license"),
         keywords={lang: list((data.get("keywords") or {}).get(lang) or []) for lang in LANGS},
         source_note=bi(data["source_note"]) if data.get("source_note") else None,
+        order_line=src.front.line("order"),
     )
     seen_ids: dict[str, Path] = {}
-    seen_order: dict[int, Path] = {}
+    seen_order: dict[float, Path] = {}
+    seen_prefix: dict[str, Path] = {}
     for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
@@ -218,6 +223,14 @@ def load_review(folder: Path, report: Report) -> Review | None:
             report.error(path, 1, "section files are named 'NN-name.md' (two digits, a dash, lowercase words), "
                          "e.g. '03-ici-monotherapy.md'")
             continue
+        prefix = path.name.partition("-")[0]
+        if path.name != "editor-notes.md":
+            if prefix in seen_prefix:
+                report.error(path, 1, f"the number '{prefix}' is also the number of {seen_prefix[prefix].name}: give "
+                             "each section file its own number (a section inserted after "
+                             f"{seen_prefix[prefix].name} is named '{prefix}a-name.md', with an 'order' between "
+                             "its neighbours', e.g. 2.5)")
+            seen_prefix.setdefault(prefix, path)
         src = read_source(path, report)
         if src is None:
             continue
@@ -272,4 +285,9 @@ def load_project(root: Path, report: Report) -> Project:
         if review is not None:
             reviews.append(review)
     reviews.sort(key=lambda r: (r.order, r.id))
+    for before, review in zip(reviews, reviews[1:]):
+        if review.order == before.order:
+            report.error(review.path, review.order_line, f"order {review.order} is also the order of the review "
+                         f"'{before.id}' ({before.id}/index.md): give each review its own position on the home page, "
+                         "e.g. the next free number")
     return Project(root, reviews, load_glossary(content / "glossary.md", report))

@@ -27,6 +27,7 @@ class FrontMatter:
     data: dict[str, Any]
     lines: dict[Key, int] = field(default_factory=dict)
     start: int = 1  # line of the opening ---
+    written: dict[Key, str] = field(default_factory=dict)  # each scalar as written ('13.0', not 13.0)
 
     def line(self, *path: Any) -> int:
         """The line of ``path`` or of its nearest ancestor that has one."""
@@ -46,8 +47,11 @@ class SourceFile:
     body_start: int  # 1-based line number of the first body line
 
 
-def _walk(node: yaml.Node, prefix: Key, offset: int, lines: dict[Key, int], dupes: list[tuple[Key, int]]) -> None:
-    if isinstance(node, yaml.MappingNode):
+def _walk(node: yaml.Node, prefix: Key, offset: int, lines: dict[Key, int], dupes: list[tuple[Key, int]],
+          written: dict[Key, str] | None = None) -> None:
+    if written is not None and isinstance(node, yaml.ScalarNode):
+        written[prefix] = node.value
+    elif isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
             key = key_node.value
@@ -57,12 +61,12 @@ def _walk(node: yaml.Node, prefix: Key, offset: int, lines: dict[Key, int], dupe
                 dupes.append((path, line))
             seen.add(key)
             lines[path] = line
-            _walk(value_node, path, offset, lines, dupes)
+            _walk(value_node, path, offset, lines, dupes, written)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             path = prefix + (i,)
             lines[path] = item.start_mark.line + 1 + offset
-            _walk(item, path, offset, lines, dupes)
+            _walk(item, path, offset, lines, dupes, written)
 
 
 def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontMatter | None:
@@ -95,10 +99,11 @@ def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontM
         return None
     lines: dict[Key, int] = {}
     dupes: list[tuple[Key, int]] = []
-    _walk(node, (), offset, lines, dupes)
+    written: dict[Key, str] = {}
+    _walk(node, (), offset, lines, dupes, written)
     for key, line in dupes:
         report.error(path, line, f"'{'.'.join(map(str, key))}' is given twice; keep only one")
-    return FrontMatter(data=data, lines=lines, start=offset)
+    return FrontMatter(data=data, lines=lines, start=offset, written=written)
 
 
 def read_text(path: Path, report: Report) -> str | None:

@@ -19,7 +19,7 @@ from .citations import scan
 from .frontmatter import FrontMatter, read_source
 from .records import (FIGURE_STATUSES, MEASURES, REGISTRY, UNITS, Bi, Drug, Records, Regimen, Trial, data_fields, format_number,
                       front_matter_schema)
-from .schema import validate
+from .schema import read_numbers, validate
 
 
 class KnownKeys(Protocol):
@@ -152,6 +152,7 @@ def _load_folder(folder: Path, kind: str, cls: type, report: Report) -> list[_Lo
         src = read_source(path, report)
         if src is None:
             continue
+        read_numbers(src.front, schema)  # [13.0, 18.5] keeps its digits; '13.0' in quotes is a number
         valid = validate(path, src.front, schema, report)
         body = parse_body(src.body, src.body_start, path, report)
         record = build(cls, src.front.data)
@@ -327,6 +328,9 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
         check.err(item, at + ("quote",), f"the value {format_number(value)} of {name} does not appear in its quote "
                   f"'{quote}': the quote must contain the figure as the review prints it")
     measure, unit = e.get("measure"), e.get("unit")
+    if measure == "HR" and not e.get("comparison"):
+        check.err(item, at + ("measure",), f"{name} is a hazard ratio without 'comparison': say what it compares, "
+                  "as the paper does, e.g. 'comparison: {zh: 对比索拉非尼, en: vs sorafenib}'")
     if measure in MEASURES and unit in UNITS and unit not in MEASURES[measure]["units"]:
         allowed = " or ".join(f"'{u}'" for u in MEASURES[measure]["units"])
         check.err(item, at + ("unit",), f"the unit of {name} ({measure}) must be {allowed}, not '{unit}'")

@@ -71,9 +71,12 @@ DRUG_CLASSES = _v(
     chemotherapy=("化疗药物", "Chemotherapy"), procedure=("局部治疗 / 操作", "Procedure"),
 )
 UNITS = {"%": {"zh": "%", "en": "%"}, "months": {"zh": "个月", "en": "months"},
-         "patients": {"zh": "例", "en": "patients"}}
+         "patients": {"zh": "例", "en": "patients"}, "ratio": {"zh": "", "en": ""}}
 CRITERIA = ("RECIST 1.1", "mRECIST")
 QUALIFIERS = (">", "≥", "<", "≤")
+# a p-value as the paper prints it, in quotes: '0.0009', '<0.001', 'P=0.04'
+P_VALUE = re.compile(r"(?:[Pp]\s*)?(?:[<>≤≥=]\s*)?(?:0?\.\d+|1(?:\.0+)?|0|\d(?:\.\d+)?\s*[×x]\s*10\^?-\d+)")
+P_HINT = "write the p-value as the paper prints it, in quotes: '0.0009', '<0.001' or '=0.04'"
 # What is known about a figure against its primary publication (Endpoint.status.kind)
 FIGURE_STATUSES = ("as-published", "relabelled", "cohort", "review-differs", "unverified")
 # Where a published value was seen (the kinds of source of primary-trial-facts.md: [V] publication, [V2] the rest)
@@ -95,6 +98,7 @@ MEASURES: dict[str, dict[str, Any]] = {
     "grade-3-4-TRAE": {"short": ("3/4 级 TRAE", "Grade 3–4 TRAE"),
                        "long": ("3/4 级治疗相关不良事件", "Grade 3–4 treatment-related adverse events"),
                        "units": ("%", "patients")},
+    "HR": {"short": ("HR", "HR"), "long": ("风险比", "Hazard ratio"), "units": ("ratio",)},
     "OS-difference": {"short": ("OS 延长", "OS gain"), "long": ("总生存期延长", "Gain in overall survival"),
                       "units": ("months",)},
 }
@@ -233,6 +237,12 @@ class Endpoint:
     ci: list[float] = meta(factory=list, size=2, help="the 95% confidence interval: [lower, upper]")
     arm: str | None = meta()
     criteria: str | None = meta(choices=CRITERIA)
+    comparison: Bi | None = meta(help="what a hazard ratio compares, in both languages, e.g. zh: 对比索拉非尼 / "
+                                      "en: vs sorafenib")
+    p: str | None = meta(pattern=P_VALUE, hint=P_HINT, help="the p-value as the paper prints it, in quotes")
+    setting: str | None = meta(choices=tuple(SETTINGS), help="the line of therapy or setting this figure belongs to "
+                               "when the trial reports several, e.g. second-line (a figure of one cohort only: "
+                               "'status: {kind: cohort, cohort: {zh: …, en: …}}')")
     source: str = meta(required=True, help="the refs.bib key of the publication the figure comes from")
     review: str | None = meta()
     quote: str | None = meta()
@@ -439,10 +449,20 @@ def front_matter_schema(cls: type) -> dict[str, Field]:
 
 
 def format_number(value: float) -> str:
-    """46 -> '46', 7.4 -> '7.4', 46.0 -> '46'."""
+    """46 -> '46', 7.4 -> '7.4', 46.0 -> '46'; a number read from a record keeps its digits: 13.0 -> '13.0'."""
+    written = getattr(value, "text", None)
+    if written:
+        return written
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return repr(value) if isinstance(value, float) else str(value)
+
+
+def p_text(p: str) -> str:
+    """A p-value as written, shown alike everywhere: '<0.001' -> 'P < 0.001'; '0.0009' -> 'P = 0.0009'."""
+    value = p.strip().lstrip("Pp").strip()
+    sign = value[0] if value[:1] in ("<", ">", "≤", "≥", "=") else "="
+    return f"P {sign} {value.lstrip('<>≤≥=').strip()}"
 
 
 # ---------------------------------------------------------------------------------------------------------------

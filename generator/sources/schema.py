@@ -143,3 +143,51 @@ def _as_written(value: Any) -> str:
 
 def validate(path: Path, fm: FrontMatter, schema: dict[str, Field], report: Report) -> bool:
     return Validator(path, fm, report).run(schema)
+
+
+# ---- numbers as written ----------------------------------------------------------------------------------------
+
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+class Written(float):
+    """A number that keeps the digits it was written with: a confidence interval written [13.0, 18.5] is shown
+    '13.0–18.5', not '13–18.5' (records.format_number)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> "Written":
+        number = super().__new__(cls, float(text))
+        number.text = text
+        return number
+
+    def __reduce__(self):
+        return (Written, (self.text,))
+
+
+def read_numbers(fm: FrontMatter, schema: dict[str, Field]) -> None:
+    """Give every number of the data where the schema wants a number (``float``) the digits it was written with,
+    and read a number written in quotes ('13.0') as that number."""
+    def walk(value: Any, spec: Field, key: tuple, parent: Any, slot: Any) -> None:
+        kind = spec.kind
+        if isinstance(kind, dict):
+            if isinstance(value, dict):
+                for name, sub in kind.items():
+                    if name in value:
+                        walk(value[name], sub, key + (name,), value, name)
+        elif isinstance(kind, list):
+            if isinstance(value, list):
+                item = kind[0] if isinstance(kind[0], Field) else Field(kind[0])
+                for i, v in enumerate(value):
+                    walk(v, item, key + (i,), value, i)
+        elif kind is float and not isinstance(value, bool):
+            text = fm.written.get(key, "")
+            if isinstance(value, float) and math.isfinite(value) and NUMBER.fullmatch(text):
+                parent[slot] = Written(text)
+            elif isinstance(value, str) and NUMBER.fullmatch(value.strip()):
+                text = value.strip()
+                parent[slot] = Written(text) if any(c in text for c in ".eE") else int(text)
+
+    for name, spec in schema.items():
+        if name in fm.data:
+            walk(fm.data[name], spec, (name,), fm.data, name)

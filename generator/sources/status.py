@@ -2,8 +2,8 @@
 
 Stale means the Chinese block changed in a later commit than its English counterpart
 (from ``git blame`` of the source: no bookkeeping in the text). To confirm that an
-English block still matches after a Chinese edit, touch its ``::: en`` line (e.g. add
-an anchor) or improve the translation: either makes the English newer again.
+English block still matches after a Chinese edit: ``python -m generator confirm FILE:LINE``
+(confirmed.py keeps the confirmation beside the content), or improve the translation.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Report
 from .bilingual import Pair
+from .confirmed import confirms
+from .confirmed import load as load_confirmations
 from .content import Project, Section
 from .history import History
 
@@ -46,6 +48,7 @@ def _day(ts: int) -> str:
 
 def translation_status(project: Project, history: History, report: Report) -> dict[str, list[SectionStatus]]:
     out: dict[str, list[SectionStatus]] = {}
+    confirmed = load_confirmations(project.root)
     for review in project.reviews:
         rows = []
         for section in review.pages_in_order:
@@ -60,13 +63,13 @@ def translation_status(project: Project, history: History, report: Report) -> di
                 zh_end = en.line - 1  # type: ignore[union-attr]
                 en_end = en.line + en.text.count("\n") + 1  # type: ignore[union-attr]
                 zt, et = _newest(times, zh.line, zh_end), _newest(times, en.line, en_end)  # type: ignore[union-attr]
-                state = STALE if times and zt > et else COMPLETE
+                state = STALE if times and zt > et and not confirms(confirmed, rel, pair) else COMPLETE
                 status.pairs.append(PairStatus(pair, state, zt, et))
                 if state == STALE:
                     report.warning(section.path, en.line,  # type: ignore[union-attr]
                                    f"possibly stale translation: the Chinese block (line {zh.line}) changed on "  # type: ignore[union-attr]
                                    f"{_day(zt)}, after this English block ({_day(et)}); update the English, or "
-                                   "touch its '::: en' line to confirm it still matches")
+                                   f"confirm that it still matches: python -m generator confirm {rel}:{en.line}")  # type: ignore[union-attr]
             rows.append(status)
         out[review.id] = rows
     return out

@@ -1,0 +1,161 @@
+"""Mistakes that were accepted silently or reported as something else (issue 19, item 1): each one message at
+its line and column, the same from `check` and from `build`, with a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitekit import EPOCH, MINI_INDEX, make_project
+
+SECTION = "content/demo/01-first.md"
+HEAD = "---\nid: first\norder: 1\nnumber: \"1\"\ntitle:\n  zh: 第一节\n  en: First section\n---\n"  # 8 lines
+CITED = "::: zh\n阿替利珠单抗[@finn2020imbrave150]。\n\n::: en\nAtezolizumab [@finn2020imbrave150].\n\n"  # lines 9-14
+RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
+GLOSSARY = ("---\nid: glossary\ntitle: {zh: 术语表, en: Glossary}\nterms:\n  - abbr: HCC\n    zh: 肝细胞癌\n"
+            "    en: hepatocellular carcinoma\n---\n::: zh\n本表列出缩写。\n\n::: en\nThe abbreviations used.\n")
+
+
+def run(project: Path, command: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "HCC_PDF": "0", "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "generator", command, *args], cwd=project, capture_output=True,
+                          text=True, env=env)
+
+
+def problems(result: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in (result.stdout + result.stderr).splitlines() if ": error: " in line
+            or ": warning: " in line]
+
+
+def assert_reported(project: Path, expected: list[tuple[str, int, int, str]]) -> None:
+    """`check` prints each problem at path:line:col, `build` at path:line; both exit 1 and print nothing else."""
+    check = run(project, "check")
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert problems(check) == [f"{p}:{line}:{col}: error: {m}" for p, line, col, m in expected]
+    build = run(project, "build")
+    assert build.returncode == 1
+    assert problems(build) == [f"{p}:{line}: error: {m}" for p, line, _, m in expected]
+    assert "Traceback" not in build.stderr + check.stderr
+    assert not (project / "site").exists()
+
+
+def section(body: str) -> dict[str, str]:
+    return {SECTION: HEAD + CITED + body}
+
+
+def test_chinese_text_in_an_english_block(tmp_path):
+    project = make_project(tmp_path, section("::: zh\n这是第二段。\n\n::: en\n这是第二段（HCC），"
+                                             "忘了翻译成英文。\n"))
+    assert_reported(project, [(SECTION, 19, 1, "this English block is written in Chinese (12 Chinese characters, 0 "
+                               "Latin letters): write the English translation below '::: en' (a Chinese word may stay "
+                               "in quotes “…” or in parentheses)")])
+
+
+def test_english_in_the_chinese_block_is_found_and_quoted_chinese_in_english_is_not(tmp_path):
+    body = ("::: zh\nThe objective response rate was higher with the combination than with sorafenib.\n\n"
+            "::: en\nThe review calls it “客观缓解率” (客观缓解率) and the response rate was higher.\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 16, 1, "this Chinese block has almost no Chinese text (0 Chinese characters, "
+                               "65 letters of English words): the '::: zh' block holds the Chinese text of the source and the "
+                               "'::: en' block after it the English; were they swapped?")])
+
+
+def test_a_chinese_table_of_trial_names_is_chinese(tmp_path):
+    table = "| 研究 | ORR |\n|---|---|\n" + "".join(f"| CheckMate-{n} IMbrave150 KEYNOTE | {n}% |\n" for n in range(40, 46))
+    body = f"::: zh\n{table}\n::: en\n{table.replace('研究', 'Study')}"
+    project = make_project(tmp_path, section(body))
+    check = run(project, "check")
+    assert check.returncode == 0, check.stdout
+
+
+def test_tables_of_different_shapes(tmp_path):
+    body = ("::: zh\n| 研究 | 例数 | 结果 |\n|---|---|---|\n| 甲 | 10 | 好 |\n\n"
+            "::: en\n| Study | Patients |\n|---|---|\n| A | 10 |\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 20, 1, "the Chinese block (line 15) has a table of 2 rows and 3 columns and the "
+                               "English block has a table of 2 rows and 2 columns: a table and its translation have "
+                               "the same rows and columns (an empty cell is written '| |' or '—')")])
+
+
+def test_lists_of_different_structure(tmp_path):
+    body = "::: zh\n要点：\n\n1. 甲药有效\n2. 乙药有效\n\n::: en\nKey points:\n\n1. Drug A works\n   - and drug B\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 21, 1, "the Chinese block (line 15) has a numbered list of 2 items and the "
+                               "English block has a numbered list of 1 item and 1 nested: a list and its translation "
+                               "have the same items, numbered or bulleted alike, nested alike")])
+
+
+def test_full_width_citation_brackets_are_one_message_each_not_a_mismatch(tmp_path):
+    body = "::: zh\n疗效显著【@finn2020imbrave150】。\n\n::: en\nIt works ［@finn2020imbrave150］.\n"
+    project = make_project(tmp_path, section(body))
+    message = ("'{0}@finn2020imbrave150{1}' is written with full-width brackets: write [@finn2020imbrave150] with "
+               "the brackets '[' and ']' (in the Chinese text too)")
+    assert_reported(project, [(SECTION, 16, 5, message.format("【", "】")),
+                              (SECTION, 19, 10, message.format("［", "］"))])
+
+
+def test_author_suppressed_citation_is_not_left_on_the_page(tmp_path):
+    body = "::: zh\n如前所述[-@finn2020imbrave150]。\n\n::: en\nAs shown [@finn2020imbrave150].\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 16, 5, "'[-@finn2020imbrave150]': a citation without the author's name is "
+                               "not supported (the site cites by number): write [@finn2020imbrave150]")])
+
+
+def test_an_abbreviation_definition_may_not_override_the_glossary(tmp_path):
+    body = "::: zh\nHCC 常见。\n\n*[HCC]: 肝癌\n\n::: en\nHCC is common.\n"
+    project = make_project(tmp_path, {**section(body), "content/glossary.md": GLOSSARY})
+    assert_reported(project, [(SECTION, 18, 1, "'*[HCC]: …' would replace the glossary's explanation of HCC "
+                               "(hepatocellular carcinoma / 肝细胞癌) on this page: remove this line (to change the "
+                               "explanation, edit its term in content/glossary.md)")])
+
+
+def test_links_to_a_missing_anchor_on_a_trial_or_the_glossary_page(tmp_path):
+    body = ("::: zh\n见[试验](../trials/alpha.md#result)与[术语](../glossary.md#abbr-hcc)。\n\n"
+            "::: en\nSee [the trial](../trials/alpha.md#results) and [the term](../glossary.md#abbr-hhc).\n")
+    project = make_project(tmp_path, {**section(body), "content/glossary.md": GLOSSARY})
+    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
+    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    assert_reported(project, [
+        (SECTION, 16, 2, "broken link: there is no anchor '#result' in alpha.md (did you mean results?)"),
+        (SECTION, 19, 49, "broken link: there is no anchor '#abbr-hhc' in glossary.md (did you mean abbr-hcc?)")])
+
+
+def test_two_reviews_with_the_same_order(tmp_path):
+    other = MINI_INDEX.replace("id: demo", "id: second")
+    project = make_project(tmp_path, {"content/second/index.md": other,
+                                      "content/second/01-first.md": HEAD + CITED})
+    assert_reported(project, [("content/second/index.md", 3, 1, "order 1 is also the order of the review 'demo' "
+                               "(demo/index.md): give each review its own position on the home page, e.g. the next "
+                               "free number")])
+
+
+def test_two_section_files_sharing_a_number(tmp_path):
+    second = HEAD.replace("id: first", "id: second").replace("order: 1", "order: 2") + CITED
+    project = make_project(tmp_path, {"content/demo/01-second.md": second})
+    assert_reported(project, [("content/demo/01-second.md", 1, 1, "the number '01' is also the number of 01-first.md: "
+                               "give each section file its own number (a section inserted after 01-first.md is named "
+                               "'01a-name.md', "
+                               "with an 'order' between its neighbours', e.g. 2.5)")])
+
+
+@pytest.mark.parametrize("marker", [":::zh", " ::: zh", "::: ZH", "：：： zh"])
+def test_a_marker_typo_is_reported_as_what_it_is(tmp_path, marker):
+    body = f"{marker}\n第二段。\n\n::: en\nThe second paragraph.\n\n::: zh\n第三段。\n\n::: en\nThe third.\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 15, 1, f"'{marker.strip()}' is not a block marker: write '::: zh' (three "
+                               "colons, a space, the language) at the very start of the line")])
+
+
+def test_an_unclosed_code_fence_is_reported_as_what_it_is(tmp_path):
+    body = ("::: zh\n示例：\n\n```\ncode\n\n::: en\nExample:\n\n```\ncode\n```\n\n"
+            "::: zh\n第三段。\n\n::: en\nThe third.\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 18, 1, "this code fence (```) is never closed in its block (line 21 starts "
+                               "the next block): end the code with a line '```' before the next '::: zh' / '::: en' "
+                               "line")])
