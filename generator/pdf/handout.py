@@ -12,7 +12,7 @@ from ..bib.styles import unverified_words
 from ..diagnostics import Report
 from ..i18n import t
 from ..sources.recordload import load_records
-from ..sources.records import CATEGORIES, MEASURES, SETTINGS, UNITS, format_number, p_text, status_words
+from ..sources.records import CATEGORIES, MEASURES, SETTINGS, UNITS, format_number, status_words, with_details
 from .article import CANONICAL
 from .model import Model
 
@@ -84,21 +84,7 @@ def _figure(e: Any, lang: str, short: bool = False) -> str:
         spec = MEASURES.get(e.measure)
         name = (spec["short"][0 if lang == "zh" else 1]) if spec else e.measure
     value = f"{number}%" if e.unit == "%" else f"{number} {UNITS.get(e.unit, {}).get(lang, e.unit)}".rstrip()
-    extra = []
-    if len(e.ci) == 2 and not short:
-        extra.append(f"95% CI {format_number(e.ci[0])}–{format_number(e.ci[1])}")
-    if e.criteria and not short:
-        extra.append(e.criteria)
-    if e.setting in SETTINGS:
-        extra.append(SETTINGS[e.setting][lang])
-    if e.p:
-        extra.append(p_text(e.p))
-    if e.comparison:
-        extra.append(e.comparison[lang])
-    text = f"{name} {value}"
-    if extra:
-        text += f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})"
-    return text
+    return with_details(f"{name} {value}", e, lang, None if short else "95% CI ")
 
 
 def _letter(n: int) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import i18n
 from ..sources.records import (CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
-                               format_number, p_text, published_words, status_words)
+                               format_number, published_words, status_words, with_details)
 from ..sources.tablespec import cite
 from ..urls import regimen_url, rel, trial_url
 
@@ -51,21 +51,7 @@ def value_text(value: float, unit: str, lang: str, qualifier: str | None = None)
 
 def figure_text(e: Endpoint, lang: str) -> str:
     """The figure with its unit, its 95% CI and its response criteria: '7.4 months (95% CI 4.7–19.4)'."""
-    text = value_text(e.value, e.unit, lang, e.qualifier)
-    extra = []
-    if len(e.ci) == 2:
-        extra.append(f"{i18n.t('ci', lang)}{format_number(e.ci[0])}–{format_number(e.ci[1])}")
-    if e.criteria:
-        extra.append(e.criteria)
-    if e.setting in SETTINGS:
-        extra.append(SETTINGS[e.setting][lang])
-    if e.p:
-        extra.append(p_text(e.p))
-    if e.comparison:
-        extra.append(e.comparison[lang])
-    if extra:
-        text += f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})"
-    return text
+    return with_details(value_text(e.value, e.unit, lang, e.qualifier), e, lang, i18n.t("ci", lang))
 
 
 def endpoint_label(e: Endpoint, lang: str) -> str:

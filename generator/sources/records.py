@@ -492,6 +492,26 @@ def p_text(p: str) -> str:
     return f"P {sign} {value.lstrip('<>≤≥=').strip()}"
 
 
+def with_details(text: str, e: Endpoint, lang: str, ci_label: str | None) -> str:
+    """The figure's text followed by what qualifies it, in brackets: its 95% CI (after ``ci_label``; None leaves
+    the interval and the criteria out), response criteria, line of therapy, P value and comparison. One order and
+    one punctuation for the site's tables and pages and the PDF handout."""
+    extra = []
+    if ci_label is not None and len(e.ci) == 2:
+        extra.append(f"{ci_label}{format_number(e.ci[0])}–{format_number(e.ci[1])}")
+    if ci_label is not None and e.criteria:
+        extra.append(e.criteria)
+    if e.setting in SETTINGS:
+        extra.append(SETTINGS[e.setting][lang])
+    if e.p:
+        extra.append(p_text(e.p))
+    if e.comparison:
+        extra.append(e.comparison[lang])
+    if extra:
+        text += f"（{'；'.join(extra)}）" if lang == "zh" else f" ({'; '.join(extra)})"
+    return text
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # A figure's status in words (the site's markers and captions, the PDFs' footnotes, all say the same)
 # ---------------------------------------------------------------------------------------------------------------
