@@ -36,11 +36,9 @@ BROKEN = textwrap.dedent("""\
 
     <img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" width="16" height="16">
     """)
+# Added at the end of the site's own content block (a template may define a block once).
 TEMPLATE = """
-{% block content %}
-  {{ super() }}
   {% if page and page.url.endswith("demo/broken/") %}<p><a href="#no-such-anchor">See below</a></p>{% endif %}
-{% endblock %}
 """
 
 
@@ -52,8 +50,10 @@ def broken_site(tmp_path_factory):
     text = config.read_text(encoding="utf-8")
     assert "font: false" in text
     config.write_text(text.replace("font: false", "font:\n    text: Roboto"), encoding="utf-8")
-    with (project / "site_overrides" / "main.html").open("a", encoding="utf-8") as f:
-        f.write(TEMPLATE)
+    main = project / "site_overrides" / "main.html"
+    theme = main.read_text(encoding="utf-8")
+    end_of_content = theme.index("{% endblock %}", theme.index("{% block content %}"))
+    main.write_text(theme[:end_of_content] + TEMPLATE + theme[end_of_content:], encoding="utf-8")
     out = project / "site"
     result = conf.run_build(project, out)
     assert result.returncode == 0, result.stdout + result.stderr
