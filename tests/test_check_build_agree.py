@@ -79,7 +79,7 @@ def test_an_uncited_reference_fails_build_strict_as_it_fails_check_strict(tmp_pa
     assert problems(check) == [f"refs.bib:12:1: {message}"]
     build = run(project, "build", "--strict")
     assert build.returncode == 1
-    assert f"refs.bib:12: {message}" in build.stderr
+    assert f"refs.bib:12:1: {message}" in build.stderr
     assert run(project, "build").returncode == 0  # a warning only fails --strict
 
 

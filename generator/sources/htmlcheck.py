@@ -34,6 +34,15 @@ from .frontmatter import SAFE_LOADER
 
 PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*records\b.*?^ {0,3}\1[ \t]*$", re.S | re.M)
+# What Markdown (with the extensions of mkdocs.yml) needs in a text to write HTML the sanitizer could change:
+# raw HTML and entities, attribute lists, links and images (inline, by reference, their definitions),
+# footnotes, admonitions and details, fences, headings (ids made from their text) and setext underlines,
+# tables, the [TOC] marker, ordered lists starting past 9999 (the 'start' attribute). A page none of whose
+# blocks holds any of these becomes paragraphs, lists, emphasis and code only, which the allowlist keeps as
+# they are: it is not converted (about 80% of the pages of the real content, most of a check with a cold
+# .cache). The build sanitizes every page in any case, and fails on what it would remove.
+MAY_MAKE_MARKUP = re.compile(r"[<&{}|]|\]\s*[(\[:]|\[\^|\[TOC\]|!!!|\?\?\?|```|~~~|^ {0,3}#|^ {0,3}(?:=+|-+)[ \t]*$"
+                             r"|^\s*\d{5,}[.)]", re.M)
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
@@ -152,13 +161,18 @@ class HtmlChecker:
     def page(self, path: Path, parts: list[tuple[Block, Pair]]) -> None:
         marks = regions.Regions()
         chunks = []
+        plain = True
         for block, pair in parts:
             for m in PRIVATE_USE.finditer(block.text):
                 self._error(path, block, block.text, m.start(),
                             f"the character U+{ord(m.group(0)):04X} (private use) is not allowed in content: the "
                             "generator uses such characters itself; remove it")
-            marked = marks.wrap(block_markdown(block, pair), path, block.first_line)
+            text = block_markdown(block, pair)
+            plain = plain and not MAY_MAKE_MARKUP.search(text)
+            marked = marks.wrap(text, path, block.first_line)
             chunks.append(marked if pair.kind == "heading" else f'<div class="blk" markdown>\n\n{marked}\n\n</div>')
+        if plain:
+            return  # nothing in these blocks can become HTML the sanitizer changes (MAY_MAKE_MARKUP)
         self.md.reset()
         _, problems = regions.clean_page(self.md.convert("\n\n".join(chunks)))
         cursors: dict[tuple, int] = {}
