@@ -515,21 +515,16 @@ def test_static_script_is_self_contained():
     assert "http" not in js and "import" not in js and "eval(" not in js
 
 
-def test_record_text_is_escaped_in_pages_and_tables(tmp_path):
+def test_markup_in_record_text_is_an_error_and_reaches_no_page(tmp_path):
+    """Markup in a record's text field is an error of the checker (issue 17) and the record is not published
+    (its pages and rows are left out, as for any record with errors); no page holds the markup."""
     model = pipeline.load(mini_project(tmp_path, overlay="xss"))
-    # markup in a text field is an error (issue 17); were it published anyway, it is escaped
     assert model.report.errors and all("the text fields of a record are plain text" in d.message
                                        for d in model.report.errors)
     pages = {p.uri: p.markdown for p in pipeline.pages(model)}
-    for uri in ("en/trials/alpha.md", "en/trials/index.md", "en/regimens/atezolizumab-bevacizumab.md",
-                "en/demo/table.md", "zh/demo/table.md", "en/demo/table/parallel.md"):
-        md = pages[uri]
+    assert "en/trials/alpha.md" not in pages
+    for uri, md in pages.items():
         assert "<script>alert" not in md, uri
-        assert "&lt;script&gt;alert(" in md, uri
-    # a text field that looks like a citation stays text
-    assert "&#91;@finn2020imbrave150]" in pages["en/trials/alpha.md"]
-    data = json.loads(data_files(model.records)["data/trials.json"])
-    assert data[0]["name"] == "ALPHA-1 <script>alert('name')</script>"  # data stays data
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -619,19 +614,18 @@ def test_pages_are_deterministic(tmp_path):
 
 
 def test_built_site_has_the_table_and_the_record_pages(tmp_path):
-    project = mini_project(tmp_path, overlay="xss")
+    project = mini_project(tmp_path)
     result = run_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stdout + result.stderr
     html = (tmp_path / "site" / "en" / "demo" / "table" / "index.html").read_text(encoding="utf-8")
     table = html[html.index('class="table-wrap records-table"'):]
     table = table[:table.index("</table>")]
     assert "<thead>" in table and "<code" not in table and "[@" not in table
-    assert 'class="cite"' in table and "&lt;script&gt;" in table and "<script>alert" not in table
+    assert 'class="cite"' in table
     for page in ("zh/trials/alpha", "en/trials/index", "en/regimens/atezolizumab-bevacizumab"):
-        built = (tmp_path / "site" / page.replace("/index", "") / "index.html").read_text(encoding="utf-8")
-        assert "<script>alert" not in built, page  # also in <title>, <h1> and the navigation
+        assert (tmp_path / "site" / page.replace("/index", "") / "index.html").is_file(), page
     trial = (tmp_path / "site" / "zh" / "trials" / "alpha" / "index.html").read_text(encoding="utf-8")
-    assert "<h1>ALPHA-1 &lt;script&gt;alert(" in trial and 'role="img"' in trial
+    assert "<h1>ALPHA" in trial and 'role="img"' in trial
 
 
 def test_regimen_page_shows_only_its_own_arm(tmp_path):
