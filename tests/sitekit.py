@@ -103,3 +103,10 @@ def make_project(tmp: Path, files: dict[str, str] | None = None) -> Path:
         path.write_text(text, encoding="utf-8")
     return project
 
+
+def commit(project: Path, message: str, date: str) -> None:
+    """Commit everything in a fixture project's git repository at that date (history-dependent checks)."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True, capture_output=True, env=env)
+    subprocess.run(["git", "commit", "-qm", message], cwd=project, check=True, capture_output=True, env=env)

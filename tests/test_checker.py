@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import ROOT, make_project
+from sitekit import ROOT, commit, make_project
 
 SECTION = "content/demo/01-first.md"
 HEAD = "---\nid: first\norder: 1\nnumber: \"1\"\ntitle:\n  zh: 第一节\n  en: First section\n---\n"  # 8 lines
@@ -79,13 +79,6 @@ def test_uncited_entries_are_warnings(tmp_path):
     result = check(project)
     assert result.returncode == 0
     assert re.search(r"refs.bib:\d+:1: warning: the reference 'lonely2020' is never cited", result.stdout)
-
-
-def commit(project: Path, message: str, date: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    subprocess.run(["git", "add", "-A"], cwd=project, check=True, capture_output=True, env=env)
-    subprocess.run(["git", "commit", "-qm", message], cwd=project, check=True, capture_output=True, env=env)
 
 
 def test_a_chinese_edit_after_the_english_makes_the_translation_stale(tmp_path):

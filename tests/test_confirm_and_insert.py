@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitekit import EPOCH, MINI_INDEX, MINI_SECTION, make_project, run_build
+from sitekit import EPOCH, MINI_INDEX, MINI_SECTION, commit, make_project, run_build
 
 SECTION = "content/demo/01-first.md"
 
@@ -17,13 +17,6 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "HCC_PDF": "0", "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, capture_output=True, text=True,
                           env=env)
-
-
-def commit(project: Path, message: str, date: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    subprocess.run(["git", "add", "-A"], cwd=project, check=True, capture_output=True, env=env)
-    subprocess.run(["git", "commit", "-qm", message], cwd=project, check=True, capture_output=True, env=env)
 
 
 def test_a_stale_translation_is_confirmed_by_a_command_without_touching_the_text(tmp_path):
