@@ -6,6 +6,8 @@ What may be in the other language, and is left out of the reading (each a reason
 - text marked as another language (``lang="en"`` on a Chinese page, ``lang="zh-CN"`` on an English one):
   quotes of the source, the language switch's own name, names in their language;
 - the sources' own words: the review text (``.blk``, the parallel view's cells), quotes and block quotes;
+- a search result's excerpt: it quotes a page (whose own text is read on that page) without the marks of
+  language the page has;
 - references (reference lists, the bibliography, citation cards, "cite this"): a reference is given as
   published;
 - code, keyboard keys and abbreviations (``<abbr>``, and words written all in capitals: HCC, TACE, ORR);
@@ -31,10 +33,12 @@ EXTRA = {"changelog": "/{lang}/changelog/", "404": "/404.html"}
 # Elements whose text may be in the other language (see the module's docstring).
 EXEMPT = ("code, pre, kbd, samp, script, style, noscript, abbr, q, blockquote, cite, .blk, .pair-cell, "
           ".reflist, .biblist, .ref-text, .cite, .cite-card, .cite-this, .review-meta .journal, "
-          ".md-search-result__teaser")
+          ".md-search-result__article p")
+# a search result's excerpt is the text of its article after the heading
+EXCERPT = ".md-search-result__article"
 
-VISIBLE_TEXT = """([exempt, other]) => {
-  const skip = el => el.closest(exempt) || el.closest(other);
+VISIBLE_TEXT = """([exempt, other, excerpt]) => {
+  const skip = el => el.closest(exempt) || el.closest(other) || (el.closest(excerpt) && !el.closest('h1, h2'));
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -79,6 +83,15 @@ def names(site) -> list[str]:
     return sorted((n for n in out if n), key=len, reverse=True)
 
 
+def where(text: str, found: list[str]) -> list[str]:
+    """Where the first few were found, with some text around them."""
+    out = []
+    for w in found[:6]:
+        i = text.find(w)
+        out.append(" ".join(text[max(0, i - 30):i + len(w) + 30].split()))
+    return out
+
+
 def open_kind(page, server, kind: str, lang: str) -> None:
     path = EXTRA[kind].format(lang=lang) if kind in EXTRA else kind_path(kind, lang)
     bk.visit(page, server.url + path)
@@ -93,7 +106,7 @@ def read(page, lang: str, kind: str) -> str:
         return " ".join(page.locator('article [lang^="zh"]' if lang == "zh" else 'article [lang="en"]')
                         .all_inner_texts())
     other = '[lang]:not([lang^="zh"])' if lang == "zh" else '[lang^="zh"]'
-    return page.evaluate(VISIBLE_TEXT, [EXEMPT, other])
+    return page.evaluate(VISIBLE_TEXT, [EXEMPT, other, EXCERPT])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -113,7 +126,18 @@ def test_the_interface_speaks_the_page_language(request, server, site, names, ki
             text = text.replace(name, " ")
         text = EXPANSION.sub(" ", text)
         words = sorted({w for w in ENGLISH_WORD.findall(text) if w not in ALLOWED_EN})
-        assert not words, f"English words on the Chinese {kind} page: {words[:40]}"
+        assert not words, f"English words on the Chinese {kind} page: {words[:40]}; e.g. {where(text, words)}"
     else:
         han = sorted(set(HAN.findall(text)))
-        assert not han, f"Chinese on the English {kind} page: {han[:40]}"
+        assert not han, f"Chinese on the English {kind} page: {han[:40]}; e.g. {where(text, han)}"
+
+
+def test_the_reading_finds_a_word_of_the_other_language(page, server):
+    """The exemptions leave the interface in the reading: an English button label on a Chinese page, and a
+    Chinese one on an English page, are found."""
+    for lang, planted, found in (("zh", "Dark mode", "mode"), ("en", "切换到深色模式", "切换到深色模式")):
+        open_kind(page, server, "trial-index", lang)
+        page.evaluate("""t => { const b = document.createElement('button'); b.textContent = t;
+            document.querySelector('.md-header__inner').append(b); }""", planted)
+        text = read(page, lang, "trial-index")
+        assert found in (ENGLISH_WORD.findall(text) if lang == "zh" else HAN.findall(text))
