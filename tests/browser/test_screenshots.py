@@ -15,7 +15,9 @@ KINDS = ["home", "landing", "section", "parallel", "trial", "regimen", "drugs", 
 EXTRA = {"changelog": "/{lang}/changelog/", "404": "/404.html"}
 SIZES = {"390": bk.PHONE, "1280": bk.DESKTOP}
 
+# the page's background (a transparent one shows the browser's white canvas)
 BACKGROUND = """() => { const c = getComputedStyle(document.body).backgroundColor.match(/\\d+(\\.\\d+)?/g).map(Number);
+  if (c.length === 4 && c[3] === 0) return 1;
   return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255; }"""
 
 
