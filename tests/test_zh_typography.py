@@ -57,8 +57,7 @@ def test_the_interventional_review_reads_with_chinese_punctuation(built_site):
     assert re.search(r"数量最多\[20-28\]，早期", progress)
     # the parallel view's Chinese column too, on both sites
     for lang in ("zh", "en"):
-        parallel = (built_site / lang / "interventional-hcc/clinical-progress/parallel/index.html").read_text(
-            encoding="utf-8")
+        parallel = _article_text(built_site / lang / "interventional-hcc/clinical-progress/parallel/index.html")
         assert "早期研究主要集中在 TACE 联合靶向治疗，近几年" in parallel
 
 
