@@ -25,7 +25,7 @@ from ..sources.records import CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug,
 from ..sources.tablespec import RecordTables, TableSpec, phase_key
 from ..urls import page_uri, regimen_url, rel, trial_url
 from .charts import forest_chart, response_chart, timeline_chart
-from .recordtext import (LIST_SEP, caveat, endpoint_label, figure_anchor, figure_text, phase_text, published_text,
+from .recordtext import (LIST_SEP, caveat, count_caveat, endpoint_label, figure_anchor, figure_text, phase_text, published_text,
                          regimen_name, seen_in_text, vocab_label)
 from .render import Page, Renderer
 from .tables import TableRenderer
@@ -183,11 +183,13 @@ class RecordPages:
         if trial.population:
             facts.append({"label": t("population", lang), "items": [{"text": trial.population[lang]}]})
         if trial.patients is not None:
-            facts.append({"label": t("patients", lang), "items": [{"text": str(trial.patients)}]})
+            facts.append({"label": t("patients", lang), "items": [
+                {"text": str(trial.patients), "caveat": count_caveat(trial, lang, url)}]})
         if trial.arms:
             facts.append({"label": t("arms", lang), "items": [
                 {"text": regimen_name(self.records, a.regimen, lang), "href": rel(url, regimen_url(lang, a.regimen)),
-                 "sub": f"n = {a.n}" if a.n is not None else ""} for a in trial.arms]})
+                 "sub": f"n = {a.n}" if a.n is not None else "",
+                 "sub_caveat": count_caveat(trial, lang, url, a.regimen)} for a in trial.arms]})
         cid = f"chart-{trial.id}-{lang}"
         figures = [(trial, e) for e in trial.endpoints]
         charts = [c for c in (response_chart(self.records, [trial], lang, refs.label, cid + "-r", page_url=url),
@@ -335,7 +337,8 @@ class RecordPages:
                                 "href": rel(url, regimen_url(lang, a.regimen))} for a in tr.arms]},
                     {"items": [{"text": sep.join(vocab_label(CATEGORIES, c, lang) for c in cats)}] if cats else []},
                     {"items": [{"text": r} for r in tr.registry]},
-                    {"items": [{"text": str(tr.patients)}] if tr.patients is not None else [],
+                    {"items": [{"text": str(tr.patients), "caveat": count_caveat(tr, lang, url)}]
+                     if tr.patients is not None else [],
                      "sort": str(tr.patients) if tr.patients is not None else ""},
                     {"items": [{"text": str(len(tr.endpoints))}] if tr.endpoints else [],
                      "sort": str(len(tr.endpoints))},

@@ -545,3 +545,32 @@ def status_words(e: Endpoint, lang: str) -> str:
     if s.kind == "not-significant":
         return i18n.t("status_not_significant", lang)
     return ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Patient counts carry the caveat of the figure that gives them (issue 18)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def count_figure(trial: Trial, arm: str | None = None) -> Endpoint | None:
+    """The 'patients' figure with a caveat that gives a count the record shows: the trial's ``patients``
+    (``arm`` None) or the ``n`` of its arm ``arm``; None when the count is not qualified.
+
+    One rule, used wherever a count is shown (record page, trials index, records tables, PDFs, open data): a
+    count that a record's figure qualifies (the review's n = 21 against the publication's 20 assessable
+    patients) is never shown without that figure's caveat. A figure gives the trial's count when it has no
+    arm or the trial has that arm only; it gives an arm's n when it is of that arm (or of no arm, in a
+    single-arm trial)."""
+    if arm is None:
+        count = trial.patients
+    else:
+        count = next((a.n for a in trial.arms if a.regimen == arm), None)
+    if count is None:
+        return None
+    single = len(trial.arms) <= 1
+    for e in trial.endpoints:
+        if e.measure != "patients" or not e.status.caveat or float(e.value) != float(count):
+            continue
+        if e.arm == arm or (single and (e.arm is None or arm is None)):
+            return e
+    return None
