@@ -152,6 +152,15 @@ REQUIRED: list[tuple[str, str, dict[str, list[str]]]] = [
         "zh": ["年会发表的摘要", "Annals of Oncology"], "en": ["abstract at the 2019 congress", "Annals of Oncology"]}),
     ("2 CheckMate 459 record cites the abstract", "trials/checkmate-459/", {
         "zh": ["年会发表的摘要", "Annals of Oncology"], "en": ["abstract at the 2019 ESMO congress", "Annals of Oncology"]}),
+    ("re-read CheckMate 040: registry number [V], ORR cohorts from secondary sources", "trials/checkmate-040/", {
+        "zh": ["NCT01658878", "据转述原始文献的二次来源，20% 的 ORR（95% CI 15–26）来自剂量扩展阶段"],
+        "en": ["NCT01658878", "According to secondary sources restating the primary publication, the 20% ORR"]}),
+    ("re-read NCT01853618: the abstract's schedule and response; the CD8+ claim not verified", "trials/nct01853618/", {
+        "zh": ["5 例确认部分缓解（26.3%，95% CI 9.1–51.2%）", "所查参考资料未涉及这一说法，未经核实", "晚期 HCC"],
+        "en": ["5 of the 19 evaluable patients had a confirmed partial response", "it is not verified",
+               "Advanced HCC"]}),
+    ("re-read EMERALD-1: population [V]", "trials/emerald-1/", {
+        "zh": ["适合栓塞治疗的不可切除 HCC"], "en": ["Unresectable HCC amenable to embolization"]}),
     ("English: response to self", MONO, {"en": ["response to self"]}),
     ("English: tumor-cell-centric; acidic", TIME, {"en": ["from a tumor-cell-centric view", "hypoxic, acidic and nutrient-deprived"]}),
     ("English: e.g. melanoma", INTRO, {"en": ["(e.g. melanoma and non-small cell lung cancer)"]}),
@@ -192,6 +201,9 @@ FORBIDDEN: list[tuple[str, str, str]] = [
     ("trials/reflect/", "zh", "OS 延长"),
     ("trials/reflect/", "en", "OS gain"),
     ("drugs/", "zh", "贝伐珠单抗类似物（IBI305）"),
+    # the trial pages read again (item 5 of the re-try): a population the primary publication does not give
+    ("trials/nct01853618/", "en", "Advanced liver cancer"),
+    ("trials/tremelimumab-hcv/", "en", "Advanced HCC with chronic HCV"),
 ]
 
 
