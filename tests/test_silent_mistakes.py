@@ -159,3 +159,45 @@ def test_an_unclosed_code_fence_is_reported_as_what_it_is(tmp_path):
     assert_reported(project, [(SECTION, 18, 1, "this code fence (```) is never closed in its block (line 21 starts "
                                "the next block): end the code with a line '```' before the next '::: zh' / '::: en' "
                                "line")])
+
+
+def test_one_untranslated_chinese_sentence_among_english_ones(tmp_path):
+    body = ("::: zh\n第一句。第二句没有翻译。\n\n::: en\nThe first sentence is English. 这是第二句没有翻译。 "
+            "The third is English again, and long enough to outweigh it.\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 19, 32, "this sentence of the English block is in Chinese (9 Chinese "
+                               "characters, 0 Latin letters): '这是第二句没有翻译。': translate it (a Chinese word may "
+                               "stay in quotes “…” or in parentheses)")])
+
+
+def test_one_english_sentence_in_a_chinese_block(tmp_path):
+    body = ("::: zh\n第一句是中文，而且足够长，足以让整段看起来是中文。The second sentence was left in English by mistake.\n\n"
+            "::: en\nThe first sentence is Chinese. The second sentence was left in English by mistake.\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 16, 26, "this sentence of the Chinese block is in English (32 letters of "
+                               "English words, no Chinese character): 'The second sentence was left in English…': "
+                               "the '::: zh' block holds the Chinese text of the source, the English goes in the "
+                               "'::: en' block after it (an English title may stay in quotes “…”)")])
+
+
+def test_swapped_headings(tmp_path):
+    body = "::: zh\n## 1.2 Results\n\n::: en\n## 1.2 结果\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 16, 1, "the headings of this pair are swapped: '1.2 Results' (English) is in "
+                               "the '::: zh' block and '1.2 结果' (Chinese) in the '::: en' block (line 19): exchange "
+                               "the two heading lines")])
+
+
+def test_a_chinese_heading_in_the_english_block(tmp_path):
+    body = "::: zh\n## 1.2 结果\n\n::: en\n## 1.2 结果\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 19, 8, "this English heading is in Chinese: '1.2 结果': write the English "
+                               "heading below '::: en' (the Chinese heading goes in the '::: zh' block before it)")])
+
+
+def test_an_abbreviation_definition_of_a_term_not_in_the_glossary(tmp_path):
+    body = "::: zh\nXYZ 常见。\n\n::: en\nXYZ is common.\n\n*[XYZ]: a made-up term\n"
+    project = make_project(tmp_path, {**section(body), "content/glossary.md": GLOSSARY})
+    assert_reported(project, [(SECTION, 21, 1, "'*[XYZ]: …' defines an abbreviation on this page only: abbreviations "
+                               "live in the glossary, content/glossary.md, in both languages: add XYZ there as a term "
+                               "('- abbr: XYZ' with its 'zh:' and 'en:') and remove this line")])
