@@ -27,6 +27,9 @@ class CitationIndex:
     expand: Callable[[str], str] | None = None
 
     expanded: set[int] = field(default_factory=set)  # id(block) of the blocks that directives changed
+    # the keys meant by citations written in other capital letters ('@Kudo2018' for kudo2018): reported
+    # there, so the right key is not also "never cited" nor the pair's citations "not the same"
+    meant: set[str] = field(default_factory=set)
 
     def scan_of(self, block: Block) -> Scan:
         """The citations of a block, its directives (tables) expanded."""
@@ -49,7 +52,7 @@ class CitationIndex:
             keys.update(n.numbers)
         for ks in self.cited_by_record.values():
             keys.update(ks)
-        return keys
+        return keys | self.meant
 
 
 def _check_key(key: str, section: Section, line: int, col: int, bib: Bibliography, report: Report) -> bool:
@@ -97,8 +100,16 @@ def _number_review(review: Review, bib: Bibliography, report: Report, index: Cit
                             keys.append(item.key)
                 keys_by_lang[lang] = keys
                 raw = index.written_scan_of(block)
-                written[lang] = {k for c in raw.citations for k in c.keys if k in bib}
-            if len(written) == 2 and written["zh"] != written["en"]:
+                written[lang] = set()
+                for k in (k for c in raw.citations for k in c.keys):
+                    meant = k if k in bib else bib.case_variant(k)
+                    if meant:
+                        written[lang].add(meant)
+                        if meant != k:
+                            index.meant.add(meant)
+            # a code fence left open hides the citations after it: that fence is the problem (reported at it)
+            fence_open = any(b is not None and b.unclosed_fence for b in (pair.zh, pair.en))
+            if len(written) == 2 and written["zh"] != written["en"] and not fence_open:
                 only_zh = sorted(written["zh"] - written["en"])
                 only_en = sorted(written["en"] - written["zh"])
                 detail = "; ".join(filter(None, [

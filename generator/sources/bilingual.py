@@ -34,6 +34,7 @@ class Block:
     line: int  # line of the ::: marker
     anchor: str | None = None
     pending: bool = False
+    unclosed_fence: int = 0  # the line of a code fence left open in this block (reported there)
 
     @property
     def first_line(self) -> int:
@@ -113,6 +114,8 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
             blocks.append(current)
 
     def unclosed(lineno: int, where: str) -> None:
+        if current is not None:
+            current.unclosed_fence = fence_line
         report.error(path, fence_line, f"this code fence ({fence}) is never closed {where}: end the code with a "
                      f"line '{fence}' before the next '::: zh' / '::: en' line")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..diagnostics import Report
 from .bilingual import LANGS, Body, parse_body
+from .citations import scan
 from .frontmatter import SourceFile, read_source
 from .sanitize import title_problem
 from .schema import BI, Field, listof, validate
@@ -123,6 +124,7 @@ class Review:
     dates: dict[str, datetime.date] = field(default_factory=dict)
     license: str | None = None
     keywords: dict[str, list[str]] = field(default_factory=lambda: {"zh": [], "en": []})
+    unloaded_keys: set[str] = field(default_factory=set)  # cited in its section files that did not load
     source_note: dict[str, str] | None = None
     order_line: int = 1  # the line of 'order' in index.md
 
@@ -158,6 +160,8 @@ class Project:
     reviews: list[Review]
     glossary: Glossary | None = None
     unloaded: set[str] = field(default_factory=set)  # reviews whose index.md did not load (already reported)
+    # the keys cited in section files that did not load (their problem is reported): not "never cited"
+    unloaded_keys: set[str] = field(default_factory=set)
 
     @property
     def content_dir(self) -> Path:
@@ -233,10 +237,9 @@ def load_review(folder: Path, report: Report) -> Review | None:
                              "its neighbours', e.g. 2.5)")
             seen_prefix.setdefault(prefix, path)
         src = read_source(path, report)
-        if src is None:
-            continue
-        section = _section(src, review.id, report)
+        section = _section(src, review.id, report) if src is not None else None
         if section is None:
+            review.unloaded_keys.update(_cited_in(path))
             continue
         if section.id in seen_ids:
             report.error(path, src.front.line("id"), f"the section id '{section.id}' is also used by "
@@ -249,6 +252,15 @@ def load_review(folder: Path, report: Report) -> Review | None:
         review.sections.append(section)
     review.sections.sort(key=lambda s: (s.order, s.id))
     return review
+
+
+def _cited_in(path: Path) -> set[str]:
+    """The keys a source file cites, read as well as it can be (for a file whose problem is reported)."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {k for c in scan(text).citations for k in c.keys}
 
 
 def load_glossary(path: Path, report: Report) -> Glossary | None:
@@ -294,4 +306,5 @@ def load_project(root: Path, report: Report) -> Project:
             report.error(review.path, review.order_line, f"order {review.order} is also the order of the review "
                          f"'{before.id}' ({before.id}/index.md): give each review its own position on the home page, "
                          "e.g. the next free number")
-    return Project(root, reviews, load_glossary(content / "glossary.md", report), unloaded)
+    return Project(root, reviews, load_glossary(content / "glossary.md", report), unloaded,
+                   {k for r in reviews for k in r.unloaded_keys})

@@ -168,6 +168,9 @@ class HtmlChecker:
                             f"the character U+{ord(m.group(0)):04X} (private use) is not allowed in content: the "
                             "generator uses such characters itself; remove it")
             text = block_markdown(block, pair)
+            if pair.kind == "heading" and pair.level == 1:
+                # a '#' heading is reported as what it is (bilingual._classify), not also as "raw HTML <h1>"
+                text = "#" + text.lstrip()
             plain = plain and not MAY_MAKE_MARKUP.search(text)
             marked = marks.wrap(text, path, block.first_line)
             chunks.append(marked if pair.kind == "heading" else f'<div class="blk" markdown>\n\n{marked}\n\n</div>')
