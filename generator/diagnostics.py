@@ -17,16 +17,46 @@ from typing import Iterable, Iterator
 ERROR = "error"
 WARNING = "warning"
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that look like a space or like nothing: quoted in a message they are written as escapes ('\u00a0')
+# and named, or the contributor would look for a mistake they cannot see.
+INVISIBLE = {
+    "\u00a0": "a non-breaking space", "\u00ad": "a soft hyphen", "\u2002": "an en space", "\u2003": "an em space",
+    "\u2009": "a thin space", "\u200a": "a hair space", "\u200b": "a zero-width space",
+    "\u200c": "a zero-width non-joiner", "\u200d": "a zero-width joiner", "\u200e": "a left-to-right mark",
+    "\u200f": "a right-to-left mark", "\u202f": "a narrow non-breaking space", "\u2060": "a word joiner",
+    "\u3000": "a full-width space", "\ufeff": "a zero-width no-break space (byte-order mark)",
+}
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
+_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(INVISIBLE) + "]")
+
+
+def invisible_in(text: str) -> list[tuple[int, str]]:
+    """(offset, 'a non-breaking space (U+00A0)') of each invisible character of a text."""
+    return [(m.start(), f"{INVISIBLE[m.group()]} (U+{ord(m.group()):04X})") for m in _INVISIBLE.finditer(text)]
+
+
+def without_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
+def _named_invisible(message: str) -> str:
+    """A message quoting contributor text with invisible characters says which ones, and how they are shown."""
+    chars = dict.fromkeys(m.group() for m in _INVISIBLE.finditer(message))
+    chars = {c: None for c in chars if f"(U+{ord(c):04X})" not in message}  # not named by the message itself
+    if not chars:
+        return message
+    shown = ", ".join(f"{INVISIBLE[c]} (U+{ord(c):04X}) shown as {c.encode('unicode_escape').decode('ascii')}"
+                      for c in chars)
+    return f"{message} (the quoted text contains {shown})"
 
 
 def printable(text: str, limit: int | None = None) -> str:
     """Contributor text for a one-line message: control characters and line breaks written as escapes
     ('\\n'), so that a message is one line and no line of it can pass for a command to the CI runner
-    (GitHub Actions obeys any output line that starts with '::')."""
+    (GitHub Actions obeys any output line that starts with '::'); invisible characters (INVISIBLE) too."""
     if limit is not None and len(text) > limit:
         text = text[:limit - 1] + "…"
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return _SHOWN.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -70,10 +100,10 @@ class Report:
             return p.as_posix()
 
     def error(self, path: str | Path, line: int, message: str, col: int = 1) -> None:
-        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), ERROR, message))
+        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), ERROR, _named_invisible(message)))
 
     def warning(self, path: str | Path, line: int, message: str, col: int = 1) -> None:
-        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), WARNING, message))
+        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), WARNING, _named_invisible(message)))
 
     def extend(self, other: "Report") -> None:
         self.items.extend(other.items)

@@ -201,3 +201,14 @@ def test_an_abbreviation_definition_of_a_term_not_in_the_glossary(tmp_path):
     assert_reported(project, [(SECTION, 21, 1, "'*[XYZ]: …' defines an abbreviation on this page only: abbreviations "
                                "live in the glossary, content/glossary.md, in both languages: add XYZ there as a term "
                                "('- abbr: XYZ' with its 'zh:' and 'en:') and remove this line")])
+
+
+def test_invisible_characters_are_named_where_they_are(tmp_path):
+    body = ("::: zh\n乙[@finn2020\u200bimbrave150]。\n\n::: en\u200b\nB [@\u3000finn2020imbrave150].\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [
+        (SECTION, 16, 12, "the reference key '@finn2020\\u200bimbrave150' contains a zero-width space (U+200B) at "
+                          "col 12: delete it (write '@finn2020imbrave150')"),
+        (SECTION, 18, 7, "the block marker '::: en\\u200b' contains a zero-width space (U+200B) at col 7: delete it"),
+        (SECTION, 19, 5, "the citation '[@\\u3000finn2020imbrave150]' contains a full-width space (U+3000) at col 5: "
+                         "delete it")])

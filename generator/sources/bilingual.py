@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Report
+from ..diagnostics import Report, invisible_in, without_invisible
 
 LANGS = ("zh", "en")
 LANG_NAMES = {"zh": "Chinese", "en": "English"}
@@ -155,6 +155,11 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
         buf = []
         words = (m.group("rest") or "").split()
         lang = words[0] if words else ""
+        if lang not in LANGS and without_invisible(lang).lower() in LANGS:
+            at, name = invisible_in(raw)[0]
+            report.error(path, lineno, f"the block marker '{raw.strip()}' contains {name} at col {at + 1}: delete it",
+                         at + 1)
+            lang = without_invisible(lang)
         if lang not in LANGS and lang.lower() in LANGS:
             report.error(path, lineno, f"'{raw.strip()}' is not a block marker: write '::: {lang.lower()}' (three "
                          "colons, a space, the language) at the very start of the line")
