@@ -110,11 +110,11 @@ class Report:
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return sorted(d for d in self.items if d.severity == ERROR)
+        return sorted({d for d in self.items if d.severity == ERROR})
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return sorted(d for d in self.items if d.severity == WARNING)
+        return sorted({d for d in self.items if d.severity == WARNING})
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items))
@@ -123,9 +123,10 @@ class Report:
         return iter(self.sorted())
 
     def raise_if_errors(self, strict: bool = False) -> None:
-        failing = self.sorted() if strict else self.errors
-        if failing:
-            raise SourceError(failing, counts=(len(self.errors), len(self.warnings)))
+        """Raise when there are errors (or, ``strict``, warnings): the message lists every problem, warnings
+        too, as ``check`` prints them."""
+        if self.errors or (strict and self.warnings):
+            raise SourceError(self.items)
 
 
 def grouped(items: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -156,8 +157,16 @@ def grouped(items: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(out)
 
 
+def tally(items: Iterable[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings): the one count of problems that check and build print (and GitHub annotates): every
+    place of a problem counts, a problem shown once with its other lines (grouped) counts for each of them; the
+    same problem at the same place found twice counts once."""
+    found = set(items)
+    return sum(d.severity == ERROR for d in found), sum(d.severity == WARNING for d in found)
+
+
 def summary(errors: int, warnings: int) -> str:
-    """'39 errors, 0 warnings': the count of a report, worded alike by check and build."""
+    """'39 errors, 0 warnings': the count of a report (tally), worded alike by check and build."""
     return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
 
 
@@ -165,12 +174,9 @@ class SourceError(Exception):
     """The sources are wrong: the message lists every problem, one per line, as ``check`` prints them
     (``path:line:col: severity: message``), with the count ``check`` gives."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic], counts: tuple[int, int] | None = None):
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = sorted(set(diagnostics))
-        if counts is None:
-            counts = (sum(d.severity == ERROR for d in self.diagnostics),
-                      sum(d.severity == WARNING for d in self.diagnostics))
-        self.counts = counts
+        self.counts = tally(self.diagnostics)
         super().__init__(self.render())
 
     def render(self, command: str = "build") -> str:
