@@ -139,9 +139,19 @@ def test_two_section_files_sharing_a_number(tmp_path):
     second = HEAD.replace("id: first", "id: second").replace("order: 1", "order: 2") + CITED
     project = make_project(tmp_path, {"content/demo/01-second.md": second})
     assert_reported(project, [("content/demo/01-second.md", 1, 1, "the number '01' is also the number of 01-first.md: "
-                               "give each section file its own number (a section inserted after 01-first.md is named "
-                               "'01a-name.md', "
-                               "with an 'order' between its neighbours', e.g. 2.5)")])
+                               "give each section file its own number; to insert this section after 01-first.md, name "
+                               "it '01a-second.md' (its order 2 already places it after 01-first.md)")])
+
+
+def test_the_name_and_order_suggested_for_an_inserted_section_fit_the_real_names(tmp_path):
+    def sec(sid: str, order: str) -> str:
+        return HEAD.replace("id: first", f"id: {sid}").replace("order: 1", f"order: {order}") + CITED
+    project = make_project(tmp_path, {"content/demo/02-b.md": sec("b", "2"), "content/demo/03-c.md": sec("c", "3"),
+                                      "content/demo/03a-d.md": sec("d", "3.2"), "content/demo/04-e.md": sec("e", "4"),
+                                      "content/demo/03-new.md": sec("new", "9")})
+    assert_reported(project, [("content/demo/03-new.md", 1, 1, "the number '03' is also the number of 03-c.md: give "
+                               "each section file its own number; to insert this section after 03-c.md, name it "
+                               "'03b-new.md' and give it an 'order' between 3 (03-c.md) and 3.2 (03a-d.md), e.g. 3.1")])
 
 
 @pytest.mark.parametrize("marker", [":::zh", " ::: zh", "::: ZH", "：：： zh"])
