@@ -155,7 +155,7 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
         buf = []
         words = (m.group("rest") or "").split()
         lang = words[0] if words else ""
-        if lang not in LANGS and without_invisible(lang).lower() in LANGS:
+        if lang not in LANGS and invisible_in(lang) and without_invisible(lang).lower() in LANGS:
             at, name = invisible_in(raw)[0]
             report.error(path, lineno, f"the block marker '{raw.strip()}' contains {name} at col {at + 1}: delete it",
                          at + 1)
