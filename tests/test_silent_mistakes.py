@@ -222,3 +222,17 @@ def test_invisible_characters_are_named_where_they_are(tmp_path):
         (SECTION, 18, 7, "the block marker '::: en\\u200b' contains a zero-width space (U+200B) at col 7: delete it"),
         (SECTION, 19, 5, "the citation '[@\\u3000finn2020imbrave150]' contains a full-width space (U+3000) at col 5: "
                          "delete it")])
+
+
+def test_an_english_heading_in_the_chinese_block(tmp_path):
+    body = "::: zh\n## 1.2 Results and discussion\n\n::: en\n## 1.2 Results and discussion\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 16, 8, "this Chinese heading has no Chinese text: '1.2 Results and discussion': "
+                               "the '::: zh' block holds the source's Chinese heading (the English heading goes in the "
+                               "'::: en' block after it)")])
+
+
+def test_a_chinese_heading_of_trial_names_is_chinese(tmp_path):
+    body = "::: zh\n## 1.2 CheckMate 040\n\n::: en\n## 1.2 CheckMate 040\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
+    project = make_project(tmp_path, section(body))
+    assert run(project, "check").returncode == 0

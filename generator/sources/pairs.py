@@ -158,7 +158,7 @@ def check_heading_language(pair: Pair, path: Path, report: Report, zh_terms: lis
         report.error(path, pair.en.first_line, f"this English heading is in Chinese: '{heads['en'][1]}': write the "
                      "English heading below '::: en' (the Chinese heading goes in the '::: zh' block before it)", col)
     elif zh_is_english:
-        col = _LOWER_WORD.search(zh_own).start() + 1  # type: ignore[union-attr]
+        col = _LATIN.search(zh_own).start() + 1  # type: ignore[union-attr]
         report.error(path, pair.zh.first_line, f"this Chinese heading has no Chinese text: '{heads['zh'][1]}': the "
                      "'::: zh' block holds the source's Chinese heading (the English heading goes in the '::: en' "
                      "block after it)", col)
