@@ -79,10 +79,11 @@ def converter(root: Path) -> markdown.Markdown:
 
 
 def block_markdown(block: Block, pair: Pair) -> str:
-    """The markdown of a block as the page gives it to MkDocs (records blocks are the generator's)."""
+    """The markdown of a block as the page gives it to MkDocs (records blocks are the generator's; a '#' heading,
+    reported as what it is by bilingual._classify, is read as '##' so that it is not also "raw HTML <h1>")."""
     text = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), block.text)
     if pair.kind == "heading":
-        text = f"{text.strip()} {{#{pair.anchor}}}"
+        text = f"{'#' if pair.level == 1 else ''}{text.strip()} {{#{pair.anchor}}}"
     return text
 
 
@@ -168,9 +169,6 @@ class HtmlChecker:
                             f"the character U+{ord(m.group(0)):04X} (private use) is not allowed in content: the "
                             "generator uses such characters itself; remove it")
             text = block_markdown(block, pair)
-            if pair.kind == "heading" and pair.level == 1:
-                # a '#' heading is reported as what it is (bilingual._classify), not also as "raw HTML <h1>"
-                text = "#" + text.lstrip()
             plain = plain and not MAY_MAKE_MARKUP.search(text)
             marked = marks.wrap(text, path, block.first_line)
             chunks.append(marked if pair.kind == "heading" else f'<div class="blk" markdown>\n\n{marked}\n\n</div>')
