@@ -79,10 +79,11 @@ def converter(root: Path) -> markdown.Markdown:
 
 
 def block_markdown(block: Block, pair: Pair) -> str:
-    """The markdown of a block as the page gives it to MkDocs (records blocks are the generator's)."""
+    """The markdown of a block as the page gives it to MkDocs (records blocks are the generator's; a '#' heading,
+    reported as what it is by bilingual._classify, is read as '##' so that it is not also "raw HTML <h1>")."""
     text = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), block.text)
     if pair.kind == "heading":
-        text = f"{text.strip()} {{#{pair.anchor}}}"
+        text = f"{'#' if pair.level == 1 else ''}{text.strip()} {{#{pair.anchor}}}"
     return text
 
 

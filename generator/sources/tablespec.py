@@ -163,8 +163,9 @@ class RecordTables:
             mark = exc.problem_mark or exc.context_mark
             line = offset + (mark.line + 1 if mark else 1)
             problem = (exc.problem or exc.context or "invalid YAML").strip()
+            col = mark.column + 1 if mark else 1  # the column YAML gives (its marks count from 0)
             report.error(path, line, f"the records table is not valid YAML: {problem} (check indentation, and "
-                         "put text containing ':' or '#' in quotes)")
+                         "put text containing ':' or '#' in quotes)", col)
             return None
         fm = parse_yaml(source, path, report, offset=offset)
         if fm is None:
