@@ -94,6 +94,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         # 3. atomic output: build into a staging folder, publish on success
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
+            for stuck in sitedir.clear_leftovers(self.final_site):
+                log.warning(sitedir.not_removed_message(stuck, self.final_site))
             self.staging = sitedir.prepare(self.final_site)
             config.site_dir = str(self.staging)
         return config
@@ -193,8 +195,10 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             return  # strict mode: MkDocs aborts right after this event; keep the old site
         if self.staging is not None and self.final_site is not None:
             processing(f"{self.final_site.name}/ (publishing the new site)")
-            sitedir.publish(self.staging, self.final_site)  # one rename; nothing after it can fail the build
+            stuck = sitedir.publish(self.staging, self.final_site)  # one rename; nothing after it can fail the build
             self.staging = None
+            if stuck is not None:
+                _warn_uncounted(sitedir.not_removed_message(stuck, self.final_site))
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging is not None:
@@ -207,6 +211,20 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             if (root / extra).exists():
                 server.watch(str(root / extra))
         return server
+
+
+def _warn_uncounted(message: str) -> None:
+    """A warning after the new site is published: shown, but not counted by ``--strict`` (MkDocs would
+    then exit 1 for a build whose site is published, and the exit code must say what happened)."""
+    root = logging.getLogger("mkdocs")
+    counters = [h for h in root.handlers if isinstance(h, CountHandler)]
+    for h in counters:
+        root.removeHandler(h)
+    try:
+        log.warning(message)
+    finally:
+        for h in counters:
+            root.addHandler(h)
 
 
 def _toc_items(toc):
