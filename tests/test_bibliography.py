@@ -597,7 +597,7 @@ def test_what_cannot_be_rendered_is_a_warning_at_its_line(tmp_path):
     text = ("@article{b,\n  title = {B \\foo{} and \\TeX},\n  crossref = {nowhere},\n"
             "  eprint = {x123},\n  date = {spring}\n}\n@set{s,\n  entryset = {b,gone}\n}\n")
     assert _problems(tmp_path, text.encode()) == [
-        "refs.bib:2:1: warning: the field 'title' of 'b' uses \\foo, which cannot be rendered and is left out: "
+        "refs.bib:2:14: warning: the field 'title' of 'b' uses \\foo, which cannot be rendered and is left out: "
         "write the text it stands for (Unicode is fine)",
         "refs.bib:3:1: warning: the entry 'b' takes its missing fields from 'nowhere' (crossref), which is not in "
         "refs.bib: add that entry or remove the crossref field",
@@ -607,6 +607,27 @@ def test_what_cannot_be_rendered_is_a_warning_at_its_line(tmp_path):
         "refs.bib:8:1: warning: the @set entry 's' lists 'gone', which is not in refs.bib: add that entry or remove "
         "it from entryset",
     ]
+
+
+def test_a_command_with_an_argument_that_is_not_rendered_is_a_warning_at_its_column_and_keeps_its_text(tmp_path):
+    text = ("@article{m,\n  author = {Qin, S. and \\foobar{Li}, J.},\n"
+            "  title = {The \\textsc{Imbrave} trial: \\emph{in vivo} and \\mkbibquote{real world}\n"
+            "           with \\foobar{x} and \\textbf{bold}},\n  journal = {J},\n  year = {2020}\n}\n")
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    report = Report(root=tmp_path)
+    bib = Bibliography.load(path, report)
+    advice = ("which is not a command the site renders: only the text in its braces is shown, as plain text; "
+              "write the text as it should read, with \\emph{...}, \\textbf{...}, \\textsc{...} or "
+              "\\mkbibquote{...} if it needs them")
+    assert [d.format() for d in report] == [
+        f"refs.bib:2:25: warning: the field 'author' of 'm' uses \\foobar{{...}}, {advice}",
+        f"refs.bib:4:17: warning: the field 'title' of 'm' uses \\foobar{{...}}, {advice}",
+    ]
+    assert "The Imbrave trial: <em>in vivo</em> and “real world” with x and <strong>bold</strong>" in \
+        bib.format("m", "en").html
+    assert en(bib, "m").startswith("Qin S, Li J. The Imbrave trial: in vivo and “real world” with x and bold.")
+    assert "TI  - The Imbrave trial: in vivo and “real world” with x and bold" in bib.ris(["m"])
 
 
 def test_refs_bib_not_utf8_is_an_error_at_the_bad_byte(tmp_path):
