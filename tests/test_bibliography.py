@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pybtex.database
 import pytest
+import rispy
+from citeproc.source.json import CiteProcJSON
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.plugin import find_plugin
@@ -669,3 +671,25 @@ def test_the_percent_signs_of_refs_bib_are_shown_in_full():
     note = "with complete response in 16% and partial response in 55% of patients and acceptable adverse events."
     assert en(bib, "ici-hcc-ref23").endswith(note) and "分别为 16% 和 55%，" in zh(bib, "ici-hcc-ref23")
     assert bib.bibtex(["ici-hcc-ref23"]) == ""  # a placeholder: not in the downloads (the % rule: test above)
+
+
+def test_the_month_reaches_the_csl_json_and_ris_downloads(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{d,\n  title = {D},\n  journal = {J},\n  date = {2019-09}\n}\n"
+                    "@article{m,\n  title = {M},\n  journal = {J},\n  year = {2020},\n  month = mar\n}\n"
+                    "@article{n,\n  title = {N},\n  journal = {J},\n  year = {2021},\n  month = {11}\n}\n"
+                    "@article{s,\n  title = {S},\n  journal = {J},\n  year = {2018},\n  month = {Spring}\n}\n",
+                    encoding="utf-8")
+    report = Report(root=tmp_path)
+    bib = Bibliography.load(path, report)
+    assert not report.items
+    keys = ["d", "m", "n", "s"]
+    records = {r["id"]: r for r in rispy.loads(bib.ris(keys))}
+    assert [(records[k]["year"], records[k].get("date")) for k in keys] == [
+        ("2019", "2019/09"), ("2020", "2020/03"), ("2021", "2021/11"), ("2018", None)]
+    items = json.loads(bib.csl_json(keys))
+    assert [i["issued"] for i in items] == [{"date-parts": [[2019, 9]]}, {"date-parts": [[2020, 3]]},
+                                           {"date-parts": [[2021, 11]]}, {"date-parts": [[2018]]}]
+    source = CiteProcJSON(items)
+    assert [(source[k]["issued"].year, source[k]["issued"].get("month")) for k in keys] == [
+        (2019, 9), (2020, 3), (2021, 11), (2018, None)]
