@@ -43,6 +43,18 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*records\b.*?^ {0,3}\1[ \t]*$", re.S
 # .cache). The build sanitizes every page in any case, and fails on what it would remove.
 MAY_MAKE_MARKUP = re.compile(r"[<&{}|]|\]\s*[(\[:]|\[\^|\[TOC\]|!!!|\?\?\?|```|~~~|^ {0,3}#|^ {0,3}(?:=+|-+)[ \t]*$"
                              r"|^\s*\d{5,}[.)]", re.M)
+# What lets one block of a page depend on another (the definition of a reference link or of a footnote, which
+# any block of the page may use; the table of contents): a page with any of these is converted whole, any
+# other only in its blocks that MAY_MAKE_MARKUP, each in its own <div markdown> as on the page (the plain blocks
+# between them change nothing in them). About two thirds of the text the check would otherwise convert.
+CROSS_BLOCK = re.compile(r"^[ \t]*\[[^\]\n]+\]:|\[TOC\]", re.M)
+# MAY_MAKE_MARKUP for one block of a page without any of those: "[1][2]" or "[^1]" is then text, and an
+# admonition or details line whose classes the allowlist keeps ("!!! editor") makes nothing it changes (its
+# title and its text are checked by the other alternatives).
+_KEPT_BOX = "(?:{})".format("|".join(sorted(sanitize.ADMONITIONS)))
+BLOCK_MAY_MAKE_MARKUP = re.compile(
+    r"[<&{}|]|\]\s*\(|```|~~~|^ {0,3}#|^ {0,3}(?:=+|-+)[ \t]*$|^\s*\d{5,}[.)]"
+    rf"|(?:!!!|\?\?\?)(?!\+?[ \t]+{_KEPT_BOX}(?:[ \t]+{_KEPT_BOX})*[ \t]*(?:\"[^\"\n]*\")?[ \t]*$)", re.M)
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
@@ -159,26 +171,31 @@ class HtmlChecker:
                 self.report.error(path, line, message, col)
 
     def page(self, path: Path, parts: list[tuple[Block, Pair]]) -> None:
-        marks = regions.Regions()
-        chunks = []
-        plain = True
+        texts = []
         for block, pair in parts:
             for m in PRIVATE_USE.finditer(block.text):
                 self._error(path, block, block.text, m.start(),
                             f"the character U+{ord(m.group(0)):04X} (private use) is not allowed in content: the "
                             "generator uses such characters itself; remove it")
-            text = block_markdown(block, pair)
-            plain = plain and not MAY_MAKE_MARKUP.search(text)
-            marked = marks.wrap(text, path, block.first_line)
-            chunks.append(marked if pair.kind == "heading" else f'<div class="blk" markdown>\n\n{marked}\n\n</div>')
-        if plain:
+            texts.append(block_markdown(block, pair))
+        if any(CROSS_BLOCK.search(text) for text in texts):  # a block may use another's definition
+            chosen = list(range(len(parts))) if any(MAY_MAKE_MARKUP.search(text) for text in texts) else []
+        else:
+            chosen = [k for k, text in enumerate(texts) if BLOCK_MAY_MAKE_MARKUP.search(text)]
+        if not chosen:
             return  # nothing in these blocks can become HTML the sanitizer changes (MAY_MAKE_MARKUP)
+        marks = regions.Regions()
+        chunks = []
+        for k in chosen:
+            block, pair = parts[k]
+            marked = marks.wrap(texts[k], path, block.first_line)
+            chunks.append(marked if pair.kind == "heading" else f'<div class="blk" markdown>\n\n{marked}\n\n</div>')
         self.md.reset()
         _, problems = regions.clean_page(self.md.convert("\n\n".join(chunks)))
         cursors: dict[tuple, int] = {}
         for p in problems:
             # the region of a block, or the footnotes of the page (found in the block that wrote them)
-            own = [parts[int(p.rid)]] if p.rid is not None and p.rid.isdigit() else parts
+            own = [parts[chosen[int(p.rid)]]] if p.rid is not None and p.rid.isdigit() else parts
             block = own[0][0]
             if p.removal is None:
                 self._error(path, block, block.text, None, "this block breaks the page around it: " + p.message)
