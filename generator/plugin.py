@@ -24,7 +24,7 @@ from .diagnostics import SourceError, grouped, processing
 from .site import navigation, render, search, searchview, serveerrors, sitedir, sitemaps
 from .site.fragments import strip_inline
 from .site.mdext import GlossaryExtension
-from .sources import regions, sanitize
+from .sources import mdregions, regions, sanitize
 from .sources.confirmed import FILE as CONFIRMED_FILE
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
@@ -89,7 +89,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         # 2. markdown: glossary tooltips (Python-Markdown's abbr misses terms glued to Chinese text)
         self.glossary_ext = GlossaryExtension(self.model.project.glossary)
         config.markdown_extensions.append(self.glossary_ext)
-        config.markdown_extensions.append(regions.RegionExtension())  # footnotes are contributor HTML too
+        config.markdown_extensions.append(mdregions.RegionExtension())  # footnotes are contributor HTML too
         if config.strict:
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)

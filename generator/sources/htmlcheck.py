@@ -17,13 +17,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import importlib.util
 import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import markdown
 import nh3
 import yaml
 
@@ -31,6 +31,9 @@ from . import regions, sanitize
 from .bilingual import Block, Body, Pair
 from ..diagnostics import Report
 from .frontmatter import SAFE_LOADER
+
+if TYPE_CHECKING:  # pragma: no cover
+    import markdown
 
 PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*records\b.*?^ {0,3}\1[ \t]*$", re.S | re.M)
@@ -86,8 +89,21 @@ def _extensions(config_file: Path) -> tuple[list[Any], dict[str, dict]]:
 
 
 def converter(root: Path) -> markdown.Markdown:
+    # Markdown here, not at the top: a check with a warm cache converts nothing, and importing Python-Markdown
+    # is 30-40 ms of its CPU (measured)
+    import markdown
+
+    from .mdregions import RegionExtension
+
     names, configs = _extensions(Path(root) / "mkdocs.yml")
-    return markdown.Markdown(extensions=[*names, regions.RegionExtension()], extension_configs=configs)
+    return markdown.Markdown(extensions=[*names, RegionExtension()], extension_configs=configs)
+
+
+def _markdown_version() -> bytes:
+    """Python-Markdown's version file (its __meta__.py), read without importing it."""
+    spec = importlib.util.find_spec("markdown")
+    meta = Path(spec.origin).with_name("__meta__.py") if spec and spec.origin else None
+    return meta.read_bytes() if meta and meta.is_file() else b"unknown"
 
 
 def block_markdown(block: Block, pair: Pair) -> str:
@@ -105,8 +121,10 @@ def fingerprint(config_file: Path) -> str:
     h = hashlib.sha256()
     for module in (sanitize, regions):
         h.update(Path(module.__file__).read_bytes())
+    h.update(Path(__file__).with_name("mdregions.py").read_bytes())  # the extension, not imported here
     h.update(Path(__file__).read_bytes())
-    h.update(f"{nh3.__version__} {markdown.__version__} {_extensions(config_file)!r}".encode())
+    h.update(f"{nh3.__version__} {_extensions(config_file)!r}".encode())
+    h.update(_markdown_version())
     return h.hexdigest()
 
 
