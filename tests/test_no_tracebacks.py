@@ -231,6 +231,22 @@ def test_a_leftover_that_still_cannot_be_removed_is_warned_about_again(inprocess
     assert (site / "en" / "index.html").exists()
 
 
+def test_an_old_offline_copy_that_cannot_be_removed_is_a_warning(inprocess, monkeypatch, capsys):
+    project, site = inprocess
+    assert cli.main(["offline"]) == 0
+    (project / "site-offline" / "locked").mkdir()
+    (project / "site-offline" / "locked" / "page.html").write_text("old", encoding="utf-8")
+    capsys.readouterr()
+    _with_an_undeletable_file(monkeypatch)
+    assert cli.main(["offline"]) == 0
+    old = f".site-offline.old-{os.getpid()}"
+    assert [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning")] == [
+        f"warning: {old}: could not remove this folder of an earlier site ({old}/locked/page.html: Permission "
+        f"denied); the new site is published in site-offline/. Make it removable (chmod -R u+w {old}; if another "
+        f"user owns it, ask them or an administrator) or delete it: the next build tries again"]
+    assert (project / "site-offline" / "index.html").exists()
+
+
 def test_folders_left_by_killed_builds_are_removed_by_the_next_build(tmp_path):
     project = make_project(tmp_path)
     built(project)
