@@ -108,7 +108,8 @@ def cmd_offline(args: argparse.Namespace) -> int:
         code = cmd_build(argparse.Namespace(strict=False))
         if code:
             return code
-    out = offline.make_offline(site, offline.default_out(site))
+    out = offline.make_offline(site, offline.default_out(site),
+                               warn=lambda message: print(f"warning: {message}", file=sys.stderr))
     print(f"Offline copy: open {(out / 'index.html').relative_to(root)} in a browser (no web server needed)")
     return 0
 
