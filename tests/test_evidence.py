@@ -344,7 +344,7 @@ def test_efficacy_table_and_forest_chart_of_000_show_no_ttp_or_os_as_median_pfs(
     head = rows[0]
     col = {name: head.index(name) for name in (pfs, ttp, os_)}
     by_trial = {r[0]: r for r in rows[1:]}
-    trem = next(r for name, r in by_trial.items() if name.startswith("TremelimumabinHCC"))
+    trem = next(r for name, r in by_trial.items() if name.startswith(("TremelimumabinHCC", "曲美木单抗治疗合并慢性")))
     abl = by_trial["NCT01853618"]
     for row in (trem, abl):
         assert row[col[pfs]] == "—", row
@@ -357,7 +357,8 @@ def test_efficacy_table_and_forest_chart_of_000_show_no_ttp_or_os_as_median_pfs(
     items = re.split(r"；|; ", html.unescape(desc))
     pfs_items = [i for i in items if pfs_name in i]
     assert pfs_items, desc
-    assert not [i for i in pfs_items if "NCT01853618" in i or "Tremelimumab" in i or "8.2" in i or "7.4" in i]
+    assert not [i for i in pfs_items if "NCT01853618" in i or "Tremelimumab" in i or "曲美木单抗治疗" in i
+                or "8.2" in i or "7.4" in i]
 
 
 # ---------------------------------------------------------------------------------------------------------------

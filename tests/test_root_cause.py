@@ -31,11 +31,11 @@ def test_a_record_with_a_typo_is_reported_alone(tmp_path):
     result = run(project, "check")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "content/trials/alpha.md:6:1: error: unknown field 'phsae' (did you mean phase?)"]
+        "content/trials/alpha.md:7:1: error: unknown field 'phsae' (did you mean phase?)"]
     build = run(project, "build")
     assert build.returncode == 1
     assert [ln for ln in build.stderr.splitlines() if ": error: " in ln] == [
-        "content/trials/alpha.md:6:1: error: unknown field 'phsae' (did you mean phase?)"]
+        "content/trials/alpha.md:7:1: error: unknown field 'phsae' (did you mean phase?)"]
     assert "build failed: 1 error, 0 warnings in the sources:" in build.stderr
 
 

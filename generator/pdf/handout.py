@@ -109,7 +109,7 @@ def _footnote(footnotes: list[dict[str, Any]], trial: Any, e: Any, lang: str) ->
         footnotes.append(same)
     same["figures"].append(_figure(e, lang, short=True))
     sep = "；" if lang == "zh" else "; "
-    same["text"] = (f"{trial.name}{'，' if lang == 'zh' else ', '}{sep.join(same['figures'])}"
+    same["text"] = (f"{trial.display_name(lang)}{'，' if lang == 'zh' else ', '}{sep.join(same['figures'])}"
                     f"{'：' if lang == 'zh' else ': '}{words}")
     return same["mark"]
 
@@ -146,7 +146,7 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
                 # a run of figures from one source is cited once, after its last figure ('ORR 20%, DCR 64% [1]')
                 for f, after in zip(figures, figures[1:] + [None]):
                     f["cite"] = after is None or after["ref"] != f["ref"]
-                trials.append({"name": trial.name, "figures": figures})
+                trials.append({"name": trial.display_name(lang), "figures": figures})
             labels = [x for x in r.labels if bool(_CJK.search(x)) == (lang == "zh") or not _CJK.search(x)]
             page = site_dir / lang / "regimens" / r.id / "index.html"
             rows.append({

@@ -167,7 +167,7 @@ def _bi(value: Bi | None, lang: str) -> str:
 
 
 def trials_csv(records: Records) -> bytes:
-    header = ["id", "name", "aliases", "registry", "phase", "design", "settings", "population_zh", "population_en",
+    header = ["id", "name", "name_zh", "aliases", "registry", "phase", "design", "settings", "population_zh", "population_en",
               "patients", "arms", "refs",
               # a count that a figure of the record qualifies (records.count_figure): that figure's status
               "patients_status", "patients_published_value", "patients_published_source", "patients_note_en"]
@@ -177,7 +177,7 @@ def trials_csv(records: Records) -> bytes:
         arms = "; ".join(a.regimen + _arm_n(t, a.regimen, a.n) for a in t.arms)
         e = count_figure(t)
         p = e.status.published if e is not None else None
-        rows.append([t.id, t.name, "; ".join(t.aliases), "; ".join(t.registry), t.phase, t.design,
+        rows.append([t.id, t.name, t.zh_name, "; ".join(t.aliases), "; ".join(t.registry), t.phase, t.design,
                      "; ".join(t.settings), _bi(t.population, "zh"), _bi(t.population, "en"), t.patients, arms,
                      "; ".join(t.refs),
                      e.status.kind if e is not None else "", format_number(p.value) if p else "",
@@ -195,7 +195,7 @@ def _arm_n(trial: Trial, regimen: str, n: int | None) -> str:
 
 def endpoints_csv(records: Records) -> bytes:
     header = ["trial", "measure", "label_zh", "label_en", "qualifier", "value", "unit", "ci_low", "ci_high", "arm",
-              "criteria", "source", "review", "quote",
+              "criteria", "source", "review", "quote", "quote_en",
               # the figure's status (what is known about it against the primary publication) and its note
               "status", "review_as", "cohort_zh", "cohort_en", "published_value", "published_source",
               "published_seen_in", "note_zh", "note_en",
@@ -207,7 +207,7 @@ def endpoints_csv(records: Records) -> bytes:
             ci = [format_number(c) for c in e.ci] if len(e.ci) == 2 else ["", ""]
             s, p = e.status, e.status.published
             rows.append([rid, e.measure, _bi(e.label, "zh"), _bi(e.label, "en"), e.qualifier, format_number(e.value),
-                         e.unit, ci[0], ci[1], e.arm, e.criteria, e.source, e.review, e.quote,
+                         e.unit, ci[0], ci[1], e.arm, e.criteria, e.source, e.review, e.quote, e.quote_en,
                          s.kind, s.review_as, _bi(s.cohort, "zh"), _bi(s.cohort, "en"),
                          format_number(p.value) if p else "", p.source if p else "", p.seen_in if p else "",
                          _bi(e.note, "zh"), _bi(e.note, "en"),

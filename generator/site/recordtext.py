@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import i18n
 from ..sources.records import (CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
-                               count_figure, format_number, published_words, status_words, with_details)
+                               count_figure, format_number, has_han, published_words, status_words, with_details)
 from ..sources.tablespec import cite
 from ..urls import regimen_url, rel, trial_url
 
@@ -17,6 +17,12 @@ from ..urls import regimen_url, rel, trial_url
 # ---------------------------------------------------------------------------------------------------------------
 
 LIST_SEP = {"zh": "、", "en": ", "}
+
+
+def names_for(names: list[str], lang: str) -> list[str]:
+    """The other names of a record that a reader of that language reads: on English pages the Chinese ones ('A+T
+    方案') are left out (they stay on the Chinese pages)."""
+    return list(names) if lang == "zh" else [n for n in names if not has_han(n)]
 
 
 def phase_text(phase: str | None, lang: str) -> str:
@@ -132,7 +138,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
             if kind == "trials" and e.arm and len(trial.arms) > 1:
                 sub = regimen_name(records, e.arm, lang)
             elif kind == "regimens":
-                sub = trial.name
+                sub = trial.display_name(lang)
             if e.label:
                 sub = f"{e.label[lang]}{sep if sub else ''}{sub}"
             out.append(item(figure_text(e, lang), sub=sub, keys=[e.source], caveat=caveat(trial, e, lang, page_url)))
@@ -140,7 +146,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
     if kind == "trials":
         t: Trial = rec
         if col == "name":
-            return [item(t.name, rel(page_url, trial_url(lang, t.id)) if link_self else None)]
+            return [item(t.display_name(lang), rel(page_url, trial_url(lang, t.id)) if link_self else None)]
         if col == "registry":
             return [item(r) for r in t.registry]
         if col == "phase":
@@ -172,7 +178,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
         if col == "name":
             return [item(r.name[lang] if r.name else r.id, rel(page_url, regimen_url(lang, r.id)) if link_self else None)]
         if col == "labels":
-            return [item(sep.join(r.labels))] if r.labels else []
+            return [item(sep.join(names_for(r.labels, lang)))] if names_for(r.labels, lang) else []
         if col == "components":
             return [item(sep.join(drug_name(records, d, lang) for d in r.components))] if r.components else []
         if col == "category":
@@ -180,5 +186,5 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
         if col == "settings":
             return [item(sep.join(vocab_label(SETTINGS, x, lang) for x in r.settings))] if r.settings else []
         if col == "trials":
-            return [item(t.name, rel(page_url, trial_url(lang, t.id))) for t in records.trials_of(r.id)]
+            return [item(t.display_name(lang), rel(page_url, trial_url(lang, t.id))) for t in records.trials_of(r.id)]
     return []
