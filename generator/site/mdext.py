@@ -15,6 +15,8 @@ import xml.etree.ElementTree as etree
 from markdown import Extension, util
 from markdown.treeprocessors import Treeprocessor
 
+from .zhtypography import ChineseTypographyTreeprocessor
+
 SKIP = {"code", "pre", "abbr", "a", "script", "style", "kbd", "samp", "svg", "math"}
 
 _OPEN_A = re.compile(r"<a[\s>]", re.I)
@@ -194,5 +196,7 @@ class GlossaryExtension(Extension):
         return term.zh if lang == "zh" else term.en
 
     def extendMarkdown(self, md) -> None:
+        # before the glossary's <abbr>: a bracket pair around an abbreviation is one text then
+        md.treeprocessors.register(ChineseTypographyTreeprocessor(md, self), "zh_typography", 5)
         md.treeprocessors.register(GlossaryTreeprocessor(md, self), "glossary_abbr", 4)
         md.treeprocessors.register(ChineseQuoteTreeprocessor(md, self), "chinese_quote_lang", 3)

@@ -10,6 +10,7 @@ sorting and filtering in the browser.
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Any
 
@@ -44,9 +45,47 @@ def cite_markup(numbers: list[int], lang: str, href: str = "") -> Markup:
     if not nums:
         return Markup("")
     links = Markup(", ").join(
-        Markup('<a href="{}#ref-{}" aria-label="{} {}">{}</a>').format(href, n, t("cite_label", lang), n, n)
+        Markup('<a class="d{}" href="{}#ref-{}" aria-label="{} {}">{}</a>').format(len(str(n)), href, n,
+                                                                               t("cite_label", lang), n, n)
         for n in nums)
     return Markup('<span class="cite" data-refs="{}">[{}]</span>').format(" ".join(map(str, nums)), links)
+
+
+# A column of an index whose cells are empty in more than this share of the rows is left out: a column of
+# "—" tells a reader nothing (the record pages and the data files keep every field).
+MOSTLY_EMPTY = 0.75
+NCT = re.compile(r"^NCT\d{8}$")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def trial_patients(tr: Trial) -> int | None:
+    """The number of patients: the record's, or the sum of its arms' when every arm gives one."""
+    if tr.patients is not None:
+        return tr.patients
+    ns = [a.n for a in tr.arms]
+    return sum(ns) if ns and all(n is not None for n in ns) else None
+
+
+def _patients_caveat(tr: Trial, lang: str, url: str) -> dict[str, str] | None:
+    """The marker of the index's patient count: the record's count, or the first qualified arm of a summed one."""
+    if tr.patients is not None:
+        return count_caveat(tr, lang, url)
+    return next((c for a in tr.arms if (c := count_caveat(tr, lang, url, a.regimen)) is not None), None)
+
+
+def trial_registry(tr: Trial) -> list[str]:
+    """The registry numbers: the record's, or a trial known by its ClinicalTrials.gov number (its name)."""
+    if tr.registry:
+        return list(tr.registry)
+    return [n for n in dict.fromkeys([tr.name, *tr.aliases]) if NCT.match(n)]
+
+
+def drop_empty_columns(headers: list[str], rows: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns (after the first, the row's name) that have a value in enough rows."""
+    keep = [i for i in range(len(headers))
+            if i == 0 or sum(1 for r in rows if r["cells"][i]["items"]) > (1 - MOSTLY_EMPTY) * len(rows)]
+    return ([headers[i] for i in keep],
+            [{**r, "cells": [r["cells"][i] for i in keep]} for r in rows])
 
 
 class LocalRefs:
@@ -249,7 +288,10 @@ class RecordPages:
         sep = LIST_SEP[lang]
         facts = []
         if names_for(regimen.labels, lang):
-            facts.append({"label": t("labels", lang), "items": [{"text": sep.join(names_for(regimen.labels, lang))}]})
+            # other names of the regimen a reader of this language reads, each marked with its language
+            facts.append({"label": t("labels", lang), "items": [
+                {"text": x, "lang": HTML_LANG["zh"] if HAN.search(x) else HTML_LANG["en"]}
+                for x in names_for(regimen.labels, lang)]})
         facts.append({"label": t("components", lang), "items": [
             {"text": self._drug_label(d, lang), "href": rel(url, f"{lang}/drugs/#drug-{d}"),
              "sub": vocab_label(DRUG_CLASSES, self.records.drugs[d].cls, lang) if d in self.records.drugs else ""}
@@ -291,9 +333,9 @@ class RecordPages:
 
     # ---- indexes ------------------------------------------------------------------------------------------------
     def _filters(self, lang: str, present: dict[str, list[str]]) -> list[dict[str, Any]]:
-        vocab = {"setting": SETTINGS, "category": CATEGORIES}
+        vocab = {"setting": SETTINGS, "category": CATEGORIES, "drugclass": DRUG_CLASSES}
         out = []
-        for name in ("setting", "category", "phase", "drug"):
+        for name in ("setting", "category", "phase", "drugclass", "drug"):
             values = present.get(name) or []
             if not values:
                 continue
@@ -318,15 +360,19 @@ class RecordPages:
         url = f"{lang}/trials/"
         trials = sorted(self.records.trials.values(), key=lambda tr: (tr.display_name(lang).casefold(), tr.id))
         sep = LIST_SEP[lang]
-        present: dict[str, list[str]] = {"setting": [], "category": [], "phase": [], "drug": []}
+        present: dict[str, list[str]] = {"setting": [], "category": [], "phase": [], "drug": [], "drugclass": []}
         rows = []
         for tr in trials:
             drugs = self.records.drugs_of_trial(tr)
             cats = self.records.categories_of_trial(tr)
+            classes = list(dict.fromkeys(self.records.drugs[d].cls for d in drugs
+                                         if d in self.records.drugs and self.records.drugs[d].cls))
             data = {"setting": tr.settings, "category": cats, "phase": [phase_key(tr.phase)] if tr.phase else [],
-                    "drug": drugs}
+                    "drug": drugs, "drugclass": classes}
             for k, v in data.items():
                 present[k] += [x for x in v if x not in present[k]]
+            patients = trial_patients(tr)
+            registry = trial_registry(tr)
             rows.append({
                 "data": {k: " ".join(v) for k, v in data.items()},
                 "cells": [
@@ -338,15 +384,16 @@ class RecordPages:
                     {"items": [{"text": regimen_name(self.records, a.regimen, lang),
                                 "href": rel(url, regimen_url(lang, a.regimen))} for a in tr.arms]},
                     {"items": [{"text": sep.join(vocab_label(CATEGORIES, c, lang) for c in cats)}] if cats else []},
-                    {"items": [{"text": r} for r in tr.registry]},
-                    {"items": [{"text": str(tr.patients), "caveat": count_caveat(tr, lang, url)}]
-                     if tr.patients is not None else [],
-                     "sort": str(tr.patients) if tr.patients is not None else ""},
+                    {"items": [{"text": r} for r in registry]},
+                    {"items": [{"text": str(patients), "caveat": _patients_caveat(tr, lang, url)}]
+                     if patients is not None else [],
+                     "sort": str(patients) if patients is not None else ""},
                     {"items": [{"text": str(len(tr.endpoints))}] if tr.endpoints else [],
                      "sort": str(len(tr.endpoints))},
                 ]})
         headers = [t("name", lang), t("phase", lang), t("design", lang), t("settings", lang), t("arms", lang),
                    t("category", lang), t("registry", lang), t("patients", lang), t("figures", lang)]
+        headers, rows = drop_empty_columns(headers, rows)
         # charts: every figure comes with its reference, numbered in the order the charts show them
         refs = LocalRefs([])
         charts = [c for c in (response_chart(self.records, trials, lang, refs.label, f"chart-trials-{lang}-r",
@@ -372,13 +419,15 @@ class RecordPages:
         regimens = sorted(self.records.regimens.values(),
                           key=lambda r: ((r.name[lang] if r.name else r.id).casefold(), r.id))
         sep = LIST_SEP[lang]
-        present: dict[str, list[str]] = {"setting": [], "category": [], "phase": [], "drug": []}
+        present: dict[str, list[str]] = {"setting": [], "category": [], "phase": [], "drug": [], "drugclass": []}
         rows = []
         for r in regimens:
             trials = self.records.trials_of(r.id)
             data = {"setting": r.settings, "category": [r.category] if r.category else [],
                     "phase": list(dict.fromkeys(phase_key(tr.phase) for tr in trials if tr.phase)),
-                    "drug": r.components}
+                    "drug": r.components,
+                    "drugclass": list(dict.fromkeys(self.records.drugs[d].cls for d in r.components
+                                                    if d in self.records.drugs and self.records.drugs[d].cls))}
             for k, v in data.items():
                 present[k] += [x for x in v if x not in present[k]]
             rows.append({
@@ -418,9 +467,12 @@ class RecordPages:
                 "cells": [
                     {"items": [{"text": d.name[lang] if d.name else d.id}]},
                     {"items": [{"text": d.abbr}] if d.abbr else []},
-                    {"items": [{"text": d.inn}] if d.inn else []},
+                    {"items": [{"text": d.inn, "lang": HTML_LANG["en"]}] if d.inn else []},
                     {"items": [{"text": vocab_label(DRUG_CLASSES, d.cls, lang)}] if d.cls else []},
-                    {"items": [{"text": sep.join(names_for(d.aliases.all(), lang))}] if names_for(d.aliases.all(), lang) else []},
+                    # the spellings of the sources a reader of this language reads, each a name in its language
+                    {"items": [{"text": sep.join(names_for(names, lang)), "lang": HTML_LANG[side]}
+                               for side, names in (("zh", d.aliases.zh), ("en", d.aliases.en))
+                               if names_for(names, lang)]},
                     {"items": [{"text": r.name[lang] if r.name else r.id, "href": rel(url, regimen_url(lang, r.id))}
                                for r in regimens]},
                 ]})

@@ -16,6 +16,7 @@ from ..urls import page_uri, rel
 from . import scholarly
 from .downloads import reference_downloads
 from .render import Page, Renderer, md_text
+from .zhtypography import full_width
 
 
 def editor_notes(r: Renderer, review: Review, lang: str) -> tuple[str, list[str]]:
@@ -23,6 +24,12 @@ def editor_notes(r: Renderer, review: Review, lang: str) -> tuple[str, list[str]
     here = f"{lang}/{review.id}/editor-notes/"
     out = [f"## {i18n.t('editor_notes_all', lang)} {{#all-notes}}"]
     keys: list[str] = []
+    if any(p.zh is not None and full_width(p.zh.text) != p.zh.text
+           for section in review.pages_in_order for p in section.body.pairs):
+        # the display of the Chinese text's punctuation (generator/site/zhtypography.py), said where the
+        # editors account for every difference between the pages and the source
+        out[:0] = [f"## {i18n.t('typography_heading', lang)} {{#typography}}",
+                   f'<p class="typography-note">{i18n.t("typography_note", lang)}</p>']
     for section in review.pages_in_order:
         if section.kind == "editor-notes":
             continue
@@ -36,7 +43,7 @@ def editor_notes(r: Renderer, review: Review, lang: str) -> tuple[str, list[str]
             text = r.block_text(review, section, pair, lang, id_prefix=f"n-{section.id}-", page_url=here)
             text = r.contributor(text, section.path, pair.block(lang))
             out.append(f'<div class="blk editor-note" markdown>\n\n<p class="note-where">'
-                       f'<a href="{href}">{escape(i18n.t("in_section", lang))}: {md_text(title)}</a></p>\n\n'
+                       f'<a href="{href}">{escape(i18n.t("in_section", lang))}{"：" if lang == "zh" else ": "}{md_text(title)}</a></p>\n\n'
                        f'{text}\n\n</div>')
             keys += r.keys_of(pair)
     return "\n\n".join(out), keys

@@ -11,6 +11,7 @@ from ..i18n import Strings
 from ..sources.bilingual import LANGS, slugify
 from ..sources.records import DRUG_CLASSES
 from ..urls import page_uri, rel
+from .recordtext import drug_name, regimen_name
 from .render import Page, Renderer
 
 
@@ -73,27 +74,63 @@ def status_page(r: Renderer, lang: str) -> Page:
 
 
 def changelog_page(r: Renderer, lang: str) -> Page:
+    """A reader's changelog: one entry a day, in the page's language. It says what changed in the words of
+    the commits' ``Changelog-zh:``/``Changelog-en:`` trailers (CONTRIBUTING, "The changelog") and links the
+    pages whose sources changed, by their titles; commit messages, hashes and file paths are for contributors
+    and are not shown."""
     url = f"{lang}/changelog/"
-    entries = []
-    pages = {}
-    if r.links is not None:
-        for path, target in r.links.pages.items():
-            try:
-                pages[path.relative_to(r.project.root.resolve()).as_posix()] = target
-            except ValueError:
-                pass
-    for change in (r.history.changes if r.history else []):
-        files = []
+    pages = _changed_pages(r, lang)
+    days: dict[str, dict] = {}
+    for change in (r.history.changes if r.history else []):  # newest first
+        day = days.setdefault(change.date, {"date": change.date, "notes": [], "groups": {}, "hrefs": set()})
+        for note in change.notes.get(lang, []):
+            if note not in day["notes"]:
+                day["notes"].append(note)
         for f in change.files:
             target = pages.get(f)
-            files.append({"name": f, "href": rel(url, target.url(lang)) if target else None})
-        entries.append({"date": change.date, "subject": change.subject, "commit": change.commit[:7],
-                        "files": files})
+            if target is not None and target[2] not in day["hrefs"]:
+                day["hrefs"].add(target[2])
+                day["groups"].setdefault(target[0], []).append({"title": target[1], "href": rel(url, target[2])})
+    entries = [{"date": d["date"], "notes": d["notes"],
+                "groups": [{"label": k, "pages": v} for k, v in sorted(d["groups"].items(), key=lambda kv: (kv[0] == "", kv[0]))]}
+               for d in days.values() if d["notes"] or d["groups"]]
     md = r.env.get_template("changelog.md.j2").render(
         meta=r.meta(title=i18n.t("changelog", lang), lang=lang, kind="changelog",
                     **r.alternates(url, lang)),
         t=Strings(lang), entries=entries, git=bool(r.history and r.history.available))
     return Page(page_uri(url), md, None, lang)
+
+
+def _changed_pages(r: Renderer, lang: str) -> dict[str, tuple[str, str, str]]:
+    """Source file (relative to the project) -> (group, title, site URL) of the page a reader sees it on; the
+    group is the review's title for its pages, "studies and regimens" for the records, empty for the rest."""
+    root = r.project.root.resolve()
+    out: dict[str, tuple[str, str, str]] = {}
+
+    def add(path, group: str, title: str, target: str) -> None:
+        try:
+            out[path.resolve().relative_to(root).as_posix()] = (group, title, target)
+        except ValueError:
+            pass
+
+    for review in r.project.reviews:
+        for s in review.pages_in_order:
+            title = i18n.t("changelog_review_home", lang) if s.kind == "landing" else s.full_title(lang)
+            add(s.path, review.title[lang], title, s.url(lang))
+    if r.project.glossary is not None:
+        add(r.project.glossary.path, "", i18n.t("glossary", lang), f"{lang}/glossary/")
+    records_group = i18n.t("changelog_records", lang)
+    records = r.records
+    if records is not None:
+        for kind in ("trials", "regimens"):
+            for rid, rec in getattr(records, kind).items():
+                name = rec.name if isinstance(rec.name, str) else regimen_name(records, rid, lang)
+                add(r.project.content_dir / kind / f"{rid}.md", records_group, name, f"{lang}/{kind}/{rid}/")
+        for did in records.drugs:
+            add(r.project.content_dir / "drugs" / f"{did}.md", records_group, drug_name(records, did, lang),
+                f"{lang}/drugs/#drug-{did}")
+    out["refs.bib"] = ("", i18n.t("bibliography", lang), f"{lang}/bibliography/")
+    return out
 
 
 def home_page(r: Renderer, lang: str) -> Page:
@@ -135,7 +172,8 @@ def glossary_page(r: Renderer, lang: str) -> Page | None:
     if r.records is not None:
         for d in sorted(r.records.drugs.values(), key=lambda d: (d.is_procedure, d.name.en.lower())):
             drugs.append({"inn": d.inn or d.name.en, "zh": d.name.zh or "—", "cls": DRUG_CLASSES[d.cls][lang],
-                          "href": rel(url, f"{lang}/drugs/#drug-{d.id}"), "aliases": d.aliases.zh + d.aliases.en})
+                          "href": rel(url, f"{lang}/drugs/#drug-{d.id}"),
+                          "aliases_zh": d.aliases.zh, "aliases_en": d.aliases.en})
     md = r.env.get_template("glossary.md.j2").render(
         meta=r.meta(title=g.title[lang], lang=lang, kind="glossary", source=r.source_of_path(g.path), **r.alternates(url, lang)),
         t=Strings(lang), blocks=blocks, terms=terms, drugs=drugs)

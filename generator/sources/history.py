@@ -17,6 +17,13 @@ from pathlib import Path
 
 TRACKED = ("content", "refs.bib")
 
+# The reader's changelog is written in commit-message trailers, one language each:
+#   Changelog-zh: 补充了 IMbrave150 的总生存期更新结果。
+#   Changelog-en: IMbrave150's updated overall survival added.
+# git prints them on the commit's line, the languages apart (\x1c) and the entries of one language apart (\x1d).
+TRAILER_KEYS = {"zh": "Changelog-zh", "en": "Changelog-en"}
+TRAILER_FORMAT = "%x1c".join(f"%(trailers:key={key},valueonly,unfold,separator=%x1d)" for key in TRAILER_KEYS.values())
+
 
 @dataclass
 class Change:
@@ -24,6 +31,9 @@ class Change:
     timestamp: int
     subject: str
     files: list[str]
+    # What a reader is told, in each language: the commit message's ``Changelog-zh:`` and ``Changelog-en:``
+    # trailers (CONTRIBUTING, "The changelog"); empty when the commit has none
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def date(self) -> str:
@@ -97,11 +107,21 @@ class History:
         return times
 
 
+def _notes(trailers: str) -> dict[str, list[str]]:
+    notes: dict[str, list[str]] = {}
+    for lang, values in zip(TRAILER_KEYS, trailers.split("\x1c")):
+        entries = [" ".join(v.split()) for v in values.split("\x1d") if v.strip()]
+        if entries:
+            notes[lang] = entries
+    return notes
+
+
 def read_history(root: Path, cache_dir: Path | None = None) -> History:
     history = History(root)
     try:
         out = subprocess.run(
-            ["git", "log", "--no-merges", "--format=%x1e%H%x1f%ct%x1f%s", "--name-only", "--", *TRACKED],
+            ["git", "log", "--no-merges", "--format=%x1e%H%x1f%ct%x1f%s%x1f" + TRAILER_FORMAT, "--name-only",
+             "--", *TRACKED],
             cwd=root, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return history
@@ -110,9 +130,9 @@ def read_history(root: Path, cache_dir: Path | None = None) -> History:
     history.available = True
     for record in out.stdout.split("\x1e")[1:]:
         head, _, names = record.partition("\n")
-        commit, ts, subject = head.split("\x1f", 2)
+        commit, ts, subject, trailers = head.split("\x1f", 3)
         files = [n for n in names.split("\n") if n.strip()]
-        change = Change(commit, int(ts), subject, files)
+        change = Change(commit, int(ts), subject, files, _notes(trailers))
         history.changes.append(change)
         for f in files:
             history.last.setdefault(f, change.timestamp)

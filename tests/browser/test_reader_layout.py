@@ -191,6 +191,28 @@ def test_citation_targets_are_24_px_at_least(page, server, require_kind, lang, w
     assert not small, f"{len(small)} of {len(sizes)} targets under 24 x 24 px, e.g. {small[:5]}"
 
 
+# The gap between the opening bracket and the first number of each citation, as drawn (the text's own boxes,
+# not the 24 px targets): "[1]" reads tight, not "[ 1 ]".
+BRACKET_GAPS = """() => [...document.querySelectorAll('.md-content .cite')].map(c => {
+  const a = c.querySelector('a'); if (!a || !c.firstChild || c.firstChild.nodeType !== 3) return null;
+  const digits = document.createRange(); digits.selectNodeContents(a);
+  const bracket = document.createRange(); bracket.setStart(c.firstChild, 0); bracket.setEnd(c.firstChild, 1);
+  const d = digits.getClientRects()[0], b = bracket.getClientRects()[0];
+  return d && b && Math.abs(d.top - b.top) < 4 ? d.left - b.right : null;
+}).filter(g => g !== null)"""
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_citation_numbers_read_tight_within_their_brackets(page, server, require_kind, lang, width):
+    require_kind(SECTION, lang)
+    open_at(page, server, kind_path(SECTION, lang), WIDTHS[width])
+    gaps = page.evaluate(BRACKET_GAPS)
+    assert gaps
+    wide = [g for g in gaps if g > 2]
+    assert not wide, f"{len(wide)} of {len(gaps)} citations drawn '[ n ]', gaps {sorted(wide)[-5:]} px"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_tab_reaches_the_links_of_a_citation_card(page, server, require_kind, lang):
     require_kind(SECTION, lang)

@@ -41,12 +41,14 @@ def header_index(page, label: str) -> int:
     return next(i for i, t in enumerate(labels) if t.startswith(label))
 
 
-@pytest.mark.parametrize("lang, patients", [("en", "Patients"), ("zh", "例数")])
-def test_sorts_by_a_column(trial_index, lang, patients):
+@pytest.mark.parametrize("lang, figures", [("en", "Figures"), ("zh", "疗效数据")])
+def test_sorts_by_a_column(trial_index, lang, figures):
+    """A numeric column (the number of figures; the number of patients is on few records, and a column
+    empty for most rows is left out of the index)."""
     page = trial_index(lang)
     total = page.evaluate(ROWS)
     assert total == len(TRIALS)
-    i = header_index(page, patients)
+    i = header_index(page, figures)
     button = page.locator("#trials-table thead th").nth(i).locator("button.records-sort")
     button.click()
     assert page.locator("#trials-table thead th").nth(i).get_attribute("aria-sort") == "ascending"
@@ -99,3 +101,20 @@ def test_full_table_without_javascript(browser, server, site, lang):
         assert p.locator("#trials-table").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang, label", [("en", "PD-1 inhibitor"), ("zh", "PD-1 抑制剂")])
+def test_filters_by_drug_class(trial_index, lang, label):
+    """"Every study of a PD-1 inhibitor": the class or target of the drugs (content/drugs, class:), in the
+    page's language."""
+    page = trial_index(lang)
+    total = page.evaluate(ROWS)
+    page.select_option("form.records-filter select[name=drugclass]", label=label)
+    shown = page.evaluate(ROWS)
+    assert 0 < shown < total
+    classes = page.evaluate("""() => [...document.querySelectorAll('#trials-table tbody tr')]
+        .filter(r => !r.hidden).map(r => r.getAttribute('data-drugclass').split(' '))""")
+    assert all("pd-1" in c for c in classes)
+    names = page.evaluate("""() => [...document.querySelectorAll('#trials-table tbody tr')]
+        .filter(r => !r.hidden).map(r => r.querySelector('th').innerText.trim())""")
+    assert "CheckMate 459" in names and "REFLECT" not in names  # nivolumab; lenvatinib alone
