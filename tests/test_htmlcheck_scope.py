@@ -14,7 +14,8 @@ from sitekit import make_project
 
 SECTION = "content/demo/01-first.md"
 HEAD = "---\nid: first\norder: 1\nnumber: \"1\"\ntitle:\n  zh: 第一节\n  en: First section\n---\n"  # 8 lines
-PLAIN = "::: zh\n{n}号普通段落，引用 [22][23] 与[@finn2020imbrave150]。\n\n::: en\nPlain paragraph {n}, [22][23] [@finn2020imbrave150].\n\n"
+PLAIN = ("::: zh\n{n}号普通段落，引用 [22][23] 与[@finn2020imbrave150]。\n\n"
+         "::: en\nPlain paragraph {n}, [22][23] [@finn2020imbrave150].\n\n")
 NOTE = "::: zh\n!!! editor\n    编者注 {n}。\n\n::: en\n!!! editor\n    Editor's note {n}.\n\n"
 
 
@@ -46,8 +47,8 @@ def test_plain_blocks_and_editor_notes_are_not_converted(tmp_path, converted):
 
 
 def test_only_the_block_that_may_make_markup_is_converted(tmp_path, converted):
-    body = (PLAIN.format(n=1) + "::: zh\n见<script>alert(1)</script>。\n\n::: en\nSee <b onclick=\"x()\">here</b>.\n\n"
-            + PLAIN.format(n=2))
+    body = (PLAIN.format(n=1) + "::: zh\n见<script>alert(1)</script>。\n\n"
+            "::: en\nSee <b onclick=\"x()\">here</b>.\n\n" + PLAIN.format(n=2))
     model = load(tmp_path, body)
     assert [d.format() for d in model.report.errors] == [
         f"{SECTION}:16:2: error: " + next(d.message for d in model.report.errors if d.line == 16),

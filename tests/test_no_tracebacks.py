@@ -225,7 +225,8 @@ def test_a_leftover_that_still_cannot_be_removed_is_warned_about_again(inprocess
     _with_an_undeletable_file(monkeypatch)
     assert cli.main(["build"]) == 0
     warnings = _warnings(capsys)
-    assert len(warnings) == 1 and warnings[0].startswith(f".site.old-{dead}: could not remove this folder of an earlier site "
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f".site.old-{dead}: could not remove this folder of an earlier site "
                                   f"(.site.old-{dead}/locked/page.html: Permission denied); the new site is "
                                   f"published in site/.")
     assert (site / "en" / "index.html").exists()

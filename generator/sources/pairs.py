@@ -1,5 +1,5 @@
-"""Checks of each zh/en pair as a pair: each block is in its own language, and both have the same shape
-(tables of the same rows and columns, the same list structure).
+"""Checks of each zh/en pair as a pair: each block is in its own language (as a whole, sentence by sentence, and
+its heading), and both have the same shape (tables of the same rows and columns, the same list structure).
 
 Heading levels are compared where headings are found (bilingual._classify). What is not the language of
 the block is left out before counting: code, citations, link targets, URLs, HTML tags, quotations

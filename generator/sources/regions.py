@@ -16,10 +16,10 @@ markers are gone from the published pages, which stay byte-identical from one bu
 whose markers did not all come through the conversion in pairs (text that swallowed one) fails the
 build: what lies between markers is sanitized in any case.
 
-The Markdown extension (:class:`generator.sources.mdregions.RegionExtension`) marks the footnotes (which Python-Markdown puts at
-the end of the page, outside the blocks they belong to) as contributor HTML too, and writes table
-column alignment as a class (Python-Markdown writes ``style="text-align: ..."``, which the site's
-Content-Security-Policy refuses and the sanitizer removes).
+The Markdown extension (:class:`generator.sources.mdregions.RegionExtension`) marks the footnotes
+(which Python-Markdown puts at the end of the page, outside the blocks they belong to) as contributor HTML
+too, and writes table column alignment as a class (Python-Markdown writes ``style="text-align: ..."``,
+which the site's Content-Security-Policy refuses and the sanitizer removes).
 """
 
 from __future__ import annotations
