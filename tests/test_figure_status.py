@@ -655,7 +655,7 @@ def test_open_data_gives_a_qualified_count_its_status(records):
 def test_handout_cites_each_figures_own_source(tmp_path, lang):
     model = pipeline.load(ROOT)
     data = handout_data(model, tmp_path, lang)
-    by_name = {tr.name: tr for tr in model.records.trials.values()}
+    by_name = {tr.display_name(lang): tr for tr in model.records.trials.values()}
     number_of: dict[str, int] = {}
     figures = 0
     for g in data["groups"]:
