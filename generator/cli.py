@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import SourceError, grouped, in_github_actions, now_processing, summary
+from .diagnostics import SourceError, grouped, in_github_actions, now_processing, summary, tally
 from .site import offline
 from .sources import confirmed
 
@@ -52,8 +52,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if in_github_actions():
         for d in items:  # every place annotated on the diff
             print(d.github())
-    errors = len(report.errors)
-    warnings = len(report.warnings)
+    errors, warnings = tally(items)  # the build's count too (SourceError)
     failing = errors + (warnings if args.strict else 0)
     print(("check failed: " if failing else "check passed: ") + summary(errors, warnings), file=sys.stderr)
     return 1 if failing else 0
@@ -109,7 +108,8 @@ def cmd_offline(args: argparse.Namespace) -> int:
         code = cmd_build(argparse.Namespace(strict=False))
         if code:
             return code
-    out = offline.make_offline(site, offline.default_out(site))
+    out = offline.make_offline(site, offline.default_out(site),
+                               warn=lambda message: print(f"warning: {message}", file=sys.stderr))
     print(f"Offline copy: open {(out / 'index.html').relative_to(root)} in a browser (no web server needed)")
     return 0
 

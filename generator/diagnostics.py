@@ -17,16 +17,46 @@ from typing import Iterable, Iterator
 ERROR = "error"
 WARNING = "warning"
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that look like a space or like nothing: quoted in a message they are written as escapes ('\u00a0')
+# and named, or the contributor would look for a mistake they cannot see.
+INVISIBLE = {
+    "\u00a0": "a non-breaking space", "\u00ad": "a soft hyphen", "\u2002": "an en space", "\u2003": "an em space",
+    "\u2009": "a thin space", "\u200a": "a hair space", "\u200b": "a zero-width space",
+    "\u200c": "a zero-width non-joiner", "\u200d": "a zero-width joiner", "\u200e": "a left-to-right mark",
+    "\u200f": "a right-to-left mark", "\u202f": "a narrow non-breaking space", "\u2060": "a word joiner",
+    "\u3000": "a full-width space", "\ufeff": "a zero-width no-break space (byte-order mark)",
+}
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
+_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(INVISIBLE) + "]")
+
+
+def invisible_in(text: str) -> list[tuple[int, str]]:
+    """(offset, 'a non-breaking space (U+00A0)') of each invisible character of a text."""
+    return [(m.start(), f"{INVISIBLE[m.group()]} (U+{ord(m.group()):04X})") for m in _INVISIBLE.finditer(text)]
+
+
+def without_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
+def _named_invisible(message: str) -> str:
+    """A message quoting contributor text with invisible characters says which ones, and how they are shown."""
+    chars = dict.fromkeys(m.group() for m in _INVISIBLE.finditer(message))
+    chars = {c: None for c in chars if f"(U+{ord(c):04X})" not in message}  # not named by the message itself
+    if not chars:
+        return message
+    shown = ", ".join(f"{INVISIBLE[c]} (U+{ord(c):04X}) shown as {c.encode('unicode_escape').decode('ascii')}"
+                      for c in chars)
+    return f"{message} (the quoted text contains {shown})"
 
 
 def printable(text: str, limit: int | None = None) -> str:
     """Contributor text for a one-line message: control characters and line breaks written as escapes
     ('\\n'), so that a message is one line and no line of it can pass for a command to the CI runner
-    (GitHub Actions obeys any output line that starts with '::')."""
+    (GitHub Actions obeys any output line that starts with '::'); invisible characters (INVISIBLE) too."""
     if limit is not None and len(text) > limit:
         text = text[:limit - 1] + "…"
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return _SHOWN.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -70,21 +100,21 @@ class Report:
             return p.as_posix()
 
     def error(self, path: str | Path, line: int, message: str, col: int = 1) -> None:
-        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), ERROR, message))
+        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), ERROR, _named_invisible(message)))
 
     def warning(self, path: str | Path, line: int, message: str, col: int = 1) -> None:
-        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), WARNING, message))
+        self.items.append(Diagnostic(self._rel(path), max(line, 1), max(col, 1), WARNING, _named_invisible(message)))
 
     def extend(self, other: "Report") -> None:
         self.items.extend(other.items)
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return sorted(d for d in self.items if d.severity == ERROR)
+        return sorted({d for d in self.items if d.severity == ERROR})
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return sorted(d for d in self.items if d.severity == WARNING)
+        return sorted({d for d in self.items if d.severity == WARNING})
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items))
@@ -93,9 +123,10 @@ class Report:
         return iter(self.sorted())
 
     def raise_if_errors(self, strict: bool = False) -> None:
-        failing = self.sorted() if strict else self.errors
-        if failing:
-            raise SourceError(failing, counts=(len(self.errors), len(self.warnings)))
+        """Raise when there are errors (or, ``strict``, warnings): the message lists every problem, warnings
+        too, as ``check`` prints them."""
+        if self.errors or (strict and self.warnings):
+            raise SourceError(self.items)
 
 
 def grouped(items: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -126,8 +157,16 @@ def grouped(items: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(out)
 
 
+def tally(items: Iterable[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings): the one count of problems that check and build print (and GitHub annotates): every
+    place of a problem counts, a problem shown once with its other lines (grouped) counts for each of them; the
+    same problem at the same place found twice counts once."""
+    found = set(items)
+    return sum(d.severity == ERROR for d in found), sum(d.severity == WARNING for d in found)
+
+
 def summary(errors: int, warnings: int) -> str:
-    """'39 errors, 0 warnings': the count of a report, worded alike by check and build."""
+    """'39 errors, 0 warnings': the count of a report (tally), worded alike by check and build."""
     return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
 
 
@@ -135,12 +174,9 @@ class SourceError(Exception):
     """The sources are wrong: the message lists every problem, one per line, as ``check`` prints them
     (``path:line:col: severity: message``), with the count ``check`` gives."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic], counts: tuple[int, int] | None = None):
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = sorted(set(diagnostics))
-        if counts is None:
-            counts = (sum(d.severity == ERROR for d in self.diagnostics),
-                      sum(d.severity == WARNING for d in self.diagnostics))
-        self.counts = counts
+        self.counts = tally(self.diagnostics)
         super().__init__(self.render())
 
     def render(self, command: str = "build") -> str:

@@ -77,7 +77,7 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     citations.cited_by_record = {page: set(keys) for page, keys in records.all_keys().items()}
     # a warning for check and build alike (keys written in a record that did not load are not "never cited")
     if not project.unloaded:  # a review that did not load cites what it cites: its problem alone is reported
-        report_uncited(bib, citations.all_cited() | records.unloaded_keys, report)
+        report_uncited(bib, citations.all_cited() | records.unloaded_keys | project.unloaded_keys, report)
     # a chart in a review draws the review's reference numbers
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project, records)

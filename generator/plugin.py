@@ -7,6 +7,8 @@ file so that moving to a successor touches only this file.
 from __future__ import annotations
 
 import logging
+import posixpath
+import re
 from pathlib import Path
 
 import material.plugins.search.plugin as material_search
@@ -22,10 +24,13 @@ from .diagnostics import SourceError, grouped, processing
 from .site import navigation, render, search, searchview, serveerrors, sitedir, sitemaps
 from .site.fragments import strip_inline
 from .site.mdext import GlossaryExtension
-from .sources import regions, sanitize
+from .sources import mdregions, regions, sanitize
 from .sources.confirmed import FILE as CONFIRMED_FILE
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
+_PAGES_LOGGER = "mkdocs.structure.pages"
+# MkDocs (1.6) words its note on a relative link it cannot match to a source file like this (mkdocs/structure/pages.py)
+_UNRECOGNIZED_LINK = re.compile(r"Doc file '(?P<src>[^']+)' contains an unrecognized relative link '(?P<link>[^']+)'")
 
 
 class BilingualConfig(Config):
@@ -50,6 +55,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.serve_errors: list[str] = []  # under `serve`: the sources' errors, shown instead of the pages
         self.page_html: str | None = None
         self.expected: dict[str, object] = {}  # page -> the contributor regions of its markdown
+        self.page_links = _PageLinks()  # on MkDocs' page logger from on_files to the end of the build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # defining on_startup keeps this object across `serve` rebuilds
@@ -83,7 +89,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         # 2. markdown: glossary tooltips (Python-Markdown's abbr misses terms glued to Chinese text)
         self.glossary_ext = GlossaryExtension(self.model.project.glossary)
         config.markdown_extensions.append(self.glossary_ext)
-        config.markdown_extensions.append(regions.RegionExtension())  # footnotes are contributor HTML too
+        config.markdown_extensions.append(mdregions.RegionExtension())  # footnotes are contributor HTML too
         if config.strict:
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
@@ -94,6 +100,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         # 3. atomic output: build into a staging folder, publish on success
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
+            for stuck in sitedir.clear_leftovers(self.final_site):
+                log.warning(sitedir.not_removed_message(stuck, self.final_site))
             self.staging = sitedir.prepare(self.final_site)
             config.site_dir = str(self.staging)
         return config
@@ -118,6 +126,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             files.append(f)
         for path, data in pipeline.static_files(self.model).items():
             files.append(File.generated(config, path, content=data))
+        self.page_links.know(files)
+        logging.getLogger(_PAGES_LOGGER).addFilter(self.page_links)
         return files
 
     def on_env(self, env, *, config, files):
@@ -180,6 +190,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
     # 5. after the pages (and after other plugins' post_build): per-language search, then publish
     @event_priority(-100)
     def on_post_build(self, *, config) -> None:
+        logging.getLogger(_PAGES_LOGGER).removeFilter(self.page_links)
         if self.model is None:
             serveerrors.write(Path(config.site_dir), self.serve_errors)
             return
@@ -193,10 +204,13 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             return  # strict mode: MkDocs aborts right after this event; keep the old site
         if self.staging is not None and self.final_site is not None:
             processing(f"{self.final_site.name}/ (publishing the new site)")
-            sitedir.publish(self.staging, self.final_site)  # one rename; nothing after it can fail the build
+            stuck = sitedir.publish(self.staging, self.final_site)  # one rename; nothing after it can fail the build
             self.staging = None
+            if stuck is not None:
+                _warn_uncounted(sitedir.not_removed_message(stuck, self.final_site))
 
     def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger(_PAGES_LOGGER).removeFilter(self.page_links)
         if self.staging is not None:
             sitedir.discard_quietly(self.staging)
             self.staging = None
@@ -207,6 +221,51 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
             if (root / extra).exists():
                 server.watch(str(root / extra))
         return server
+
+
+class _PageLinks(logging.Filter):
+    """Drops MkDocs' note on an "unrecognized relative link" when the link is one of the links the generator
+    wrote to a page of this site, and only then.
+
+    Links in contributor text are checked against the sources by the checker (a broken one is an error
+    before MkDocs runs) and written for each page as the address of the target page relative to the address
+    of the page (``../../trials/reflect/`` from ``zh/interventional-hcc/introduction/``), which is what the
+    reader's browser resolves. MkDocs resolves a relative link against the page's *file* name instead
+    (``zh/interventional-hcc/introduction.md``), finds no file there, and says so at INFO for every such link:
+    noise a contributor reads as problems. A link that does not reach a page of the site is still reported."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.url_of: dict[str, str] = {}  # source file of a page -> its address
+        self.urls: set[str] = set()
+
+    def know(self, files: Files) -> None:
+        pages = [f for f in files if f.is_documentation_page()]
+        self.url_of = {f.src_uri: f.url for f in pages}
+        self.urls = {f.url for f in pages}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        m = _UNRECOGNIZED_LINK.match(record.getMessage()) if record.levelno == logging.INFO else None
+        if m is None or m.group("src") not in self.url_of:
+            return True
+        here = self.url_of[m.group("src")]
+        base = here if here.endswith("/") or not here else posixpath.dirname(here)
+        target = posixpath.normpath(posixpath.join(base, m.group("link").partition("#")[0]))
+        return not (target + "/" in self.urls or target in self.urls)
+
+
+def _warn_uncounted(message: str) -> None:
+    """A warning after the new site is published: shown, but not counted by ``--strict`` (MkDocs would
+    then exit 1 for a build whose site is published, and the exit code must say what happened)."""
+    root = logging.getLogger("mkdocs")
+    counters = [h for h in root.handlers if isinstance(h, CountHandler)]
+    for h in counters:
+        root.removeHandler(h)
+    try:
+        log.warning(message)
+    finally:
+        for h in counters:
+            root.addHandler(h)
 
 
 def _toc_items(toc):

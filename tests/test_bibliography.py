@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pybtex.database
 import pytest
+import rispy
+from citeproc.source.json import CiteProcJSON
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.plugin import find_plugin
@@ -597,7 +599,7 @@ def test_what_cannot_be_rendered_is_a_warning_at_its_line(tmp_path):
     text = ("@article{b,\n  title = {B \\foo{} and \\TeX},\n  crossref = {nowhere},\n"
             "  eprint = {x123},\n  date = {spring}\n}\n@set{s,\n  entryset = {b,gone}\n}\n")
     assert _problems(tmp_path, text.encode()) == [
-        "refs.bib:2:1: warning: the field 'title' of 'b' uses \\foo, which cannot be rendered and is left out: "
+        "refs.bib:2:14: warning: the field 'title' of 'b' uses \\foo, which cannot be rendered and is left out: "
         "write the text it stands for (Unicode is fine)",
         "refs.bib:3:1: warning: the entry 'b' takes its missing fields from 'nowhere' (crossref), which is not in "
         "refs.bib: add that entry or remove the crossref field",
@@ -607,6 +609,27 @@ def test_what_cannot_be_rendered_is_a_warning_at_its_line(tmp_path):
         "refs.bib:8:1: warning: the @set entry 's' lists 'gone', which is not in refs.bib: add that entry or remove "
         "it from entryset",
     ]
+
+
+def test_a_command_with_an_argument_that_is_not_rendered_is_a_warning_at_its_column_and_keeps_its_text(tmp_path):
+    text = ("@article{m,\n  author = {Qin, S. and \\foobar{Li}, J.},\n"
+            "  title = {The \\textsc{Imbrave} trial: \\emph{in vivo} and \\mkbibquote{real world}\n"
+            "           with \\foobar{x} and \\textbf{bold}},\n  journal = {J},\n  year = {2020}\n}\n")
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    report = Report(root=tmp_path)
+    bib = Bibliography.load(path, report)
+    advice = ("which is not a command the site renders: only the text in its braces is shown, as plain text; "
+              "write the text as it should read, with \\emph{...}, \\textbf{...}, \\textsc{...} or "
+              "\\mkbibquote{...} if it needs them")
+    assert [d.format() for d in report] == [
+        f"refs.bib:2:25: warning: the field 'author' of 'm' uses \\foobar{{...}}, {advice}",
+        f"refs.bib:4:17: warning: the field 'title' of 'm' uses \\foobar{{...}}, {advice}",
+    ]
+    assert "The Imbrave trial: <em>in vivo</em> and “real world” with x and <strong>bold</strong>" in \
+        bib.format("m", "en").html
+    assert en(bib, "m").startswith("Qin S, Li J. The Imbrave trial: in vivo and “real world” with x and bold.")
+    assert "TI  - The Imbrave trial: in vivo and “real world” with x and bold" in bib.ris(["m"])
 
 
 def test_refs_bib_not_utf8_is_an_error_at_the_bad_byte(tmp_path):
@@ -648,3 +671,25 @@ def test_the_percent_signs_of_refs_bib_are_shown_in_full():
     note = "with complete response in 16% and partial response in 55% of patients and acceptable adverse events."
     assert en(bib, "ici-hcc-ref23").endswith(note) and "分别为 16% 和 55%，" in zh(bib, "ici-hcc-ref23")
     assert bib.bibtex(["ici-hcc-ref23"]) == ""  # a placeholder: not in the downloads (the % rule: test above)
+
+
+def test_the_month_reaches_the_csl_json_and_ris_downloads(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{d,\n  title = {D},\n  journal = {J},\n  date = {2019-09}\n}\n"
+                    "@article{m,\n  title = {M},\n  journal = {J},\n  year = {2020},\n  month = mar\n}\n"
+                    "@article{n,\n  title = {N},\n  journal = {J},\n  year = {2021},\n  month = {11}\n}\n"
+                    "@article{s,\n  title = {S},\n  journal = {J},\n  year = {2018},\n  month = {Spring}\n}\n",
+                    encoding="utf-8")
+    report = Report(root=tmp_path)
+    bib = Bibliography.load(path, report)
+    assert not report.items
+    keys = ["d", "m", "n", "s"]
+    records = {r["id"]: r for r in rispy.loads(bib.ris(keys))}
+    assert [(records[k]["year"], records[k].get("date")) for k in keys] == [
+        ("2019", "2019/09"), ("2020", "2020/03"), ("2021", "2021/11"), ("2018", None)]
+    items = json.loads(bib.csl_json(keys))
+    assert [i["issued"] for i in items] == [{"date-parts": [[2019, 9]]}, {"date-parts": [[2020, 3]]},
+                                           {"date-parts": [[2021, 11]]}, {"date-parts": [[2018]]}]
+    source = CiteProcJSON(items)
+    assert [(source[k]["issued"].year, source[k]["issued"].get("month")) for k in keys] == [
+        (2019, 9), (2020, 3), (2021, 11), (2018, None)]

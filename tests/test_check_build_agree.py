@@ -93,3 +93,25 @@ def test_a_crossref_parent_of_a_cited_entry_counts_as_cited(tmp_path):
     (project / SECTION).write_text(text, encoding="utf-8")
     check = run(project, "check", "--strict")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_check_and_build_print_the_same_problems_and_the_same_count(tmp_path):
+    """One count (diagnostics.tally): every place of a problem, a repeated problem shown once with its count; a
+    failing build lists the warnings too, as check does."""
+    project = make_project(tmp_path)
+    with open(project / "refs.bib", "a", encoding="utf-8") as f:
+        f.write("\n@article{lonely2020,\n  title = {Never cited},\n  journal = {J},\n  year = {2020}\n}\n")
+    text = HEAD + "::: zh\n甲[@nokey]乙[@nokey]。\n\n::: en\nA [@nokey] B [@nokey].\n"
+    (project / SECTION).write_text(text, encoding="utf-8")
+    expected = [f"{SECTION}:10:2: error: unknown reference key '@nokey' (add its BibTeX entry to refs.bib) (4 times "
+                "in this file: also line 13)",
+                "refs.bib:1:1: warning: the reference 'finn2020imbrave150' is never cited: cite it as "
+                "[@finn2020imbrave150] in a section or a record, or remove it from refs.bib",
+                "refs.bib:12:1: warning: the reference 'lonely2020' is never cited: cite it as [@lonely2020] in a "
+                "section or a record, or remove it from refs.bib"]
+    check = run(project, "check")
+    build = run(project, "build")
+    assert check.returncode == build.returncode == 1
+    assert problems(check) == problems(build) == expected
+    assert "check failed: 4 errors, 2 warnings" in check.stderr
+    assert "build failed: 4 errors, 2 warnings in the sources:" in build.stderr

@@ -88,3 +88,21 @@ def test_three_reviews_and_a_section_inserted_with_a_decimal_order(tmp_path):
     assert -1 < first < inserted < second, "sections listed in their order"
     root = (project / "site/en/index.html").read_text(encoding="utf-8")
     assert -1 < root.find("A demo review") < root.find("Review 2") < root.find("Review 3")
+
+
+def test_a_chinese_edit_on_the_day_of_the_english_shows_the_two_times(tmp_path):
+    project = make_project(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    commit(project, "first", "2026-01-01T09:30:00+00:00")
+    src = project / SECTION
+    src.write_text(src.read_text(encoding="utf-8").replace("阿替利珠单抗联合贝伐珠单抗", "阿替利珠单抗加贝伐珠单抗"),
+                   encoding="utf-8")
+    commit(project, "zh edit", "2026-01-01T14:05:00+00:00")
+    stale = ("content/demo/01-first.md:13:1: warning: possibly stale translation: the Chinese block (line 10) changed "
+             "on 2026-01-01 14:05 UTC, after this English block (2026-01-01 09:30 UTC); update the English, or confirm "
+             "that it still matches: make confirm AT=content/demo/01-first.md:13")
+    check = run(project, "check")
+    assert stale in check.stdout.splitlines()
+    build = run(project, "build")
+    assert build.returncode == 0
+    assert stale in build.stderr

@@ -277,12 +277,12 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
 
 
 def test_trials_csv_neutralises_a_formula_in_a_record(tmp_path):
-    trial = "---\nid: alpha\nname: \"=HYPERLINK(\\\"https://e.example\\\",\\\"x\\\")\"\naliases: [\"@A1\"]\n---\n"
+    trial = "---\nid: alpha\nname: \"=HYPERLINK(\\\"https://e.example\\\",\\\"x\\\")\"\naliases: [\"@A1\"]\nzh_name: \"-2+3\"\n---\n"
     project = make_project(tmp_path, {"content/trials/alpha.md": trial})
     model = pipeline.load(project)
     assert model.report.errors == []
     text = opendata.trials_csv(model.records).decode("utf-8-sig")
-    assert "'=HYPERLINK(" in text and ",'@A1," in text
+    assert "'=HYPERLINK(" in text and ",'@A1," in text and ",'-2+3," in text
     assert '\n=' not in text and ',=' not in text
 
 

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pybtex.database
 import pytest
 
 from generator import pipeline
@@ -147,6 +148,19 @@ REQUIRED: list[tuple[str, str, dict[str, list[str]]]] = [
     ("English: atezolizumab plus bevacizumab, not 'A+T regimen'", CM, {
         "en": ["atezolizumab plus bevacizumab is the most extensively studied"]}),
     ("English: TIM-3 as in the glossary", OTHER, {"en": ["T-cell immunoglobulin and mucin-domain containing-3 (TIM-3)"]}),
+    ("2 CheckMate 459: the figures cite the ESMO 2019 abstract (Annals of Oncology) that reports them [V]", MONO, {
+        "zh": ["年会发表的摘要", "Annals of Oncology"], "en": ["abstract at the 2019 congress", "Annals of Oncology"]}),
+    ("2 CheckMate 459 record cites the abstract", "trials/checkmate-459/", {
+        "zh": ["年会发表的摘要", "Annals of Oncology"], "en": ["abstract at the 2019 ESMO congress", "Annals of Oncology"]}),
+    ("re-read CheckMate 040: registry number [V], ORR cohorts from secondary sources", "trials/checkmate-040/", {
+        "zh": ["NCT01658878", "据转述原始文献的二次来源，20% 的 ORR（95% CI 15–26）来自剂量扩展阶段"],
+        "en": ["NCT01658878", "According to secondary sources restating the primary publication, the 20% ORR"]}),
+    ("re-read NCT01853618: the abstract's schedule and response; the CD8+ claim not verified", "trials/nct01853618/", {
+        "zh": ["5 例确认部分缓解（26.3%，95% CI 9.1–51.2%）", "所查参考资料未涉及这一说法，未经核实", "晚期 HCC"],
+        "en": ["5 of the 19 evaluable patients had a confirmed partial response", "it is not verified",
+               "Advanced HCC"]}),
+    ("re-read EMERALD-1: population [V]", "trials/emerald-1/", {
+        "zh": ["适合栓塞治疗的不可切除 HCC"], "en": ["Unresectable HCC amenable to embolization"]}),
     ("English: response to self", MONO, {"en": ["response to self"]}),
     ("English: tumor-cell-centric; acidic", TIME, {"en": ["from a tumor-cell-centric view", "hypoxic, acidic and nutrient-deprived"]}),
     ("English: e.g. melanoma", INTRO, {"en": ["(e.g. melanoma and non-small cell lung cancer)"]}),
@@ -187,6 +201,9 @@ FORBIDDEN: list[tuple[str, str, str]] = [
     ("trials/reflect/", "zh", "OS 延长"),
     ("trials/reflect/", "en", "OS gain"),
     ("drugs/", "zh", "贝伐珠单抗类似物（IBI305）"),
+    # the trial pages read again (item 5 of the re-try): a population the primary publication does not give
+    ("trials/nct01853618/", "en", "Advanced liver cancer"),
+    ("trials/tremelimumab-hcv/", "en", "Advanced HCC with chronic HCV"),
 ]
 
 
@@ -327,7 +344,7 @@ def test_efficacy_table_and_forest_chart_of_000_show_no_ttp_or_os_as_median_pfs(
     head = rows[0]
     col = {name: head.index(name) for name in (pfs, ttp, os_)}
     by_trial = {r[0]: r for r in rows[1:]}
-    trem = next(r for name, r in by_trial.items() if name.startswith("TremelimumabinHCC"))
+    trem = next(r for name, r in by_trial.items() if name.startswith(("TremelimumabinHCC", "曲美木单抗治疗合并慢性")))
     abl = by_trial["NCT01853618"]
     for row in (trem, abl):
         assert row[col[pfs]] == "—", row
@@ -340,7 +357,8 @@ def test_efficacy_table_and_forest_chart_of_000_show_no_ttp_or_os_as_median_pfs(
     items = re.split(r"；|; ", html.unescape(desc))
     pfs_items = [i for i in items if pfs_name in i]
     assert pfs_items, desc
-    assert not [i for i in pfs_items if "NCT01853618" in i or "Tremelimumab" in i or "8.2" in i or "7.4" in i]
+    assert not [i for i in pfs_items if "NCT01853618" in i or "Tremelimumab" in i or "曲美木单抗治疗" in i
+                or "8.2" in i or "7.4" in i]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -529,3 +547,77 @@ def test_emerald1_timing_is_labelled_as_the_reviews_unverified_statement(built_s
         caption = re.search(r"<figcaption>(.*?)</figcaption>", chart, re.S).group(1)
         assert label in norm(html.unescape(re.sub(r"<[^>]+>", "", caption)))
         assert label in norm(html.unescape(re.search(r"<desc[^>]*>(.*?)</desc>", chart, re.S).group(1)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reference fields: the two reference files' rule (refs.bib header, CONTRIBUTING editorial policy). A field is
+# published when seed000-studies.md or primary-trial-facts.md marks it [V]/[V2] and neither gives another value;
+# a field [U] wherever it is given is left out. The fields of the trials of primary-trial-facts.md, as checked.
+# ---------------------------------------------------------------------------------------------------------------
+
+# key -> {field: value}: published ([V]/[V2] in at least one file, no contradiction)
+PUBLISHED_FIELDS: dict[str, dict[str, str]] = {
+    # REFLECT: issue [V] in seed000, "issue number not seen" [U] in the facts file
+    "kudo2018reflect": {"volume": "391", "number": "10126", "pages": "1163--1173",
+                        "doi": "10.1016/S0140-6736(18)30207-1", "pmid": "29433850"},
+    # CheckMate 040: PMID [V2] in seed000, [U] in the facts file
+    "el-khoueiry2017checkmate040": {"volume": "389", "number": "10088", "pages": "2492--2502",
+                                    "doi": "10.1016/S0140-6736(17)31046-2", "pmid": "28434648"},
+    # IMbrave150: DOI and PMID [V2] in seed000, [U] in the facts file; volume/issue/pages [V] / [V2]
+    "finn2020imbrave150": {"volume": "382", "number": "20", "pages": "1894--1905", "doi": "10.1056/NEJMoa1915745",
+                           "pmid": "32402160"},
+    "yau2022checkmate459": {"volume": "23", "number": "1", "pages": "77--90", "doi": "10.1016/S1470-2045(21)00604-5",
+                            "pmid": "34914889"},
+    "kaseb2022nct03222076": {"volume": "7", "number": "3", "pages": "208--218", "doi": "10.1016/S2468-1253(21)00427-1",
+                             "pmid": "35065057"},
+    # RESCUE: last page [V2] in the facts file (first page [V]); DOI [V] seed000 / [V2] facts
+    "rescue2021camrelizumab": {"volume": "27", "number": "4", "pages": "1003--1011",
+                               "doi": "10.1158/1078-0432.CCR-20-2571"},
+    "qin2013each": {"volume": "31", "number": "28", "pages": "3501--3508"},
+    "li2022sbrt": {"volume": "16", "number": "5", "pages": "1179--1187", "doi": "10.1007/s12072-022-10396-7",
+                   "pmid": "36001228"},
+    # NCT01853618: year [V] in seed000, "not displayed" [U] in the facts file
+    "tremelimumab-ablation2017": {"year": "2017", "volume": "66", "number": "3", "pages": "545"},
+    "lee2020go30140": {"year": "2020"},
+    "startfit2023tace": {"year": "2023", "volume": "8", "pages": "169--178"},
+}
+
+# key -> fields left out: [U] in both files (or [U] in the only file that gives them)
+ABSENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "qin2013each": ("doi", "pmid"),
+    "rescue2021camrelizumab": ("pmid",),
+    "lee2020go30140": ("volume", "number", "pages", "doi", "pmid"),
+    "startfit2023tace": ("author", "title", "number", "doi", "pmid"),
+    "tremelimumab-ablation2017": ("author", "doi", "pmid"),
+    "sangro2013tremelimumab": ("title", "journal", "year", "volume", "pages", "doi", "pmid"),
+}
+
+
+def test_reference_fields_follow_the_two_files_rule():
+    entries = pybtex.database.parse_file(str(ROOT / "refs.bib")).entries
+    wrong = []
+    for key, fields in PUBLISHED_FIELDS.items():
+        got = {k.lower(): v for k, v in entries[key].fields.items()}
+        for name, value in fields.items():
+            if got.get(name) != value:
+                wrong.append((key, name, got.get(name), value))
+    for key, names in ABSENT_FIELDS.items():
+        got = {k.lower() for k in entries[key].fields} | {k.lower() for k in entries[key].persons}
+        wrong += [(key, name, "present", "left out") for name in names if name in got]
+    assert wrong == []
+    assert "sangro" in str(entries["sangro2013tremelimumab"].persons["author"][0]).lower()  # first author [V2]
+    header = (ROOT / "refs.bib").read_text(encoding="utf-8").split("@", 1)[0]
+    assert "either file" in header and "[U] in both" in header
+
+
+def test_checkmate_459_figures_cite_the_abstract_that_reports_them():
+    """16.4 vs 14.7 months, HR 0.85 (0.72–1.02), p = 0.075 and ORR 15% vs 7% are [V] only in the ESMO 2019
+    abstract (the Lancet Oncology paper's are [V2]): every sentence of a note that gives them cites the abstract."""
+    for path in (ROOT / "content" / "ici-hcc" / "03-ici-monotherapy.md", ROOT / "content" / "trials" / "checkmate-459.md"):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---"):
+            text = text.split("\n---\n", 1)[1]  # the notes, not the front-matter (its figures cite by `source`)
+        sentences = [x for x in re.split(r"(?<=。)|(?<=\.)\s+(?=[A-Z])", text) if "16.4" in x]
+        assert sentences, path
+        for sentence in sentences:
+            assert "@yau2019checkmate459esmo" in sentence, (path.name, sentence[:80])

@@ -26,12 +26,15 @@ from generator import pipeline
 from generator.bib.bibliography import Bibliography
 from generator.diagnostics import Report
 from generator.i18n import t
+from generator.pdf.handout import _figure as handout_figure
+from generator.pdf.handout import handout_data
 from generator.site.charts import forest_chart, response_chart
 from generator.site.opendata import data_files
 from generator.site.recordtext import figure_anchor, figure_text, measure_label
 from generator.sources.recordload import load_records
 from generator.sources.records import (RATE_MEASURES, SEEN_IN, TIME_MEASURES, Endpoint, FigureStatus, Trial,
-                                       format_number, review_source_key, status_words, survival_sections)
+                                       count_figure, format_number, review_source_key, status_words,
+                                       survival_sections)
 from generator.urls import handout_pdf
 
 from sitekit import ROOT
@@ -533,3 +536,143 @@ def test_a_figure_whose_note_qualifies_it_is_never_shown_bare(records):
     bare = [(tr.id, e.measure, e.value) for tr in records.trials.values() for e in tr.endpoints
             if e.note and QUALIFYING.search(e.note.en) and not e.status.caveat]
     assert bare == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Patient counts carry the caveat of the figure that gives them (issue 18: tremelimumab-hcv's n = 21 is the
+# review's count; the abstract has 20 patients assessable for toxicity, 17 for response)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def qualified_counts(records) -> list[tuple[Trial, str | None, int, Endpoint]]:
+    """(trial, arm or None for the trial's total, count, the figure that qualifies it)."""
+    out = []
+    for tr in records.trials.values():
+        if count_figure(tr) is not None:
+            out.append((tr, None, tr.patients, count_figure(tr)))
+        for a in tr.arms:
+            if count_figure(tr, a.regimen) is not None:
+                out.append((tr, a.regimen, a.n, count_figure(tr, a.regimen)))
+    return out
+
+
+def test_the_reviews_count_of_tremelimumab_hcv_is_qualified(records):
+    tr = records.trials["tremelimumab-hcv"]
+    e = count_figure(tr)
+    assert e is not None and e.status.kind == "review-differs" and e.status.published.value == 20
+    assert count_figure(tr, "tremelimumab") is e
+    # a count no figure qualifies stays plain
+    assert count_figure(records.trials["li2022-sbrt-camrelizumab"]) is None
+
+
+def count_cell_problems(cell_html: str, where: str, tr: Trial, e: Endpoint, lang: str) -> list[str]:
+    words, anchor = status_words(e, lang), f"#{figure_anchor(tr, e)}"
+    if norm(words) not in norm(plain(cell_html)) or anchor not in cell_html:
+        return [f"{where}: {tr.id} count without '{words}' / {anchor}"]
+    return []
+
+
+def count_problems(page_html: str, where: str, records, lang: str) -> list[str]:
+    """Every cell of a page that shows a qualified count (a trial's patients, an arm's 'n = …') without the
+    caveat's words and its link to the note: the trial page's facts, the trials index, the records tables."""
+    problems = []
+    for tr, arm, count, e in qualified_counts(records):
+        link = rf'href="(?:[./]*/)?(?:(?:zh|en)/)?trials/{re.escape(tr.id)}/"'
+        if where.endswith("trials/index.html"):
+            link = rf'href="{re.escape(tr.id)}/"'  # the trials index links its rows relatively
+        # the trial's own page: the facts table's rows "Patients" and "Arms"
+        if where.endswith(f"trials/{tr.id}/index.html"):
+            label = t("patients" if arm is None else "arms", lang)
+            row = re.search(rf'<tr><th scope="row">{re.escape(label)}</th><td>(.*?)</td></tr>', page_html, re.S)
+            problems += count_cell_problems(row.group(1) if row else "", where, tr, e, lang)
+            continue
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page_html, re.S):
+            cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            if not cells or not re.search(link, cells[0]):
+                continue
+            for cell in cells[1:]:
+                text = plain(cell)
+                shows = (re.search(rf"n\s*=\s*{count}\b", text) if arm is not None
+                         else re.fullmatch(rf"\s*{count}\b.*", text, re.S))
+                if shows:
+                    problems += count_cell_problems(cell, where, tr, e, lang)
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_qualified_patient_count_is_never_shown_bare(built_site, records, lang):
+    pages = [f"{lang}/trials/tremelimumab-hcv/index.html", f"{lang}/trials/index.html",
+             f"{lang}/ici-hcc/combination-therapy/index.html"]
+    problems = []
+    for rel_path in pages:
+        problems += count_problems((built_site / rel_path).read_text(encoding="utf-8"), rel_path, records, lang)
+    assert problems == []
+    # the check itself fails on the pages without their caveats
+    stripped_problems = []
+    for rel_path in pages:
+        page_html = (built_site / rel_path).read_text(encoding="utf-8")
+        stripped = re.sub(r'<span class="caveat">.*?</a><span class="paren">\)</span></span>', "", page_html,
+                          flags=re.S)
+        stripped_problems += count_problems(stripped, rel_path, records, lang)
+    assert len(stripped_problems) >= 4
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_review_pdf_footnotes_the_qualified_count(built_site, records, lang):
+    text = pdftext(built_site / "pdf" / f"ici-hcc-{lang}.pdf")
+    e = count_figure(records.trials["tremelimumab-hcv"])
+    assert norm(status_words(e, lang)) in text
+
+
+def test_open_data_gives_a_qualified_count_its_status(records):
+    files = data_files(records)
+    trials = {x["id"]: x for x in json.loads(files["data/trials.json"])}
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(files["data/trials.csv"].decode("utf-8-sig")))}
+    for tr, arm, count, e in qualified_counts(records):
+        if arm is None:
+            assert trials[tr.id]["patients_status"]["kind"] == e.status.kind
+            assert rows[tr.id]["patients_status"] == e.status.kind
+            assert rows[tr.id]["patients_published_value"] == format_number(e.status.published.value)
+        else:
+            arm_data = next(a for a in trials[tr.id]["arms"] if a["regimen"] == arm)
+            assert arm_data["n_status"]["kind"] == e.status.kind
+            assert f"{arm} (n={count}, status: {e.status.kind})" in rows[tr.id]["arms"]
+    assert rows["tremelimumab-hcv"]["patients_published_value"] == "20"
+    plain_rows = [r for r in rows.values() if r["patients"] and not r["patients_status"]]
+    assert plain_rows, "a count no figure qualifies has no status"
+    schema = json.loads(files["data/schema/trials.schema.json"])
+    assert schema["$defs"]["Trial"]["properties"]["patients_status"]["$ref"] == "#/$defs/FigureStatus"
+    assert schema["$defs"]["Arm"]["properties"]["n_status"]["$ref"] == "#/$defs/FigureStatus"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The handout cites each figure's own source (issue 18), not the trial's whole group of references
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_cites_each_figures_own_source(tmp_path, lang):
+    model = pipeline.load(ROOT)
+    data = handout_data(model, tmp_path, lang)
+    by_name = {tr.display_name(lang): tr for tr in model.records.trials.values()}
+    number_of: dict[str, int] = {}
+    figures = 0
+    for g in data["groups"]:
+        for row in g["regimens"]:
+            for shown in row["trials"]:
+                tr = by_name[shown["name"]]
+                by_text = {handout_figure(e, lang): e for e in tr.endpoints}
+                for i, f in enumerate(shown["figures"]):
+                    e = by_text[f["text"]]
+                    # one number per source, the number of the figure's own source
+                    assert number_of.setdefault(e.source, f["ref"]) == f["ref"], (tr.id, e.measure)
+                    nxt = shown["figures"][i + 1] if i + 1 < len(shown["figures"]) else None
+                    assert f["cite"] == (nxt is None or nxt["ref"] != f["ref"])  # cited after its run
+                    figures += 1
+    assert figures > 20
+    assert sorted(number_of.values()) == [r["n"] for r in data["refs"]]
+    # CheckMate 040's ORR 20% is the paper's, its DCR 65% the review's: each cites its own
+    cm = model.records.trials["checkmate-040"]
+    sources = {e.source for e in cm.endpoints}
+    assert len(sources) >= 2 and len({number_of[k] for k in sources if k in number_of}) >= 2

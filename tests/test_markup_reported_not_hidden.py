@@ -85,7 +85,7 @@ def test_markup_in_the_text_fields_of_a_record_is_an_error_at_the_value(tmp_path
     check_and_build_agree(project, [
         "content/trials/alpha.md:3:7: error: this text holds HTML attribute markup (quote, name=, quote) "
         "('ALPHA\" http-equiv=\"refresh\" content=\"0;url=https://evil.example/\"'): " + PLAIN,
-        "content/trials/alpha.md:11:7: error: this text holds HTML markup "
+        "content/trials/alpha.md:12:7: error: this text holds HTML markup "
         "('<img src=https://evil.example/p.png>'): " + PLAIN,
     ])
 

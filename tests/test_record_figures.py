@@ -69,14 +69,14 @@ def test_numbers_keep_the_digits_they_were_written_with(tmp_path):
 def test_a_hazard_ratio_needs_its_comparison(tmp_path):
     endpoints = HR.split("- measure: PFS")[0].replace("  comparison:\n    zh: 对比索拉非尼\n    en: vs sorafenib\n", "")
     _, problems = load(tmp_path, endpoints)
-    assert problems == ["content/trials/alpha.md:17:1: error: endpoints[1] is a hazard ratio without 'comparison': "
+    assert problems == ["content/trials/alpha.md:18:1: error: endpoints[1] is a hazard ratio without 'comparison': "
                         "say what it compares, as the paper does, e.g. 'comparison: {zh: 对比索拉非尼, en: vs "
                         "sorafenib}'"]
 
 
 def test_a_p_value_is_written_as_printed(tmp_path):
     _, problems = load(tmp_path, HR.replace("p: '<0.001'", "p: 'significant'"))
-    assert problems == ["content/trials/alpha.md:24:1: error: 'endpoints[1].p' is 'significant': write the p-value as "
+    assert problems == ["content/trials/alpha.md:25:1: error: 'endpoints[1].p' is 'significant': write the p-value as "
                         "the paper prints it, in quotes: '0.0009', '<0.001' or '=0.04'"]
 
 

@@ -34,16 +34,16 @@ SEED_OF = {"ici-hcc": "000_d40df7017e428c41.txt", "interventional-hcc": "001_27d
 
 RECORD_ERRORS = {
     'arm-not-in-trial': [
-        "content/trials/beta.md:28: error: the arm 'atezolizumab-bevacizumab' of endpoints[2] is not one of this trial's arms (tace-lenvatinib-pembrolizumab, tace): add it under 'arms' or correct 'arm'",
+        "content/trials/beta.md:29: error: the arm 'atezolizumab-bevacizumab' of endpoints[2] is not one of this trial's arms (tace-lenvatinib-pembrolizumab, tace): add it under 'arms' or correct 'arm'",
     ],
     'both-languages': [
-        "content/trials/alpha.md:9: error: 'population.en' is missing",
+        "content/trials/alpha.md:10: error: 'population.en' is missing",
     ],
     'ci-order': [
-        "content/trials/alpha.md:28: error: 'endpoints[2].ci' is [19.4, 4.7]: write the lower limit first",
+        "content/trials/alpha.md:30: error: 'endpoints[2].ci' is [19.4, 4.7]: write the lower limit first",
     ],
     'ci-shape': [
-        "content/trials/alpha.md:28: error: 'endpoints[2].ci' must be two numbers, the lower and the upper limit of the 95% confidence interval, e.g. [4.7, 19.4]",
+        "content/trials/alpha.md:30: error: 'endpoints[2].ci' must be two numbers, the lower and the upper limit of the 95% confidence interval, e.g. [4.7, 19.4]",
     ],
     'drug-class': [
         "content/drugs/lenvatinib.md:5: error: 'class' is 'tki', which is not one of the allowed values: pd-1, pd-l1, ctla-4, tim-3, lag-3, anti-vegf, multi-kinase-tki, vegfr2-tki, chemotherapy, procedure",
@@ -54,7 +54,7 @@ RECORD_ERRORS = {
         "content/trials/alpha.md:2: error: the id 'alpha' is also used by content/trials/alpha-copy.md: every record needs its own id",
     ],
     'duplicate-registry': [
-        'content/trials/beta.md:5: error: the registry number NCT01234567 is also given by content/trials/alpha.md: one trial, one record',
+        'content/trials/beta.md:6: error: the registry number NCT01234567 is also given by content/trials/alpha.md: one trial, one record',
     ],
     'file-name': [
         "content/trials/alpha.md:2: error: the id 'alpha1' must equal the file name 'alpha': rename the file to 'alpha1.md' or change the id",
@@ -66,64 +66,64 @@ RECORD_ERRORS = {
         "content/drugs/lenvatinib.md:1: error: 'name' is missing: the name in both languages (zh: ... / en: ...)",
     ],
     'missing-source': [
-        "content/trials/beta.md:25: error: 'endpoints[2].source' is missing: the refs.bib key of the publication the figure comes from",
+        "content/trials/beta.md:26: error: 'endpoints[2].source' is missing: the refs.bib key of the publication the figure comes from",
     ],
     'not-allowed-value': [
-        "content/trials/alpha.md:7: error: 'design' is 'randomized', which is not one of the allowed values (did you mean randomised, non-randomised?): randomised, non-randomised, single-arm, prospective-cohort, retrospective, meta-analysis, protocol, consensus, review, preclinical",
+        "content/trials/alpha.md:8: error: 'design' is 'randomized', which is not one of the allowed values (did you mean randomised, non-randomised?): randomised, non-randomised, single-arm, prospective-cohort, retrospective, meta-analysis, protocol, consensus, review, preclinical",
     ],
     'phase': [
-        'content/trials/alpha.md:6: error: \'phase\' is \'Phase 1b\': write the phase as the source gives it, in quotes: "1", "1b", "1/2", "Ib/II", "2", "2/3" or "3"',
+        'content/trials/alpha.md:7: error: \'phase\' is \'Phase 1b\': write the phase as the source gives it, in quotes: "1", "1b", "1/2", "Ib/II", "2", "2/3" or "3"',
     ],
     'quote-without-review': [
-        "content/trials/beta.md:30: error: endpoints[2] has a 'quote' but no 'review': say which review (demo) the quote comes from",
+        "content/trials/beta.md:31: error: endpoints[2] has a 'quote' but no 'review': say which review (demo) the quote comes from",
     ],
     'regimen-not-in-trial': [
         "content/regimens/tace.md:8: error: the trial 'alpha' has no arm with this regimen: add '- regimen: tace' under 'arms' in content/trials/alpha.md, or remove 'alpha' here",
     ],
     'registry': [
-        "content/trials/alpha.md:5: error: 'registry[1]' is 'NCT1234567': a registry number is 'NCT' followed by 8 digits, e.g. NCT03006926",
+        "content/trials/alpha.md:6: error: 'registry[1]' is 'NCT1234567': a registry number is 'NCT' followed by 8 digits, e.g. NCT03006926",
     ],
     'review-without-quote': [
-        "content/trials/beta.md:30: error: endpoints[2] gives 'review: demo' but no 'quote': copy the words of the review that give the figure into 'quote'",
+        "content/trials/beta.md:31: error: endpoints[2] gives 'review: demo' but no 'quote': copy the words of the review that give the figure into 'quote'",
     ],
     'step-treatment': [
-        "content/trials/beta.md:16: error: unknown drug or procedure 'tase' (did you mean tace?)",
+        "content/trials/beta.md:17: error: unknown drug or procedure 'tase' (did you mean tace?)",
     ],
     'trial-not-in-regimen': [
-        "content/trials/beta.md:9: error: the regimen 'tace' does not list this trial: add 'beta' to 'trials' in content/regimens/tace.md",
+        "content/trials/beta.md:10: error: the regimen 'tace' does not list this trial: add 'beta' to 'trials' in content/regimens/tace.md",
     ],
     'unit': [
-        "content/trials/beta.md:27: error: the unit of endpoints[2] (OS) must be 'months', not '%'",
+        "content/trials/beta.md:28: error: the unit of endpoints[2] (OS) must be 'months', not '%'",
     ],
     'unknown-drug': [
         "content/regimens/tace-lenvatinib-pembrolizumab.md:6: error: unknown drug or procedure 'lenvatinb' (did you mean lenvatinib?)",
     ],
     'unknown-field': [
-        "content/trials/alpha.md:6: error: unknown field 'phse' (did you mean phase?)",
+        "content/trials/alpha.md:7: error: unknown field 'phse' (did you mean phase?)",
     ],
     'unknown-reference': [
-        "content/trials/alpha.md:38: error: unknown reference key 'finn2020imbrave15' (did you mean finn2020imbrave150?)",
+        "content/trials/alpha.md:40: error: unknown reference key 'finn2020imbrave15' (did you mean finn2020imbrave150?)",
     ],
     'unknown-reference-in-notes': [
-        "content/trials/alpha.md:42: error: unknown reference key 'lee2020go3014' (did you mean lee2020go30140?)",
+        "content/trials/alpha.md:44: error: unknown reference key 'lee2020go3014' (did you mean lee2020go30140?)",
     ],
     'unknown-regimen': [
-        "content/trials/alpha.md:14: error: unknown regimen 'atezolizumab-bevacizmab' (did you mean atezolizumab-bevacizumab?)",
+        "content/trials/alpha.md:15: error: unknown regimen 'atezolizumab-bevacizmab' (did you mean atezolizumab-bevacizumab?)",
     ],
     'unknown-review': [
-        "content/trials/alpha.md:23: error: unknown review 'dmeo' (did you mean demo?): the reviews are demo",
+        "content/trials/alpha.md:24: error: unknown review 'dmeo' (did you mean demo?): the reviews are demo",
     ],
     'unknown-trial': [
         "content/regimens/tace-lenvatinib-pembrolizumab.md:9: error: unknown trial 'alpah' (did you mean alpha?)",
     ],
     'value-not-in-quote': [
-        "content/trials/alpha.md:24: error: the value 36 of endpoints[1] does not appear in its quote '已被证实有 35%的 ORR': the quote must contain the figure as the review prints it",
+        "content/trials/alpha.md:25: error: the value 36 of endpoints[1] does not appear in its quote '已被证实有 35%的 ORR': the quote must contain the figure as the review prints it",
     ],
     'value-outside-ci': [
-        'content/trials/alpha.md:28: error: the value 7.4 of endpoints[2] lies outside its confidence interval [8.1, 19.4]: check both',
+        'content/trials/alpha.md:30: error: the value 7.4 of endpoints[2] lies outside its confidence interval [8.1, 19.4]: check both',
     ],
     'wrong-type': [
-        "content/trials/alpha.md:12: error: 'patients' must be a whole number, not 'many'",
+        "content/trials/alpha.md:13: error: 'patients' must be a whole number, not 'many'",
     ],
 }
 
@@ -587,7 +587,8 @@ def test_open_data_validates_against_the_generated_schema(real):
 def test_schema_is_generated_from_the_models():
     schema = json_schema("trials")
     props = schema["$defs"]["Trial"]["properties"]
-    assert set(props) == {key for key, _, _ in data_fields(Trial)}
+    # plus the status a qualified patient count carries (derived from the figure that qualifies it, issue 18)
+    assert set(props) == {key for key, _, _ in data_fields(Trial)} | {"patients_status"}
     assert schema["$defs"]["Endpoint"]["properties"]["ci"]["maxItems"] == 2
     assert "class" in json_schema("drugs")["$defs"]["Drug"]["properties"]
 

@@ -31,11 +31,11 @@ def test_a_record_with_a_typo_is_reported_alone(tmp_path):
     result = run(project, "check")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "content/trials/alpha.md:6:1: error: unknown field 'phsae' (did you mean phase?)"]
+        "content/trials/alpha.md:7:1: error: unknown field 'phsae' (did you mean phase?)"]
     build = run(project, "build")
     assert build.returncode == 1
     assert [ln for ln in build.stderr.splitlines() if ": error: " in ln] == [
-        "content/trials/alpha.md:6:1: error: unknown field 'phsae' (did you mean phase?)"]
+        "content/trials/alpha.md:7:1: error: unknown field 'phsae' (did you mean phase?)"]
     assert "build failed: 1 error, 0 warnings in the sources:" in build.stderr
 
 
@@ -55,3 +55,55 @@ def test_a_missing_key_used_many_times_is_one_line_with_its_count(tmp_path):
     assert "build failed: 6 errors, 0 warnings in the sources:" in build.stderr
     annotations = run(project, "check", env={"GITHUB_ACTIONS": "true"}).stdout
     assert annotations.count("::error file=content/demo/01-first.md") == 6
+
+
+HEAD = "---\nid: first\norder: 1\nnumber: \"1\"\ntitle:\n  zh: 第一节\n  en: First section\n---\n"  # 8 lines
+SECTION = "content/demo/01-first.md"
+
+
+def problems(result: subprocess.CompletedProcess) -> list[str]:
+    return [ln for ln in (result.stdout + result.stderr).splitlines() if ": error: " in ln or ": warning: " in ln]
+
+
+def assert_alone(project: Path, expected: list[str]) -> None:
+    """check and build print exactly these problems (the root causes, nothing that follows from them), exit 1."""
+    check = run(project, "check")
+    assert check.returncode == 1
+    assert problems(check) == expected
+    build = run(project, "build")
+    assert build.returncode == 1
+    assert problems(build) == expected
+    assert "Traceback" not in check.stderr + build.stderr
+
+
+def test_an_unclosed_code_fence_is_reported_without_the_citation_mismatch_it_causes(tmp_path):
+    body = ("::: zh\n示例[@finn2020imbrave150]：\n\n::: en\n```\nExample [@finn2020imbrave150]:\n\n"
+            "::: zh\n再次。\n\n::: en\nAgain.\n")
+    project = make_project(tmp_path, {SECTION: HEAD + body})
+    assert_alone(project, [f"{SECTION}:13:1: error: this code fence (```) is never closed in its block (line 16 "
+                           "starts the next block): end the code with a line '```' before the next '::: zh' / "
+                           "'::: en' line"])
+
+
+def test_a_level_one_heading_is_one_problem_not_also_raw_html(tmp_path):
+    body = "::: zh\n# 第一节\n\n::: en\n# First section\n\n::: zh\n甲[@finn2020imbrave150]。\n\n::: en\nA [@finn2020imbrave150].\n"
+    project = make_project(tmp_path, {SECTION: HEAD + body})
+    assert_alone(project, [f"{SECTION}:10:1: error: do not write a '#' (level-1) heading: the page title comes from "
+                           "'title' in the front-matter; use '##' for the subsections (2 times in this file: also "
+                           "line 13)"])
+
+
+def test_a_section_that_does_not_load_leaves_its_references_alone(tmp_path):
+    text = HEAD.replace("en: First section", "en: First: section") + (
+        "::: zh\n甲[@finn2020imbrave150]。\n\n::: en\nA [@finn2020imbrave150].\n")
+    project = make_project(tmp_path, {SECTION: text})
+    assert_alone(project, [f"{SECTION}:7:12: error: the front-matter is not valid YAML: mapping values are not "
+                           "allowed in this context (check indentation, and put text containing ':' or '#' in quotes)"])
+
+
+def test_a_key_in_other_capitals_is_one_problem_not_also_never_cited_or_a_mismatch(tmp_path):
+    body = "::: zh\n甲[@Finn2020imbrave150]。\n\n::: en\nA [@finn2020imbrave150].\n"
+    project = make_project(tmp_path, {SECTION: HEAD + body})
+    assert_alone(project, [f"{SECTION}:10:2: error: the reference key '@Finn2020imbrave150' differs from "
+                           "'finn2020imbrave150' in refs.bib only in capital letters: write it exactly as "
+                           "'@finn2020imbrave150'"])

@@ -139,9 +139,19 @@ def test_two_section_files_sharing_a_number(tmp_path):
     second = HEAD.replace("id: first", "id: second").replace("order: 1", "order: 2") + CITED
     project = make_project(tmp_path, {"content/demo/01-second.md": second})
     assert_reported(project, [("content/demo/01-second.md", 1, 1, "the number '01' is also the number of 01-first.md: "
-                               "give each section file its own number (a section inserted after 01-first.md is named "
-                               "'01a-name.md', "
-                               "with an 'order' between its neighbours', e.g. 2.5)")])
+                               "give each section file its own number; to insert this section after 01-first.md, name "
+                               "it '01a-second.md' (its order 2 already places it after 01-first.md)")])
+
+
+def test_the_name_and_order_suggested_for_an_inserted_section_fit_the_real_names(tmp_path):
+    def sec(sid: str, order: str) -> str:
+        return HEAD.replace("id: first", f"id: {sid}").replace("order: 1", f"order: {order}") + CITED
+    project = make_project(tmp_path, {"content/demo/02-b.md": sec("b", "2"), "content/demo/03-c.md": sec("c", "3"),
+                                      "content/demo/03a-d.md": sec("d", "3.2"), "content/demo/04-e.md": sec("e", "4"),
+                                      "content/demo/03-new.md": sec("new", "9")})
+    assert_reported(project, [("content/demo/03-new.md", 1, 1, "the number '03' is also the number of 03-c.md: give "
+                               "each section file its own number; to insert this section after 03-c.md, name it "
+                               "'03b-new.md' and give it an 'order' between 3 (03-c.md) and 3.2 (03a-d.md), e.g. 3.1")])
 
 
 @pytest.mark.parametrize("marker", [":::zh", " ::: zh", "::: ZH", "：：： zh"])
@@ -159,3 +169,70 @@ def test_an_unclosed_code_fence_is_reported_as_what_it_is(tmp_path):
     assert_reported(project, [(SECTION, 18, 1, "this code fence (```) is never closed in its block (line 21 starts "
                                "the next block): end the code with a line '```' before the next '::: zh' / '::: en' "
                                "line")])
+
+
+def test_one_untranslated_chinese_sentence_among_english_ones(tmp_path):
+    body = ("::: zh\n第一句。第二句没有翻译。\n\n::: en\nThe first sentence is English. 这是第二句没有翻译。 "
+            "The third is English again, and long enough to outweigh it.\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 19, 32, "this sentence of the English block is in Chinese (9 Chinese "
+                               "characters, 0 Latin letters): '这是第二句没有翻译。': translate it (a Chinese word may "
+                               "stay in quotes “…” or in parentheses)")])
+
+
+def test_one_english_sentence_in_a_chinese_block(tmp_path):
+    body = ("::: zh\n第一句是中文，而且足够长，足以让整段看起来是中文。The second sentence was left in English by mistake.\n\n"
+            "::: en\nThe first sentence is Chinese. The second sentence was left in English by mistake.\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 16, 26, "this sentence of the Chinese block is in English (32 letters of "
+                               "English words, no Chinese character): 'The second sentence was left in English…': "
+                               "the '::: zh' block holds the Chinese text of the source, the English goes in the "
+                               "'::: en' block after it (an English title may stay in quotes “…”)")])
+
+
+def test_swapped_headings(tmp_path):
+    body = "::: zh\n## 1.2 Results\n\n::: en\n## 1.2 结果\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 16, 1, "the headings of this pair are swapped: '1.2 Results' (English) is in "
+                               "the '::: zh' block and '1.2 结果' (Chinese) in the '::: en' block (line 19): exchange "
+                               "the two heading lines")])
+
+
+def test_a_chinese_heading_in_the_english_block(tmp_path):
+    body = "::: zh\n## 1.2 结果\n\n::: en\n## 1.2 结果\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 19, 8, "this English heading is in Chinese: '1.2 结果': write the English "
+                               "heading below '::: en' (the Chinese heading goes in the '::: zh' block before it)")])
+
+
+def test_an_abbreviation_definition_of_a_term_not_in_the_glossary(tmp_path):
+    body = "::: zh\nXYZ 常见。\n\n::: en\nXYZ is common.\n\n*[XYZ]: a made-up term\n"
+    project = make_project(tmp_path, {**section(body), "content/glossary.md": GLOSSARY})
+    assert_reported(project, [(SECTION, 21, 1, "'*[XYZ]: …' defines an abbreviation on this page only: abbreviations "
+                               "live in the glossary, content/glossary.md, in both languages: add XYZ there as a term "
+                               "('- abbr: XYZ' with its 'zh:' and 'en:') and remove this line")])
+
+
+def test_invisible_characters_are_named_where_they_are(tmp_path):
+    body = ("::: zh\n乙[@finn2020\u200bimbrave150]。\n\n::: en\u200b\nB [@\u3000finn2020imbrave150].\n")
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [
+        (SECTION, 16, 12, "the reference key '@finn2020\\u200bimbrave150' contains a zero-width space (U+200B) at "
+                          "col 12: delete it (write '@finn2020imbrave150')"),
+        (SECTION, 18, 7, "the block marker '::: en\\u200b' contains a zero-width space (U+200B) at col 7: delete it"),
+        (SECTION, 19, 5, "the citation '[@\\u3000finn2020imbrave150]' contains a full-width space (U+3000) at col 5: "
+                         "delete it")])
+
+
+def test_an_english_heading_in_the_chinese_block(tmp_path):
+    body = "::: zh\n## 1.2 Results and discussion\n\n::: en\n## 1.2 Results and discussion\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
+    project = make_project(tmp_path, section(body))
+    assert_reported(project, [(SECTION, 16, 8, "this Chinese heading has no Chinese text: '1.2 Results and discussion': "
+                               "the '::: zh' block holds the source's Chinese heading (the English heading goes in the "
+                               "'::: en' block after it)")])
+
+
+def test_a_chinese_heading_of_trial_names_is_chinese(tmp_path):
+    body = "::: zh\n## 1.2 CheckMate 040\n\n::: en\n## 1.2 CheckMate 040\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
+    project = make_project(tmp_path, section(body))
+    assert run(project, "check").returncode == 0

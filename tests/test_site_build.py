@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import html as html_lib
+import logging
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitekit import ROOT, make_project, run_build
+from generator.plugin import _PageLinks
 from generator.site.reviewpages import run_in
 from generator.sources.content import load_project
 from generator.diagnostics import Report
@@ -302,3 +304,39 @@ def test_theme_toggles_carry_no_autocomplete_attribute(built_site):
             toggles += 1
             assert "autocomplete" not in tag, f"{path.relative_to(built_site)}: {tag}"
     assert toggles == 2 * len(pages), "every page has the two toggles"
+
+
+# The lines MkDocs prints for every build; anything else at INFO or WARNING is a note a contributor reads as a problem.
+ROUTINE_BUILD_LINES = re.compile(r"INFO    -  (Cleaning site directory|Building documentation to directory: \S+|"
+                                 r"PDF export: .*|PDF export skipped .*|Documentation built in [\d.]+ seconds)")
+
+
+def test_the_build_log_of_the_real_site_has_no_notes_from_mkdocs(built_site):
+    log = (built_site.parent / "build.log").read_text(encoding="utf-8").splitlines()
+    notes = [line for line in log if line.startswith(("INFO", "WARNING", "ERROR"))
+             and not ROUTINE_BUILD_LINES.fullmatch(line)]
+    assert notes == []
+    assert any(line.startswith("INFO    -  Documentation built in") for line in log)
+
+
+def test_mkdocs_notes_on_links_are_dropped_only_for_links_to_pages_of_the_site():
+    class F:
+        def __init__(self, src, url):
+            self.src_uri, self.url = src, url
+
+        def is_documentation_page(self):
+            return True
+
+    links = _PageLinks()
+    links.know([F("zh/interventional-hcc/introduction.md", "zh/interventional-hcc/introduction/"),
+                F("zh/trials/reflect.md", "zh/trials/reflect/"), F("index.md", "")])
+
+    def kept(src, link):
+        message = f"Doc file '{src}' contains an unrecognized relative link '{link}', it was left as is."
+        return links.filter(logging.LogRecord("mkdocs.structure.pages", logging.INFO, "", 0, message, None, None))
+
+    assert not kept("zh/interventional-hcc/introduction.md", "../../trials/reflect/")
+    assert not kept("zh/interventional-hcc/introduction.md", "../../trials/reflect/#os")
+    assert kept("zh/interventional-hcc/introduction.md", "../trials/reflect/")  # no page there: still said
+    assert kept("zh/interventional-hcc/introduction.md", "../../trials/gone/")
+    assert not kept("index.md", "zh/trials/reflect/")

@@ -91,6 +91,19 @@ def field_line(text: str, line_starts: list[int], key_line: int, name: str) -> i
     return key_line
 
 
+def command_position(text: str, line_starts: list[int], key_line: int, name: str, command: str) -> tuple[int, int]:
+    """(line, column) of the first ``\\command`` in the field ``name`` of the entry whose key is on ``key_line``
+    (the field's line, column 1, if it is not found there: a command that came from a @string macro)."""
+    line = field_line(text, line_starts, key_line, name)
+    start = line_starts[line - 1] if 0 < line <= len(line_starts) else 0
+    nxt = _ENTRY_OR_END.search(text, line_starts[line] if line < len(line_starts) else len(text))
+    m = re.compile(r"\\" + re.escape(command) + r"(?![A-Za-z])").search(text, start, nxt.start() if nxt else len(text))
+    if m is None:
+        return line, 1
+    at = text.count("\n", 0, m.start()) + 1
+    return at, m.start() - line_starts[at - 1] + 1
+
+
 def line_starts(text: str) -> list[int]:
     starts = [0]
     starts.extend(m.end() for m in re.finditer("\n", text))

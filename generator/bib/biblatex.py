@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .richtext import unknown_commands
+from .richtext import unrendered_commands
 
 # Parent fields never inherited (biblatex's defaults); the parent's own title is not the child's title.
 _NOT_INHERITED = {"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label", "options", "presort",
@@ -173,16 +173,27 @@ def problems(entries: dict[str, dict]) -> list[tuple[str, str, str]]:
                 out.append((key, "eprint", f"the eprint '{fields['eprint'].strip()}' of '{key}' ({what}) is not "
                                            f"shown: write it as doi, pmid or url, or set eprinttype to pubmed, "
                                            f"doi, pmc or arxiv"))
-        for name, value in fields.items():
-            lost = unknown_commands(value)
-            if lost:
-                names = ", ".join(f"\\{c}" for c in lost)
-                out.append((key, name, f"the field '{name}' of '{key}' uses {names}, which cannot be rendered and "
-                                       f"is left out: write the text it stands for (Unicode is fine)"))
-        for role, names in plain["persons"].items():
-            lost = [c for n in names for c in unknown_commands(n)]
-            if lost:
-                names_ = ", ".join(f"\\{c}" for c in dict.fromkeys(lost))
-                out.append((key, role, f"the field '{role}' of '{key}' uses {names_}, which cannot be rendered and "
-                                       f"is left out: write the text it stands for (Unicode is fine)"))
     return out
+
+
+def command_problems(entries: dict[str, dict]) -> list[tuple[str, str, str, str]]:
+    """(key, field, command, message) for each LaTeX command of a field that is not rendered: without an
+    argument its text is lost; with one (``\\foobar{x}``) only the argument is shown, as plain text."""
+    out: list[tuple[str, str, str, str]] = []
+    for key, plain in entries.items():
+        values = [(name, [value]) for name, value in plain["fields"].items()]
+        values += [(role, names) for role, names in plain["persons"].items()]
+        for name, texts in values:
+            found = dict(c for text in texts for c in unrendered_commands(text))
+            for command, has_argument in found.items():
+                out.append((key, name, command, _command_message(key, name, command, has_argument)))
+    return out
+
+
+def _command_message(key: str, name: str, command: str, has_argument: bool) -> str:
+    if has_argument:
+        return (f"the field '{name}' of '{key}' uses \\{command}{{...}}, which is not a command the site renders: "
+                f"only the text in its braces is shown, as plain text; write the text as it should read, with "
+                f"\\emph{{...}}, \\textbf{{...}}, \\textsc{{...}} or \\mkbibquote{{...}} if it needs them")
+    return (f"the field '{name}' of '{key}' uses \\{command}, which cannot be rendered and is left out: write the "
+            f"text it stands for (Unicode is fine)")

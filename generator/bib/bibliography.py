@@ -55,7 +55,7 @@ else:
 
 __all__ = ["Bibliography", "FormattedRef", "clear_cache"]
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5  # 5: LaTeX commands reported at their column
 # The formatted references (and the exported records, kept with them) depend on the code that makes them too,
 # and on the interface strings the styles use ('unverified' fields): their digest names the cache file.
 _STYLE_DIGEST = hashlib.sha256(b"".join(
@@ -160,6 +160,9 @@ def _parse(text: str) -> _Parsed:
         key_line = key_lines.get(key, 1)
         line = bibfile.field_line(text, starts, key_line, name) if name else key_line
         problems.append(("warning", line, message))
+    for key, name, command, message in biblatex.command_problems(entries):
+        line, col = bibfile.command_position(text, starts, key_lines.get(key, 1), name, command)
+        problems.append(("warning", line, f"{col}:{message}"))
     for key, name, message in fieldtext.problems(entries):
         line = bibfile.field_line(text, starts, key_lines.get(key, 1), name)
         problems.append(("error", line, message))

@@ -50,6 +50,24 @@ def _ris_value(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+
+
+def month_number(value: str | None) -> int | None:
+    """1-12 for a month field ("9", "Sep", "Sept.", "September", as biblatex's date and BibTeX's macros leave
+    it); None for anything else ("Spring" is not a month a reference manager can hold as a date)."""
+    text = (value or "").strip().rstrip(".").lower()
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    if text == "sept":
+        return 9
+    for number, name in enumerate(_MONTH_NAMES, start=1):
+        if len(text) >= 3 and name.startswith(text):
+            return number
+    return None
+
+
 def ris_record(key: str, entry: Entry) -> str:
     """One entry as an RIS record (TY first, ER last), plain text values."""
     lines: list[tuple[str, str]] = []
@@ -87,6 +105,9 @@ def ris_record(key: str, entry: Entry) -> str:
         value = plain(name)
         if value:
             add((tag, value))
+    year, month = plain("year"), month_number(plain("month"))
+    if year and year.isdigit() and month:
+        add(("DA", f"{year}/{month:02d}"))  # RIS dates are YYYY/MM/DD, the parts not known left out
     issue = plain("number") or plain("issue")
     if issue:
         add(("IS", issue))
@@ -188,9 +209,9 @@ def csl_item(key: str, entry: Entry) -> dict:
     publisher = plain("publisher") or plain("school") or plain("institution") or plain("organization")
     if publisher:
         item["publisher"] = publisher
-    year = plain("year")
+    year, month = plain("year"), month_number(plain("month"))
     if year and year.isdigit():
-        item["issued"] = {"date-parts": [[int(year)]]}
+        item["issued"] = {"date-parts": [[int(year), month] if month else [int(year)]]}
     elif year:
         item["issued"] = {"literal": year}
     doi = f.get("doi")

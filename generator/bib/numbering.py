@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..diagnostics import Report
+from ..diagnostics import Report, invisible_in, without_invisible
 from ..sources.bilingual import LANGS, Block
 from ..sources.citations import Numbering, Place, Scan, scan
 from ..sources.content import Project, Review, Section
@@ -27,6 +27,9 @@ class CitationIndex:
     expand: Callable[[str], str] | None = None
 
     expanded: set[int] = field(default_factory=set)  # id(block) of the blocks that directives changed
+    # the keys meant by citations written in other capital letters ('@Kudo2018' for kudo2018): reported
+    # there, so the right key is not also "never cited" nor the pair's citations "not the same"
+    meant: set[str] = field(default_factory=set)
 
     def scan_of(self, block: Block) -> Scan:
         """The citations of a block, its directives (tables) expanded."""
@@ -49,14 +52,25 @@ class CitationIndex:
             keys.update(n.numbers)
         for ks in self.cited_by_record.values():
             keys.update(ks)
-        return keys
+        return keys | self.meant
 
 
-def _check_key(key: str, section: Section, line: int, col: int, bib: Bibliography, report: Report) -> bool:
+def _check_key(key: str, section: Section, line: int, col: int, bib: Bibliography, report: Report,
+               source_line: str = "") -> bool:
     if key in bib:
         return True
     if bib.is_empty:
         return False  # no entry could be read: reported once, about refs.bib, not once per citation
+    hidden = invisible_in(key)
+    visible = without_invisible(key)
+    if hidden:
+        at, name = hidden[0]
+        where = source_line.find(key, max(col - 1, 0)) if source_line else -1
+        col = col if where < 0 else where + at + 1
+        known = visible in bib
+        report.error(section.path, line, f"the reference key '@{key}' contains {name} at col {col}: delete it"
+                     + (f" (write '@{visible}')" if known else ""), col)
+        return False
     variant = bib.case_variant(key)
     if variant:
         report.error(section.path, line, f"the reference key '@{key}' differs from '{variant}' in refs.bib only in "
@@ -93,12 +107,27 @@ def _number_review(review: Review, bib: Bibliography, report: Report, index: Cit
                 keys: list[str] = []
                 for c in found.citations:
                     for item in c.items:
-                        if _check_key(item.key, section, c.line, c.col, bib, report):
+                        lines = block.text.split("\n")
+                        k = c.line - block.first_line
+                        if _check_key(item.key, section, c.line, c.col, bib, report,
+                                      lines[k] if 0 <= k < len(lines) else ""):
                             keys.append(item.key)
                 keys_by_lang[lang] = keys
                 raw = index.written_scan_of(block)
-                written[lang] = {k for c in raw.citations for k in c.keys if k in bib}
-            if len(written) == 2 and written["zh"] != written["en"]:
+                written[lang] = set()
+                for k in (k for c in raw.citations for k in c.keys):
+                    meant = k if k in bib else bib.case_variant(k) or (
+                        without_invisible(k) if without_invisible(k) in bib else None)
+                    if meant:
+                        written[lang].add(meant)
+                        if meant != k:
+                            index.meant.add(meant)
+            # a code fence left open hides the citations after it: that fence is the problem (reported at it)
+            fence_open = any(b is not None and b.unclosed_fence for b in (pair.zh, pair.en))
+            # so does a citation that cannot be read (reported at it)
+            hidden_cause = fence_open or any(b is not None and not b.pending and index.written_scan_of(b).problems
+                                           for b in (pair.zh, pair.en))
+            if len(written) == 2 and written["zh"] != written["en"] and not hidden_cause:
                 only_zh = sorted(written["zh"] - written["en"])
                 only_en = sorted(written["en"] - written["zh"])
                 detail = "; ".join(filter(None, [

@@ -77,6 +77,7 @@ _ITALIC_CMDS = {"textit", "emph", "textsl", "mathit", "textem"}
 _BOLD_CMDS = {"textbf", "mathbf"}
 _SUP_CMDS = {"textsuperscript", "sup"}
 _SUB_CMDS = {"textsubscript", "sub"}
+_QUOTE_CMDS = {"mkbibquote", "enquote"}
 _ITALIC_SWITCHES = {"em", "it", "itshape", "sl", "slshape"}
 _BOLD_SWITCHES = {"bf", "bfseries"}
 _IGNORED_SWITCHES = {"rm", "sf", "tt", "sc", "normalfont", "upshape", "mdseries", "rmfamily", "sffamily",
@@ -179,7 +180,7 @@ def _read_group(s: str, i: int, closing: bool) -> tuple[list, int]:
                 buf.append(_SYMBOLS[cmd])
                 continue
             if not has_arg:
-                continue  # \relax, an unknown symbol (reported by unknown_commands when refs.bib is read)
+                continue  # \relax, an unknown symbol (reported by unrendered_commands when refs.bib is read)
             if cmd == "href":
                 # \href{url}{text}: keep the text
                 _, i = _read_group(s, i + 1, True)
@@ -198,6 +199,8 @@ def _read_group(s: str, i: int, closing: bool) -> tuple[list, int]:
                 parts.append(Tag("sup", *inner))
             elif cmd in _SUB_CMDS:
                 parts.append(Tag("sub", *inner))
+            elif cmd in _QUOTE_CMDS:
+                parts.append(Text("\u201c", *inner, "\u201d"))
             elif cmd == "url":
                 # latexcodec turned "~" into a no-break space: undo that inside a URL
                 parts.append(String(str(Text(*inner)).replace("\xa0", "~")))
@@ -266,24 +269,24 @@ def _prepare(value: str) -> str:
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 
 
-def unknown_commands(value: str | None) -> list[str]:
-    """The commands of a field value that are neither decoded, nor rendered, nor kept for their argument: the
-    text they stand for would be lost (each name once, in order)."""
+def unrendered_commands(value: str | None) -> list[tuple[str, bool]]:
+    """The commands of a field value that are neither decoded, nor rendered, nor known for their argument, each
+    name once, in order, with whether it has an argument (``\\foobar{x}``: the argument is shown as plain text;
+    ``\\foo`` alone: the text it stands for is lost)."""
     if not value or "\\" not in value:
         return []
     try:
         decoded = codecs.decode(_prepare(value), "ulatex")
     except Exception:
         decoded = value
-    unknown: list[str] = []
+    out: dict[str, bool] = {}
     for m in _COMMAND.finditer(decoded):
         name = m.group(1)
         if (name in _SYMBOLS or name in _ARGUMENT_KEPT or name in _ITALIC_SWITCHES or name in _BOLD_SWITCHES
                 or name in _IGNORED_SWITCHES or name in _ITALIC_CMDS or name in _BOLD_CMDS):
             continue
         rest = decoded[m.end():].lstrip(" \t\n")
-        if rest.startswith("{") and not rest.startswith("{}"):
-            continue  # an unknown command with an argument: the argument is kept
-        if name not in unknown:
-            unknown.append(name)
-    return unknown
+        if name not in out:
+            out[name] = rest.startswith("{") and not rest.startswith("{}")
+    return list(out.items())
+

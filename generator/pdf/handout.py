@@ -109,7 +109,7 @@ def _footnote(footnotes: list[dict[str, Any]], trial: Any, e: Any, lang: str) ->
         footnotes.append(same)
     same["figures"].append(_figure(e, lang, short=True))
     sep = "；" if lang == "zh" else "; "
-    same["text"] = (f"{trial.name}{'，' if lang == 'zh' else ', '}{sep.join(same['figures'])}"
+    same["text"] = (f"{trial.display_name(lang)}{'，' if lang == 'zh' else ', '}{sep.join(same['figures'])}"
                     f"{'：' if lang == 'zh' else ': '}{words}")
     return same["mark"]
 
@@ -134,17 +134,19 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
                 trial = records.trials.get(tid)
                 if trial is None:
                     continue
-                figures, keys = [], []
+                figures = []
                 for e in trial.endpoints:
                     if e.arm == r.id or (e.arm is None and trial.arm_regimens == [r.id]):
-                        figures.append({"text": _figure(e, lang), "mark": _footnote(footnotes, trial, e, lang)})
+                        # each figure cites its own source only (not the trial's whole group of references)
+                        n = numbers.setdefault(e.source, len(numbers) + 1)
+                        figures.append({"text": _figure(e, lang), "mark": _footnote(footnotes, trial, e, lang),
+                                        "ref": n})
                         if e.measure not in used_measures and e.measure != "patients" and e.label is None:
                             used_measures.append(e.measure)
-                        if e.source not in keys:
-                            keys.append(e.source)
-                for k in keys:
-                    numbers.setdefault(k, len(numbers) + 1)
-                trials.append({"name": trial.name, "figures": figures, "refs": [numbers[k] for k in keys]})
+                # a run of figures from one source is cited once, after its last figure ('ORR 20%, DCR 64% [1]')
+                for f, after in zip(figures, figures[1:] + [None]):
+                    f["cite"] = after is None or after["ref"] != f["ref"]
+                trials.append({"name": trial.display_name(lang), "figures": figures})
             labels = [x for x in r.labels if bool(_CJK.search(x)) == (lang == "zh") or not _CJK.search(x)]
             page = site_dir / lang / "regimens" / r.id / "index.html"
             rows.append({

@@ -141,7 +141,7 @@ def chart_caveats(records: Records, figures: list[tuple[Trial, Endpoint]], lang:
         mark = MARKS[n] if n < len(MARKS) else f"{MARKS[0]}{n + 1}"
         marks[id(e)] = mark
         arm = regimen_name(records, e.arm, lang) if e.arm and len(trial.arms) > 1 else ""
-        what = f"{trial.name}{'，' if lang == 'zh' else ', '}{measure_label(e.measure, lang)} {figure_text(e, lang)}"
+        what = f"{trial.display_name(lang)}{'，' if lang == 'zh' else ', '}{measure_label(e.measure, lang)} {figure_text(e, lang)}"
         if arm:
             what += f"（{arm}）" if lang == "zh" else f" ({arm})"
         items.append({"mark": mark, "figure": what, "text": c["text"], "href": c["href"] if page_url is not None else "",
@@ -187,7 +187,7 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
     for g in groups:
         refs = " ".join(dict.fromkeys(ref_label(e.source) for e in g.figures))
         arm = regimen_name(records, g.arm, lang) if g.arm else ""
-        labels.append((f"{g.trial.name} {refs}".strip(), arm))
+        labels.append((f"{g.trial.display_name(lang)} {refs}".strip(), arm))
     label_w = max(max(text_width(a), text_width(b, SMALL)) for a, b in labels) + 14
     plot_w = 360
     left, top = label_w, 40
@@ -248,7 +248,7 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
     labels = {}
     for _, figs in sections:
         for tr, e in figs:
-            labels[id(e)] = (f"{tr.name} {ref_label(e.source)}".strip(), arm_label(records, tr, e, lang))
+            labels[id(e)] = (f"{tr.display_name(lang)} {ref_label(e.source)}".strip(), arm_label(records, tr, e, lang))
     label_w = max(max(text_width(a), text_width(b, SMALL)) for a, b in labels.values()) + 14
     top_val = max(max([float(e.value), *[float(c) for c in e.ci]]) for _, figs in sections for _, e in figs)
     xmax, step = nice_max(top_val)
@@ -328,7 +328,7 @@ def timeline_chart(records: Records, trial: Trial, lang: str, cid: str, sources:
     axis_y = 10 + 2 * lane_h + 12
     height = int(axis_y + 22 + max_lines * 15 + 8)
     sep = "；" if lang == "zh" else "; "
-    name = trial.name
+    name = trial.display_name(lang)
     caveat = trial.sequence.caveat[lang] if trial.sequence.caveat else ""
     return _render("chart-timeline.svg.j2", cid=cid, sources=sources, width=width, height=height,
                    title=t("timeline_title", lang, name=name), caveat=caveat,

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from . import sitedir
@@ -59,9 +60,11 @@ def search_script(index_json: str) -> str:
     return "var __index = " + json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ";\n"
 
 
-def make_offline(site: Path, out: Path) -> Path:
-    """Copy ``site`` to ``out`` made to work from ``file://``; ``out`` is replaced whole, only when done."""
+def make_offline(site: Path, out: Path, warn: Callable[[str], None] | None = None) -> Path:
+    """Copy ``site`` to ``out`` made to work from ``file://``; ``out`` is replaced whole, only when done.
+    ``warn`` is told of an earlier copy that could not be removed (sitedir.not_removed_message)."""
     site, out = Path(site), Path(out)
+    stuck = sitedir.clear_leftovers(out)
     staging = sitedir.prepare(out)
     try:
         shutil.copytree(site, staging, dirs_exist_ok=True)
@@ -73,10 +76,13 @@ def make_offline(site: Path, out: Path) -> Path:
         for index in sorted(staging.rglob("search/search_index.json")):
             index.with_suffix(".js").write_text(search_script(index.read_text(encoding="utf-8")),
                                                 encoding="utf-8")
-        sitedir.publish(staging, out)
+        left = sitedir.publish(staging, out)
     except BaseException:
         sitedir.discard(staging)
         raise
+    for u in [*stuck, *([left] if left is not None else [])]:
+        if warn is not None:
+            warn(sitedir.not_removed_message(u, out))
     return out
 
 

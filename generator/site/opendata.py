@@ -23,7 +23,7 @@ import re
 import typing
 from typing import Any
 
-from ..sources.records import Bi, Drug, Records, Regimen, Trial, data_fields, format_number
+from ..sources.records import Bi, Drug, Records, Regimen, Trial, count_figure, data_fields, format_number
 
 KINDS: dict[str, type] = {"trials": Trial, "regimens": Regimen, "drugs": Drug}
 TITLES = {"trials": "Trials and studies", "regimens": "Treatment regimens", "drugs": "Drugs and procedures"}
@@ -76,8 +76,9 @@ def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of ``data/{kind}.json``: an array of records."""
     defs: dict[str, Any] = {}
     item = _type_schema(KINDS[kind], {}, defs)
-    return {"$schema": SCHEMA_DIALECT, "$id": f"{kind}.schema.json", "title": TITLES[kind], "type": "array",
-            "items": item, "$defs": dict(sorted(defs.items()))}
+    schema = {"$schema": SCHEMA_DIALECT, "$id": f"{kind}.schema.json", "title": TITLES[kind], "type": "array",
+              "items": item, "$defs": dict(sorted(defs.items()))}
+    return _count_status_schema(schema) if kind == "trials" else schema
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -102,7 +103,35 @@ def to_data(obj: Any) -> Any:
 
 def records_data(records: Records, kind: str) -> list[dict[str, Any]]:
     items = getattr(records, kind)
-    return [to_data(items[rid]) for rid in sorted(items)]
+    out = [to_data(items[rid]) for rid in sorted(items)]
+    if kind == "trials":
+        for data in out:
+            _count_statuses(items[data["id"]], data)
+    return out
+
+
+COUNT_STATUS_HELP = ("the status of the figure that qualifies this count (records.count_figure): the count is "
+                     "not shown without it")
+
+
+def _count_statuses(trial: Trial, data: dict[str, Any]) -> None:
+    """A patient count that a figure of the record qualifies carries that figure's status (issue 18): the
+    trial's as ``patients_status``, an arm's as ``n_status``."""
+    e = count_figure(trial)
+    if e is not None:
+        data["patients_status"] = to_data(e.status)
+    for arm, arm_data in zip(trial.arms, data.get("arms", [])):
+        e = count_figure(trial, arm.regimen)
+        if e is not None:
+            arm_data["n_status"] = to_data(e.status)
+
+
+def _count_status_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The trials schema with the derived count statuses (``patients_status``, ``arms[].n_status``)."""
+    ref = {"$ref": "#/$defs/FigureStatus", "description": COUNT_STATUS_HELP}
+    schema["$defs"]["Trial"]["properties"]["patients_status"] = dict(ref)
+    schema["$defs"]["Arm"]["properties"]["n_status"] = dict(ref)
+    return schema
 
 
 def _json(data: Any) -> bytes:
@@ -138,21 +167,35 @@ def _bi(value: Bi | None, lang: str) -> str:
 
 
 def trials_csv(records: Records) -> bytes:
-    header = ["id", "name", "aliases", "registry", "phase", "design", "settings", "population_zh", "population_en",
-              "patients", "arms", "refs"]
+    header = ["id", "name", "name_zh", "aliases", "registry", "phase", "design", "settings", "population_zh", "population_en",
+              "patients", "arms", "refs",
+              # a count that a figure of the record qualifies (records.count_figure): that figure's status
+              "patients_status", "patients_published_value", "patients_published_source", "patients_note_en"]
     rows = []
     for rid in sorted(records.trials):
         t = records.trials[rid]
-        arms = "; ".join(a.regimen + (f" (n={a.n})" if a.n is not None else "") for a in t.arms)
-        rows.append([t.id, t.name, "; ".join(t.aliases), "; ".join(t.registry), t.phase, t.design,
+        arms = "; ".join(a.regimen + _arm_n(t, a.regimen, a.n) for a in t.arms)
+        e = count_figure(t)
+        p = e.status.published if e is not None else None
+        rows.append([t.id, t.name, t.zh_name, "; ".join(t.aliases), "; ".join(t.registry), t.phase, t.design,
                      "; ".join(t.settings), _bi(t.population, "zh"), _bi(t.population, "en"), t.patients, arms,
-                     "; ".join(t.refs)])
+                     "; ".join(t.refs),
+                     e.status.kind if e is not None else "", format_number(p.value) if p else "",
+                     p.source if p else "", _bi(e.note, "en") if e is not None else ""])
     return _csv(header, rows)
+
+
+def _arm_n(trial: Trial, regimen: str, n: int | None) -> str:
+    """' (n=21)', or ' (n=21, status: review-differs)' when a figure of the record qualifies the count."""
+    if n is None:
+        return ""
+    e = count_figure(trial, regimen)
+    return f" (n={n}, status: {e.status.kind})" if e is not None else f" (n={n})"
 
 
 def endpoints_csv(records: Records) -> bytes:
     header = ["trial", "measure", "label_zh", "label_en", "qualifier", "value", "unit", "ci_low", "ci_high", "arm",
-              "criteria", "source", "review", "quote",
+              "criteria", "source", "review", "quote", "quote_en",
               # the figure's status (what is known about it against the primary publication) and its note
               "status", "review_as", "cohort_zh", "cohort_en", "published_value", "published_source",
               "published_seen_in", "note_zh", "note_en",
@@ -164,7 +207,7 @@ def endpoints_csv(records: Records) -> bytes:
             ci = [format_number(c) for c in e.ci] if len(e.ci) == 2 else ["", ""]
             s, p = e.status, e.status.published
             rows.append([rid, e.measure, _bi(e.label, "zh"), _bi(e.label, "en"), e.qualifier, format_number(e.value),
-                         e.unit, ci[0], ci[1], e.arm, e.criteria, e.source, e.review, e.quote,
+                         e.unit, ci[0], ci[1], e.arm, e.criteria, e.source, e.review, e.quote, e.quote_en,
                          s.kind, s.review_as, _bi(s.cohort, "zh"), _bi(s.cohort, "en"),
                          format_number(p.value) if p else "", p.source if p else "", p.seen_in if p else "",
                          _bi(e.note, "zh"), _bi(e.note, "en"),

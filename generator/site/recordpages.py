@@ -26,8 +26,8 @@ from ..sources.records import CATEGORIES, DESIGNS, DRUG_CLASSES, SETTINGS, Drug,
 from ..sources.tablespec import RecordTables, TableSpec, phase_key
 from ..urls import page_uri, regimen_url, rel, trial_url
 from .charts import forest_chart, response_chart, timeline_chart
-from .recordtext import (LIST_SEP, caveat, endpoint_label, figure_anchor, figure_text, phase_text, published_text,
-                         regimen_name, seen_in_text, vocab_label)
+from .recordtext import (LIST_SEP, caveat, count_caveat, endpoint_label, figure_anchor, figure_text, names_for,
+                         phase_text, published_text, regimen_name, seen_in_text, vocab_label)
 from .render import Page, Renderer
 from .tables import TableRenderer
 
@@ -64,6 +64,13 @@ def trial_patients(tr: Trial) -> int | None:
         return tr.patients
     ns = [a.n for a in tr.arms]
     return sum(ns) if ns and all(n is not None for n in ns) else None
+
+
+def _patients_caveat(tr: Trial, lang: str, url: str) -> dict[str, str] | None:
+    """The marker of the index's patient count: the record's count, or the first qualified arm of a summed one."""
+    if tr.patients is not None:
+        return count_caveat(tr, lang, url)
+    return next((c for a in tr.arms if (c := count_caveat(tr, lang, url, a.regimen)) is not None), None)
 
 
 def trial_registry(tr: Trial) -> list[str]:
@@ -170,12 +177,12 @@ class RecordPages:
         for trial, e in figures:
             review = next((r for r in self.project.reviews if r.id == e.review), None)
             rows.append({
-                "trial": trial.name, "trial_href": rel(url, trial_url(lang, trial.id)) if show_trial else "",
+                "trial": trial.display_name(lang), "trial_href": rel(url, trial_url(lang, trial.id)) if show_trial else "",
                 "arm": regimen_name(self.records, e.arm, lang) if e.arm and show_arm else "",
                 "arm_href": rel(url, regimen_url(lang, e.arm)) if e.arm and show_arm else "",
                 "measure": endpoint_label(e, lang), "value": figure_text(e, lang),
                 "cite": Markup(refs.cite(f"[@{e.source}]", lang)),
-                "quote": e.quote or "", "review": review.title[lang] if review else "",
+                "quote": e.quote or "", "quote_en": e.quote_en or "" if lang == "en" else "", "review": review.title[lang] if review else "",
                 "review_href": rel(url, review.landing.url(lang)) if review else "",
                 "note": e.note[lang] if e.note else "",
                 "caveat": caveat(trial, e, lang, url),
@@ -200,8 +207,8 @@ class RecordPages:
         refs = LocalRefs(self.records.keys_of(trial))
         sep = LIST_SEP[lang]
         facts = []
-        if trial.aliases:
-            facts.append({"label": t("aliases", lang), "items": [{"text": sep.join(trial.aliases)}]})
+        if names_for(trial.aliases, lang):
+            facts.append({"label": t("aliases", lang), "items": [{"text": sep.join(names_for(trial.aliases, lang))}]})
         if trial.registry:
             facts.append({"label": t("registry", lang), "items": [
                 {"text": r, "href": f"https://clinicaltrials.gov/study/{r}"} for r in trial.registry]})
@@ -215,17 +222,19 @@ class RecordPages:
         if trial.population:
             facts.append({"label": t("population", lang), "items": [{"text": trial.population[lang]}]})
         if trial.patients is not None:
-            facts.append({"label": t("patients", lang), "items": [{"text": str(trial.patients)}]})
+            facts.append({"label": t("patients", lang), "items": [
+                {"text": str(trial.patients), "caveat": count_caveat(trial, lang, url)}]})
         if trial.arms:
             facts.append({"label": t("arms", lang), "items": [
                 {"text": regimen_name(self.records, a.regimen, lang), "href": rel(url, regimen_url(lang, a.regimen)),
-                 "sub": f"n = {a.n}" if a.n is not None else ""} for a in trial.arms]})
+                 "sub": f"n = {a.n}" if a.n is not None else "",
+                 "sub_caveat": count_caveat(trial, lang, url, a.regimen)} for a in trial.arms]})
         cid = f"chart-{trial.id}-{lang}"
         figures = [(trial, e) for e in trial.endpoints]
         charts = [c for c in (response_chart(self.records, [trial], lang, refs.label, cid + "-r", page_url=url),
                               forest_chart(self.records, [trial], lang, refs.label, cid + "-f", page_url=url)) if c]
         md = self.env.get_template("records/trial.md.j2").render(
-            meta=self.meta(url, lang, trial.name, "trial", record=trial.id), t=Strings(lang), lang=lang,
+            meta=self.meta(url, lang, trial.display_name(lang), "trial", record=trial.id), t=Strings(lang), lang=lang,
             trial=trial, facts=facts, index_href="../",
             sequence=trial.sequence[lang] if trial.sequence else "",
             sequence_caveat=trial.sequence.caveat[lang] if trial.sequence and trial.sequence.caveat else "",
@@ -278,10 +287,11 @@ class RecordPages:
         refs = LocalRefs(keys)
         sep = LIST_SEP[lang]
         facts = []
-        if regimen.labels:
-            # other names of the regimen, each marked with its language (a Chinese nickname on an English page)
+        if names_for(regimen.labels, lang):
+            # other names of the regimen a reader of this language reads, each marked with its language
             facts.append({"label": t("labels", lang), "items": [
-                {"text": x, "lang": HTML_LANG["zh"] if HAN.search(x) else HTML_LANG["en"]} for x in regimen.labels]})
+                {"text": x, "lang": HTML_LANG["zh"] if HAN.search(x) else HTML_LANG["en"]}
+                for x in names_for(regimen.labels, lang)]})
         facts.append({"label": t("components", lang), "items": [
             {"text": self._drug_label(d, lang), "href": rel(url, f"{lang}/drugs/#drug-{d}"),
              "sub": vocab_label(DRUG_CLASSES, self.records.drugs[d].cls, lang) if d in self.records.drugs else ""}
@@ -317,7 +327,9 @@ class RecordPages:
         if d is None:
             return did
         name = d.name[lang] if d.name else did
-        return f"{d.abbr} ({name})" if d.abbr and d.abbr != name else name
+        if not d.abbr or d.abbr in name:  # 'HAIC-FOLFOX（以 FOLFOX 方案…）' names its abbreviation already
+            return name
+        return f"{d.abbr}（{name}）" if lang == "zh" else f"{d.abbr} ({name})"
 
     # ---- indexes ------------------------------------------------------------------------------------------------
     def _filters(self, lang: str, present: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -346,7 +358,7 @@ class RecordPages:
 
     def trials_index(self, lang: str) -> Page:
         url = f"{lang}/trials/"
-        trials = sorted(self.records.trials.values(), key=lambda tr: (tr.name.casefold(), tr.id))
+        trials = sorted(self.records.trials.values(), key=lambda tr: (tr.display_name(lang).casefold(), tr.id))
         sep = LIST_SEP[lang]
         present: dict[str, list[str]] = {"setting": [], "category": [], "phase": [], "drug": [], "drugclass": []}
         rows = []
@@ -364,7 +376,7 @@ class RecordPages:
             rows.append({
                 "data": {k: " ".join(v) for k, v in data.items()},
                 "cells": [
-                    {"items": [{"text": tr.name, "href": rel(url, trial_url(lang, tr.id))}]},
+                    {"items": [{"text": tr.display_name(lang), "href": rel(url, trial_url(lang, tr.id))}]},
                     {"items": [{"text": phase_text(tr.phase, lang)}] if tr.phase else [], "sort": phase_key(tr.phase)},
                     {"items": [{"text": vocab_label(DESIGNS, tr.design, lang)}] if tr.design else []},
                     {"items": [{"text": sep.join(vocab_label(SETTINGS, x, lang) for x in tr.settings)}]
@@ -373,7 +385,8 @@ class RecordPages:
                                 "href": rel(url, regimen_url(lang, a.regimen))} for a in tr.arms]},
                     {"items": [{"text": sep.join(vocab_label(CATEGORIES, c, lang) for c in cats)}] if cats else []},
                     {"items": [{"text": r} for r in registry]},
-                    {"items": [{"text": str(patients)}] if patients is not None else [],
+                    {"items": [{"text": str(patients), "caveat": _patients_caveat(tr, lang, url)}]
+                     if patients is not None else [],
                      "sort": str(patients) if patients is not None else ""},
                     {"items": [{"text": str(len(tr.endpoints))}] if tr.endpoints else [],
                      "sort": str(len(tr.endpoints))},
@@ -421,13 +434,13 @@ class RecordPages:
                 "data": {k: " ".join(v) for k, v in data.items()},
                 "cells": [
                     {"items": [{"text": r.name[lang] if r.name else r.id, "href": rel(url, regimen_url(lang, r.id))}]},
-                    {"items": [{"text": sep.join(r.labels)}] if r.labels else []},
+                    {"items": [{"text": sep.join(names_for(r.labels, lang))}] if names_for(r.labels, lang) else []},
                     {"items": [{"text": self._drug_label(d, lang), "href": rel(url, f"{lang}/drugs/#drug-{d}")}
                                for d in r.components]},
                     {"items": [{"text": vocab_label(CATEGORIES, r.category, lang)}] if r.category else []},
                     {"items": [{"text": sep.join(vocab_label(SETTINGS, x, lang) for x in r.settings)}]
                      if r.settings else []},
-                    {"items": [{"text": tr.name, "href": rel(url, trial_url(lang, tr.id))} for tr in trials]},
+                    {"items": [{"text": tr.display_name(lang), "href": rel(url, trial_url(lang, tr.id))} for tr in trials]},
                 ]})
         headers = [t("regimen", lang), t("labels", lang), t("components", lang), t("category", lang),
                    t("settings", lang), t("trials", lang)]
@@ -456,9 +469,10 @@ class RecordPages:
                     {"items": [{"text": d.abbr}] if d.abbr else []},
                     {"items": [{"text": d.inn, "lang": HTML_LANG["en"]}] if d.inn else []},
                     {"items": [{"text": vocab_label(DRUG_CLASSES, d.cls, lang)}] if d.cls else []},
-                    # the spellings of the sources, each a name in its language
-                    {"items": [{"text": sep.join(names), "lang": HTML_LANG[side]}
-                               for side, names in (("zh", d.aliases.zh), ("en", d.aliases.en)) if names]},
+                    # the spellings of the sources a reader of this language reads, each a name in its language
+                    {"items": [{"text": sep.join(names_for(names, lang)), "lang": HTML_LANG[side]}
+                               for side, names in (("zh", d.aliases.zh), ("en", d.aliases.en))
+                               if names_for(names, lang)]},
                     {"items": [{"text": r.name[lang] if r.name else r.id, "href": rel(url, regimen_url(lang, r.id))}
                                for r in regimens]},
                 ]})

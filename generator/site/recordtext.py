@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import i18n
 from ..sources.records import (CATEGORIES, DESIGNS, MEASURES, SETTINGS, UNITS, Endpoint, Records, Regimen, Trial,
-                               format_number, published_words, status_words, with_details)
+                               count_figure, format_number, has_han, published_words, status_words, with_details)
 from ..sources.tablespec import cite
 from ..urls import regimen_url, rel, trial_url
 
@@ -17,6 +17,12 @@ from ..urls import regimen_url, rel, trial_url
 # ---------------------------------------------------------------------------------------------------------------
 
 LIST_SEP = {"zh": "、", "en": ", "}
+
+
+def names_for(names: list[str], lang: str) -> list[str]:
+    """The other names of a record that a reader of that language reads: on English pages the Chinese ones ('A+T
+    方案') are left out (they stay on the Chinese pages)."""
+    return list(names) if lang == "zh" else [n for n in names if not has_han(n)]
 
 
 def phase_text(phase: str | None, lang: str) -> str:
@@ -99,9 +105,17 @@ def caveat(trial: Trial, e: Endpoint, lang: str, page_url: str | None) -> dict[s
             "href": href}
 
 
+def count_caveat(trial: Trial, lang: str, page_url: str | None, arm: str | None = None) -> dict[str, str] | None:
+    """The marker of a patient count that a figure of the record qualifies (records.count_figure), or None."""
+    e = count_figure(trial, arm)
+    return caveat(trial, e, lang, page_url) if e is not None else None
+
+
 def item(text: str, href: str | None = None, sub: str = "", keys: list[str] | None = None,
-         caveat: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"text": text, "href": href, "sub": sub, "cite": cite(keys or []), "caveat": caveat}
+         caveat: dict[str, str] | None = None, sub_caveat: dict[str, str] | None = None) -> dict[str, Any]:
+    """A cell's item; ``caveat`` qualifies its text, ``sub_caveat`` its sub-text (an arm's 'n = 21')."""
+    return {"text": text, "href": href, "sub": sub, "cite": cite(keys or []), "caveat": caveat,
+            "sub_caveat": sub_caveat}
 
 
 def regimen_name(records: Records, rid: str, lang: str) -> str:
@@ -124,7 +138,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
             if kind == "trials" and e.arm and len(trial.arms) > 1:
                 sub = regimen_name(records, e.arm, lang)
             elif kind == "regimens":
-                sub = trial.name
+                sub = trial.display_name(lang)
             if e.label:
                 sub = f"{e.label[lang]}{sep if sub else ''}{sub}"
             out.append(item(figure_text(e, lang), sub=sub, keys=[e.source], caveat=caveat(trial, e, lang, page_url)))
@@ -132,7 +146,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
     if kind == "trials":
         t: Trial = rec
         if col == "name":
-            return [item(t.name, rel(page_url, trial_url(lang, t.id)) if link_self else None)]
+            return [item(t.display_name(lang), rel(page_url, trial_url(lang, t.id)) if link_self else None)]
         if col == "registry":
             return [item(r) for r in t.registry]
         if col == "phase":
@@ -145,15 +159,14 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
             return [item(t.population[lang])] if t.population else []
         if col == "arms":
             return [item(regimen_name(records, a.regimen, lang), rel(page_url, regimen_url(lang, a.regimen)),
-                         sub=f"n = {a.n}" if a.n is not None else "") for a in t.arms]
+                         sub=f"n = {a.n}" if a.n is not None else "",
+                         sub_caveat=count_caveat(t, lang, page_url, a.regimen)) for a in t.arms]
         if col == "patients":
             if t.patients is None:
                 return []
             # the trial's count carries the caveat of the figure that gives it (a review's n = 21 against the
             # publication's 20 assessable patients)
-            same = next((e for e in t.endpoints if e.measure == "patients" and e.arm in (None, *t.arm_regimens[:1])
-                         and float(e.value) == float(t.patients) and e.status.caveat), None)
-            return [item(str(t.patients), caveat=caveat(t, same, lang, page_url) if same else None)]
+            return [item(str(t.patients), caveat=count_caveat(t, lang, page_url))]
         if col == "sequence":
             return [item(t.sequence[lang])] if t.sequence else []
         if col == "status":
@@ -165,7 +178,7 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
         if col == "name":
             return [item(r.name[lang] if r.name else r.id, rel(page_url, regimen_url(lang, r.id)) if link_self else None)]
         if col == "labels":
-            return [item(sep.join(r.labels))] if r.labels else []
+            return [item(sep.join(names_for(r.labels, lang)))] if names_for(r.labels, lang) else []
         if col == "components":
             return [item(sep.join(drug_name(records, d, lang) for d in r.components))] if r.components else []
         if col == "category":
@@ -173,5 +186,5 @@ def cell_items(records: Records, kind: str, rec: Any, col: str, lang: str, page_
         if col == "settings":
             return [item(sep.join(vocab_label(SETTINGS, x, lang) for x in r.settings))] if r.settings else []
         if col == "trials":
-            return [item(t.name, rel(page_url, trial_url(lang, t.id))) for t in records.trials_of(r.id)]
+            return [item(t.display_name(lang), rel(page_url, trial_url(lang, t.id))) for t in records.trials_of(r.id)]
     return []

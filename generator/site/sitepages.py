@@ -171,7 +171,7 @@ def glossary_page(r: Renderer, lang: str) -> Page | None:
     drugs = []
     if r.records is not None:
         for d in sorted(r.records.drugs.values(), key=lambda d: (d.is_procedure, d.name.en.lower())):
-            drugs.append({"inn": d.inn or d.name.en, "zh": d.name.zh, "cls": DRUG_CLASSES[d.cls][lang],
+            drugs.append({"inn": d.inn or d.name.en, "zh": d.name.zh or "—", "cls": DRUG_CLASSES[d.cls][lang],
                           "href": rel(url, f"{lang}/drugs/#drug-{d.id}"),
                           "aliases_zh": d.aliases.zh, "aliases_en": d.aliases.en})
     md = r.env.get_template("glossary.md.j2").render(

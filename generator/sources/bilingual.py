@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Report
+from ..diagnostics import Report, invisible_in, without_invisible
 
 LANGS = ("zh", "en")
 LANG_NAMES = {"zh": "Chinese", "en": "English"}
@@ -34,6 +34,7 @@ class Block:
     line: int  # line of the ::: marker
     anchor: str | None = None
     pending: bool = False
+    unclosed_fence: int = 0  # the line of a code fence left open in this block (reported there)
 
     @property
     def first_line(self) -> int:
@@ -113,6 +114,8 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
             blocks.append(current)
 
     def unclosed(lineno: int, where: str) -> None:
+        if current is not None:
+            current.unclosed_fence = fence_line
         report.error(path, fence_line, f"this code fence ({fence}) is never closed {where}: end the code with a "
                      f"line '{fence}' before the next '::: zh' / '::: en' line")
 
@@ -152,6 +155,11 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
         buf = []
         words = (m.group("rest") or "").split()
         lang = words[0] if words else ""
+        if lang not in LANGS and invisible_in(lang) and without_invisible(lang).lower() in LANGS:
+            at, name = invisible_in(raw)[0]
+            report.error(path, lineno, f"the block marker '{raw.strip()}' contains {name} at col {at + 1}: delete it",
+                         at + 1)
+            lang = without_invisible(lang)
         if lang not in LANGS and lang.lower() in LANGS:
             report.error(path, lineno, f"'{raw.strip()}' is not a block marker: write '::: {lang.lower()}' (three "
                          "colons, a space, the language) at the very start of the line")

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+from ..diagnostics import invisible_in
+
 # Every character BibTeX allows in a key except the ones that end a citation here.
 KEY = r"[^\s,;\[\]{}()=\"#%'~\\@]+"
 CITE_BODY = re.compile(rf"\s*@(?P<key>{KEY})\s*(?:,\s*(?P<loc>[^;\]]*?))?\s*")
@@ -187,6 +189,14 @@ def scan(text: str, first_line: int = 1) -> Scan:
         for part in inner.split(";"):
             cm = CITE_BODY.fullmatch(part)
             line, col = where(start)
+            hidden = invisible_in(inner)
+            if not cm and hidden:
+                bad = True
+                at, name = hidden[0]
+                line, col = where(start + 1 + at)
+                out.problems.append(CitationProblem(line, col, f"the citation '[{inner}]' contains {name} at col "
+                                                    f"{col}: delete it"))
+                break
             if not cm:
                 bad = True
                 out.problems.append(CitationProblem(

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..diagnostics import Report
 from .bilingual import LANGS, Body, parse_body
+from .citations import scan
 from .frontmatter import SourceFile, read_source
 from .sanitize import title_problem
 from .schema import BI, Field, listof, validate
@@ -123,6 +124,7 @@ class Review:
     dates: dict[str, datetime.date] = field(default_factory=dict)
     license: str | None = None
     keywords: dict[str, list[str]] = field(default_factory=lambda: {"zh": [], "en": []})
+    unloaded_keys: set[str] = field(default_factory=set)  # cited in its section files that did not load
     source_note: dict[str, str] | None = None
     order_line: int = 1  # the line of 'order' in index.md
 
@@ -158,6 +160,8 @@ class Project:
     reviews: list[Review]
     glossary: Glossary | None = None
     unloaded: set[str] = field(default_factory=set)  # reviews whose index.md did not load (already reported)
+    # the keys cited in section files that did not load (their problem is reported): not "never cited"
+    unloaded_keys: set[str] = field(default_factory=set)
 
     @property
     def content_dir(self) -> Path:
@@ -217,6 +221,7 @@ def load_review(folder: Path, report: Report) -> Review | None:
     seen_ids: dict[str, Path] = {}
     seen_order: dict[float, Path] = {}
     seen_prefix: dict[str, Path] = {}
+    same_number: list[tuple[Path, Path]] = []  # (a file, the file whose number it repeats)
     for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
@@ -227,16 +232,12 @@ def load_review(folder: Path, report: Report) -> Review | None:
         prefix = path.name.partition("-")[0]
         if path.name != "editor-notes.md":
             if prefix in seen_prefix:
-                report.error(path, 1, f"the number '{prefix}' is also the number of {seen_prefix[prefix].name}: give "
-                             "each section file its own number (a section inserted after "
-                             f"{seen_prefix[prefix].name} is named '{prefix}a-name.md', with an 'order' between "
-                             "its neighbours', e.g. 2.5)")
+                same_number.append((path, seen_prefix[prefix]))
             seen_prefix.setdefault(prefix, path)
         src = read_source(path, report)
-        if src is None:
-            continue
-        section = _section(src, review.id, report)
+        section = _section(src, review.id, report) if src is not None else None
         if section is None:
+            review.unloaded_keys.update(_cited_in(path))
             continue
         if section.id in seen_ids:
             report.error(path, src.front.line("id"), f"the section id '{section.id}' is also used by "
@@ -248,7 +249,44 @@ def load_review(folder: Path, report: Report) -> Review | None:
         seen_order[section.order] = path
         review.sections.append(section)
     review.sections.sort(key=lambda s: (s.order, s.id))
+    orders = {s.path: s.order for s in review.sections}
+    for path, first in same_number:
+        if path in orders and first in orders and orders[path] < orders[first]:
+            path, first = first, path  # the one placed later by its 'order' is the one inserted
+        report.error(path, 1, _same_number_message(path, first, review, set(seen_prefix)))
     return review
+
+
+def _same_number_message(path: Path, first: Path, review: Review, prefixes: set[str]) -> str:
+    """Two section files with one number: the name and the 'order' that insert the second after the first, worked
+    out from the real names and orders (a letter after the number sorts right after it: '03a' after '03')."""
+    prefix, _, rest = path.name.partition("-")
+    letter = next((c for c in "abcdefghijklmnopqrstuvwxyz" if f"{prefix[:2]}{c}" not in prefixes), "z")
+    name = f"{prefix[:2]}{letter}-{rest}"
+    orders = {s.path: s.order for s in review.sections}
+    head = (f"the number '{prefix}' is also the number of {first.name}: give each section file its own number; to "
+            f"insert this section after {first.name}, name it '{name}'")
+    if first not in orders:
+        return f"{head}, with an 'order' between those of its neighbours"
+    before = orders[first]
+    later = sorted((o, p.name) for p, o in orders.items() if o > before and p != path)
+    own = orders.get(path)
+    if own is not None and own > before and (not later or own < later[0][0]):
+        return f"{head} (its order {own:g} already places it after {first.name})"
+    if not later:
+        return f"{head} and give it an 'order' greater than {before:g} ({first.name}), e.g. {before + 1:g}"
+    after, after_name = later[0]
+    return (f"{head} and give it an 'order' between {before:g} ({first.name}) and {after:g} ({after_name}), e.g. "
+            f"{(before + after) / 2:g}")
+
+
+def _cited_in(path: Path) -> set[str]:
+    """The keys a source file cites, read as well as it can be (for a file whose problem is reported)."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {k for c in scan(text).citations for k in c.keys}
 
 
 def load_glossary(path: Path, report: Report) -> Glossary | None:
@@ -294,4 +332,5 @@ def load_project(root: Path, report: Report) -> Project:
             report.error(review.path, review.order_line, f"order {review.order} is also the order of the review "
                          f"'{before.id}' ({before.id}/index.md): give each review its own position on the home page, "
                          "e.g. the next free number")
-    return Project(root, reviews, load_glossary(content / "glossary.md", report), unloaded)
+    return Project(root, reviews, load_glossary(content / "glossary.md", report), unloaded,
+                   {k for r in reviews for k in r.unloaded_keys})

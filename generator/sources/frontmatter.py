@@ -93,8 +93,9 @@ def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontM
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else offset + 1
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        col = mark.column + 1 if mark else 1  # the column YAML gives (its marks count from 0)
         report.error(path, line, f"the front-matter is not valid YAML: {problem} "
-                     "(check indentation, and put text containing ':' or '#' in quotes)")
+                     "(check indentation, and put text containing ':' or '#' in quotes)", col)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - yaml always marks its errors
         report.error(path, offset + 1, f"the front-matter is not valid YAML: {exc}")

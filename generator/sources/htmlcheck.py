@@ -17,13 +17,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import importlib.util
 import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import markdown
 import nh3
 import yaml
 
@@ -31,6 +31,9 @@ from . import regions, sanitize
 from .bilingual import Block, Body, Pair
 from ..diagnostics import Report
 from .frontmatter import SAFE_LOADER
+
+if TYPE_CHECKING:  # pragma: no cover
+    import markdown
 
 PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*records\b.*?^ {0,3}\1[ \t]*$", re.S | re.M)
@@ -43,6 +46,18 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*records\b.*?^ {0,3}\1[ \t]*$", re.S
 # .cache). The build sanitizes every page in any case, and fails on what it would remove.
 MAY_MAKE_MARKUP = re.compile(r"[<&{}|]|\]\s*[(\[:]|\[\^|\[TOC\]|!!!|\?\?\?|```|~~~|^ {0,3}#|^ {0,3}(?:=+|-+)[ \t]*$"
                              r"|^\s*\d{5,}[.)]", re.M)
+# What lets one block of a page depend on another (the definition of a reference link or of a footnote, which
+# any block of the page may use; the table of contents): a page with any of these is converted whole, any
+# other only in its blocks that MAY_MAKE_MARKUP, each in its own <div markdown> as on the page (the plain blocks
+# between them change nothing in them). About two thirds of the text the check would otherwise convert.
+CROSS_BLOCK = re.compile(r"^[ \t]*\[[^\]\n]+\]:|\[TOC\]", re.M)
+# MAY_MAKE_MARKUP for one block of a page without any of those: "[1][2]" or "[^1]" is then text, and an
+# admonition or details line whose classes the allowlist keeps ("!!! editor") makes nothing it changes (its
+# title and its text are checked by the other alternatives).
+_KEPT_BOX = "(?:{})".format("|".join(sorted(sanitize.ADMONITIONS)))
+BLOCK_MAY_MAKE_MARKUP = re.compile(
+    r"[<&{}|]|\]\s*\(|```|~~~|^ {0,3}#|^ {0,3}(?:=+|-+)[ \t]*$|^\s*\d{5,}[.)]"
+    rf"|(?:!!!|\?\?\?)(?!\+?[ \t]+{_KEPT_BOX}(?:[ \t]+{_KEPT_BOX})*[ \t]*(?:\"[^\"\n]*\")?[ \t]*$)", re.M)
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
@@ -74,15 +89,29 @@ def _extensions(config_file: Path) -> tuple[list[Any], dict[str, dict]]:
 
 
 def converter(root: Path) -> markdown.Markdown:
+    # Markdown here, not at the top: a check with a warm cache converts nothing, and importing Python-Markdown
+    # is 30-40 ms of its CPU (measured)
+    import markdown
+
+    from .mdregions import RegionExtension
+
     names, configs = _extensions(Path(root) / "mkdocs.yml")
-    return markdown.Markdown(extensions=[*names, regions.RegionExtension()], extension_configs=configs)
+    return markdown.Markdown(extensions=[*names, RegionExtension()], extension_configs=configs)
+
+
+def _markdown_version() -> bytes:
+    """Python-Markdown's version file (its __meta__.py), read without importing it."""
+    spec = importlib.util.find_spec("markdown")
+    meta = Path(spec.origin).with_name("__meta__.py") if spec and spec.origin else None
+    return meta.read_bytes() if meta and meta.is_file() else b"unknown"
 
 
 def block_markdown(block: Block, pair: Pair) -> str:
-    """The markdown of a block as the page gives it to MkDocs (records blocks are the generator's)."""
+    """The markdown of a block as the page gives it to MkDocs (records blocks are the generator's; a '#' heading,
+    reported as what it is by bilingual._classify, is read as '##' so that it is not also "raw HTML <h1>")."""
     text = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), block.text)
     if pair.kind == "heading":
-        text = f"{text.strip()} {{#{pair.anchor}}}"
+        text = f"{'#' if pair.level == 1 else ''}{text.strip()} {{#{pair.anchor}}}"
     return text
 
 
@@ -93,8 +122,10 @@ def fingerprint(config_file: Path) -> str:
     h = hashlib.sha256()
     for module in (sanitize, regions):
         h.update(Path(module.__file__).read_bytes())
+    h.update(Path(__file__).with_name("mdregions.py").read_bytes())  # the extension, not imported here
     h.update(Path(__file__).read_bytes())
-    h.update(f"{nh3.__version__} {markdown.__version__} {_extensions(config_file)!r}".encode())
+    h.update(f"{nh3.__version__} {_extensions(config_file)!r}".encode())
+    h.update(_markdown_version())
     return h.hexdigest()
 
 
@@ -159,26 +190,31 @@ class HtmlChecker:
                 self.report.error(path, line, message, col)
 
     def page(self, path: Path, parts: list[tuple[Block, Pair]]) -> None:
-        marks = regions.Regions()
-        chunks = []
-        plain = True
+        texts = []
         for block, pair in parts:
             for m in PRIVATE_USE.finditer(block.text):
                 self._error(path, block, block.text, m.start(),
                             f"the character U+{ord(m.group(0)):04X} (private use) is not allowed in content: the "
                             "generator uses such characters itself; remove it")
-            text = block_markdown(block, pair)
-            plain = plain and not MAY_MAKE_MARKUP.search(text)
-            marked = marks.wrap(text, path, block.first_line)
-            chunks.append(marked if pair.kind == "heading" else f'<div class="blk" markdown>\n\n{marked}\n\n</div>')
-        if plain:
+            texts.append(block_markdown(block, pair))
+        if any(CROSS_BLOCK.search(text) for text in texts):  # a block may use another's definition
+            chosen = list(range(len(parts))) if any(MAY_MAKE_MARKUP.search(text) for text in texts) else []
+        else:
+            chosen = [k for k, text in enumerate(texts) if BLOCK_MAY_MAKE_MARKUP.search(text)]
+        if not chosen:
             return  # nothing in these blocks can become HTML the sanitizer changes (MAY_MAKE_MARKUP)
+        marks = regions.Regions()
+        chunks = []
+        for k in chosen:
+            block, pair = parts[k]
+            marked = marks.wrap(texts[k], path, block.first_line)
+            chunks.append(marked if pair.kind == "heading" else f'<div class="blk" markdown>\n\n{marked}\n\n</div>')
         self.md.reset()
         _, problems = regions.clean_page(self.md.convert("\n\n".join(chunks)))
         cursors: dict[tuple, int] = {}
         for p in problems:
             # the region of a block, or the footnotes of the page (found in the block that wrote them)
-            own = [parts[int(p.rid)]] if p.rid is not None and p.rid.isdigit() else parts
+            own = [parts[chosen[int(p.rid)]]] if p.rid is not None and p.rid.isdigit() else parts
             block = own[0][0]
             if p.removal is None:
                 self._error(path, block, block.text, None, "this block breaks the page around it: " + p.message)

@@ -29,7 +29,7 @@ def mention_patterns(records: Records) -> dict[str, list[str]]:
     for r in records.regimens.values():
         words = list(r.labels)
         if len(r.components) > 1 and r.name is not None:
-            words += [r.name.zh, r.name.en]
+            words += [w for w in (r.name.zh, r.name.en) if w]
         out[r.id] = words
     return {k: sorted({w.strip() for w in v if w and len(w.strip()) >= 3}, key=lambda w: (-len(w), w))
             for k, v in out.items()}

@@ -199,12 +199,15 @@ def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
                   "a trial and a regimen need different ids")
 
     for item in loaded["drugs"]:
+        check_zh_name(check, item)
         _check_notes(check, item)
     for item in loaded["regimens"]:
+        check_zh_name(check, item)
         _check_regimen(check, item, seen)
         _check_notes(check, item)
     registries: dict[str, _Loaded] = {}
     for item in loaded["trials"]:
+        check_zh_name(check, item)
         _check_trial(check, item, seen, registries)
         _check_notes(check, item)
 
@@ -237,6 +240,38 @@ def _strings(data: Any) -> set[str]:
     if isinstance(data, list):
         return {s for v in data for s in _strings(v)}
     return set()
+
+
+def check_zh_name(check: _Checker, item: _Loaded) -> None:
+    """Every record says what Chinese pages call it: a trial's ``zh_name``, a drug's or regimen's ``name.zh``. A
+    record with no Chinese name writes it as null and gives ``zh_name_reason``; the English name shown instead is
+    then an explicit choice, never a silent fallback."""
+    data = item.fm.data
+    if item.kind == "trials":
+        at, written, example = ("zh_name",), "zh_name" in data, "'zh_name: IMbrave150' (a trial's standard name) " \
+            "or 'zh_name: 曲美木单抗治疗合并慢性 HCV 感染的 HCC（先导试验）' (a descriptive name in Chinese)"
+        value = data.get("zh_name")
+        where = ("name",) if not written else at
+    else:
+        name = data.get("name")
+        if not isinstance(name, dict):
+            return  # reported by the schema
+        at, written, example = ("name", "zh"), "zh" in name, "'zh: 阿替利珠单抗' (the Chinese name the sources " \
+            "use, or the standard Chinese INN)"
+        value = name.get("zh")
+        where = ("name",) if not written else at
+    reason = data.get("zh_name_reason")
+    field = "zh_name" if item.kind == "trials" else "name.zh"
+    if not written:
+        check.err(item, where, f"'{field}' is missing: Chinese pages need the record's Chinese name: write {example}, "
+                  f"or '{field.split('.')[-1]}: null' with 'zh_name_reason: <why there is none>'")
+    elif value in (None, "") and not reason:
+        check.err(item, at, f"'{field}' is null but 'zh_name_reason' is missing: say why the record has no Chinese "
+                  "name (its English name is shown on Chinese pages), e.g. 'zh_name_reason: no standard Chinese "
+                  "INN in the sources'")
+    elif value not in (None, "") and reason:
+        check.err(item, ("zh_name_reason",), f"'zh_name_reason' is given but '{field}' is '{value}': remove "
+                  f"'zh_name_reason', or write '{field.split('.')[-1]}: null' if the record has no Chinese name")
 
 
 def _check_notes(check: _Checker, item: _Loaded) -> None:
@@ -325,6 +360,9 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
     if review is not None and not quote:
         check.err(item, at + ("review",), f"{name} gives 'review: {review}' but no 'quote': copy the words of the "
                   "review that give the figure into 'quote'")
+    if quote and not e.get("quote_en"):
+        check.err(item, at + ("quote",), f"{name} has a 'quote' but no 'quote_en': add our English rendering of the "
+                  "review's words (English pages show it beside the Chinese)")
     if quote and review is None:
         check.err(item, at + ("quote",), f"{name} has a 'quote' but no 'review': say which review "
                   f"({' or '.join(sorted(check.review_ids))}) the quote comes from")

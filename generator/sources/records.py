@@ -142,6 +142,28 @@ class Bi:
 
 
 @dataclass
+class Name:
+    """A drug's or regimen's name: the English (or INN) and the Chinese display name. A drug with no Chinese name
+    in the sources and no standard Chinese INN writes ``zh: null`` and says why in ``zh_name_reason``; its
+    English name is then shown on Chinese pages (an explicit fallback, checked by recordload.check_zh_name)."""
+    zh: str | None = meta(help="the Chinese name as the sources write it or the standard Chinese INN; "
+                               "'zh: null' with 'zh_name_reason' when there is none")
+    en: str = meta(required=True)
+
+    def __getitem__(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else self.en
+
+
+ZH_NAME_REASON_HELP = ("why the record has no Chinese display name (its English name or INN is shown on Chinese "
+                       "pages), e.g. 'no standard Chinese INN in the sources'")
+
+
+def has_han(text: str) -> bool:
+    """Whether a text has a Chinese (Han) character."""
+    return re.search(r"[\u3400-\u9fff]", text or "") is not None
+
+
+@dataclass
 class Aliases:
     zh: list[str] = meta(factory=list)
     en: list[str] = meta(factory=list)
@@ -154,7 +176,8 @@ class Aliases:
 class Drug:
     id: str = meta(required=True, pattern=ID, hint=ID_HINT, help="the drug's INN in lowercase, or a procedure id")
     inn: str | None = meta()
-    name: Bi | None = meta(required=True, help="the name in both languages (zh: ... / en: ...)")
+    name: Name | None = meta(required=True, help="the name in both languages (zh: ... / en: ...)")
+    zh_name_reason: str | None = meta(help=ZH_NAME_REASON_HELP)
     aliases: Aliases = meta(factory=Aliases)
     cls: str | None = meta(key="class", required=True, choices=tuple(DRUG_CLASSES))
     abbr: str | None = meta()
@@ -173,7 +196,8 @@ class Drug:
 @dataclass
 class Regimen:
     id: str = meta(required=True, pattern=ID, hint=ID_HINT)
-    name: Bi | None = meta(required=True, help="the name in both languages (zh: ... / en: ...)")
+    name: Name | None = meta(required=True, help="the name in both languages (zh: ... / en: ...)")
+    zh_name_reason: str | None = meta(help=ZH_NAME_REASON_HELP)
     labels: list[str] = meta(factory=list)
     components: list[str] = meta(factory=list, required=True, help="the drug and procedure ids, e.g. [tace, lenvatinib]")
     category: str | None = meta(required=True, choices=tuple(CATEGORIES))
@@ -254,7 +278,8 @@ class Endpoint:
                                "'status: {kind: cohort, cohort: {zh: …, en: …}}')")
     source: str = meta(required=True, help="the refs.bib key of the publication the figure comes from")
     review: str | None = meta()
-    quote: str | None = meta()
+    quote: str | None = meta(help="the review's words that give the figure, copied exactly from the review")
+    quote_en: str | None = meta(help="our English rendering of the quote (shown beside it on English pages)")
     note: Bi | None = meta()
     status: FigureStatus = meta(factory=FigureStatus,
                                 help="write 'status:' and, indented under it, 'kind: relabelled' (or cohort, "
@@ -289,6 +314,10 @@ class ReviewClaim:
 class Trial:
     id: str = meta(required=True, pattern=ID, hint=ID_HINT)
     name: str = meta(required=True, help="the trial's acronym or a short name, e.g. IMbrave150")
+    zh_name: str | None = meta(help="the name shown on Chinese pages: the trial's standard name as it is "
+                                    "(IMbrave150), or our Chinese rendering of a descriptive name; 'zh_name: null' "
+                                    "with 'zh_name_reason' when there is none")
+    zh_name_reason: str | None = meta(help=ZH_NAME_REASON_HELP)
     aliases: list[str] = meta(factory=list)
     registry: list[str] = meta(factory=list, pattern=REGISTRY, hint=REGISTRY_HINT)
     phase: str | None = meta(pattern=PHASE, hint=PHASE_HINT)
@@ -304,6 +333,11 @@ class Trial:
     refs: list[str] = meta(factory=list)
     notes: list[Bi] = meta(factory=list, body=True)
     path: Path | None = meta(internal=True)
+
+    def display_name(self, lang: str) -> str:
+        """The name a reader of that language sees: the Chinese display name on Chinese pages (the English name
+        only where the record says it has none)."""
+        return self.zh_name if lang == "zh" and self.zh_name else self.name
 
     @property
     def arm_regimens(self) -> list[str]:
@@ -545,3 +579,32 @@ def status_words(e: Endpoint, lang: str) -> str:
     if s.kind == "not-significant":
         return i18n.t("status_not_significant", lang)
     return ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Patient counts carry the caveat of the figure that gives them (issue 18)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def count_figure(trial: Trial, arm: str | None = None) -> Endpoint | None:
+    """The 'patients' figure with a caveat that gives a count the record shows: the trial's ``patients``
+    (``arm`` None) or the ``n`` of its arm ``arm``; None when the count is not qualified.
+
+    One rule, used wherever a count is shown (record page, trials index, records tables, PDFs, open data): a
+    count that a record's figure qualifies (the review's n = 21 against the publication's 20 assessable
+    patients) is never shown without that figure's caveat. A figure gives the trial's count when it has no
+    arm or the trial has that arm only; it gives an arm's n when it is of that arm (or of no arm, in a
+    single-arm trial)."""
+    if arm is None:
+        count = trial.patients
+    else:
+        count = next((a.n for a in trial.arms if a.regimen == arm), None)
+    if count is None:
+        return None
+    single = len(trial.arms) <= 1
+    for e in trial.endpoints:
+        if e.measure != "patients" or not e.status.caveat or float(e.value) != float(count):
+            continue
+        if e.arm == arm or (single and (e.arm is None or arm is None)):
+            return e
+    return None

@@ -16,23 +16,19 @@ markers are gone from the published pages, which stay byte-identical from one bu
 whose markers did not all come through the conversion in pairs (text that swallowed one) fails the
 build: what lies between markers is sanitized in any case.
 
-The Markdown extension (:class:`RegionExtension`) marks the footnotes (which Python-Markdown puts at
-the end of the page, outside the blocks they belong to) as contributor HTML too, and writes table
-column alignment as a class (Python-Markdown writes ``style="text-align: ..."``, which the site's
-Content-Security-Policy refuses and the sanitizer removes).
+The Markdown extension (:class:`generator.sources.mdregions.RegionExtension`) marks the footnotes
+(which Python-Markdown puts at the end of the page, outside the blocks they belong to) as contributor HTML
+too, and writes table column alignment as a class (Python-Markdown writes ``style="text-align: ..."``,
+which the site's Content-Security-Policy refuses and the sanitizer removes).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-import xml.etree.ElementTree as etree
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from markdown import Extension
-from markdown.treeprocessors import Treeprocessor
 
 from . import sanitize
 
@@ -120,42 +116,3 @@ def clean_page(html: str, expect: Counter | None = None) -> tuple[str, list[Prob
     if expect is not None and seen != expect:
         problems.append(Problem(None, None, "markers of contributor text were lost in the markdown conversion"))
     return "".join(out), problems
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Markdown: footnotes are contributor HTML; table alignment as a class
-# ---------------------------------------------------------------------------------------------------------------
-
-_ALIGN = re.compile(r"\s*text-align:\s*(left|center|right);?\s*")
-
-
-class _Footnotes(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
-        for parent in list(root.iter()):
-            for i, child in reversed(list(enumerate(parent))):
-                if child.tag == "div" and "footnote" in (child.get("class") or "").split():
-                    parent.insert(i + 1, self._marker(f"<!--{_CLOSE}-->"))
-                    parent.insert(i, self._marker(f"<!--{_OPEN}-{FOOTNOTES}-->"))
-
-    def _marker(self, comment: str) -> etree.Element:
-        # a paragraph holding only stashed raw HTML is replaced by that HTML when the page is serialized (an
-        # etree comment would trip the tree processors that run after this one)
-        p = etree.Element("p")
-        p.text = self.md.htmlStash.store(comment)
-        return p
-
-
-class _TableAlign(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
-        for el in root.iter():
-            if el.tag in ("th", "td") and "style" in el.attrib:
-                m = _ALIGN.fullmatch(el.attrib["style"])
-                if m:
-                    del el.attrib["style"]
-                    el.set("class", " ".join(filter(None, [el.get("class"), f"align-{m.group(1)}"])))
-
-
-class RegionExtension(Extension):
-    def extendMarkdown(self, md) -> None:
-        md.treeprocessors.register(_Footnotes(md), "hcc_footnote_region", 12)  # after footnotes (50), inline (20)
-        md.treeprocessors.register(_TableAlign(md), "hcc_table_align", 11)

@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
-from tinyhtml5.parser import HTMLParser as HTML5Parser
 
 from ..diagnostics import printable
 
@@ -295,6 +294,10 @@ def _foreign(tag: str) -> bool:
 
 
 def _fragment(text: str) -> etree.Element:
+    # here, not at the top: the checker with a warm cache parses no HTML, and importing tinyhtml5 is 11-14 ms
+    # of its CPU (measured)
+    from tinyhtml5.parser import HTMLParser as HTML5Parser
+
     return HTML5Parser(namespace_html_elements=False).parse_fragment(text, container="div")
 
 

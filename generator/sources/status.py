@@ -42,8 +42,15 @@ def _newest(times: dict[int, int], start: int, end: int) -> int:
     return max((times.get(n, 0) for n in range(start, end + 1)), default=0)
 
 
-def _day(ts: int) -> str:
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).date().isoformat()
+def _when(ts: int, other: int) -> str:
+    """The date of a change, with the time (UTC) when the other change was on the same day, and the seconds
+    when in the same minute: the two changes a message compares never read alike."""
+    t, o = (datetime.datetime.fromtimestamp(x, datetime.timezone.utc) for x in (ts, other))
+    if t.date() != o.date():
+        return t.date().isoformat()
+    if t.strftime("%H:%M") != o.strftime("%H:%M"):
+        return t.strftime("%Y-%m-%d %H:%M UTC")
+    return t.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def translation_status(project: Project, history: History, report: Report) -> dict[str, list[SectionStatus]]:
@@ -68,7 +75,7 @@ def translation_status(project: Project, history: History, report: Report) -> di
                 if state == STALE:
                     report.warning(section.path, en.line,  # type: ignore[union-attr]
                                    f"possibly stale translation: the Chinese block (line {zh.line}) changed on "  # type: ignore[union-attr]
-                                   f"{_day(zt)}, after this English block ({_day(et)}); update the English, or "
+                                   f"{_when(zt, et)}, after this English block ({_when(et, zt)}); update the English, or "
                                    f"confirm that it still matches: make confirm AT={rel}:{en.line}")  # type: ignore[union-attr]
             rows.append(status)
         out[review.id] = rows
