@@ -74,11 +74,12 @@ def names(site) -> list[str]:
     have no Chinese name (their Chinese record spells them in Latin letters, as the sources do)."""
     out = set()
     for tr in json.loads((site / "data/trials.json").read_text(encoding="utf-8")):
-        out.add(tr["name"])
+        out.update([tr["name"], tr.get("zh_name") or ""])  # "Bai 等 2024": its author's name stays Latin
         out.update(tr.get("aliases") or [])
     for d in json.loads((site / "data/drugs.json").read_text(encoding="utf-8")):
-        if not HAN.search(d["name"]["zh"]):
-            out.update([d["name"]["zh"], d["name"]["en"], d.get("inn") or ""])
+        name = d.get("name") or {}
+        if not HAN.search(name.get("zh") or ""):
+            out.update([name.get("zh") or "", name.get("en") or "", d.get("inn") or ""])
             out.update((d.get("aliases") or {}).get("zh", []) + (d.get("aliases") or {}).get("en", []))
     return sorted((n for n in out if n), key=len, reverse=True)
 
