@@ -365,7 +365,8 @@ def _regimens_and_trials(rng: random.Random, n_trials: int, keys: list[str], rev
                 break
         used_names.add(name)
         tid = name.lower()
-        t: dict = {"id": tid, "name": name}
+        # a standard trial name is its own Chinese display name (as IMbrave150 is on the real site)
+        t: dict = {"id": tid, "name": name, "zh_name": name}
         if rng.random() < 0.15:
             t["aliases"] = [f"Study {rng.randint(10, 99)}{'AB'[i % 2]}"]
         if rng.random() < 0.8:

@@ -23,6 +23,10 @@ def model():
     return m
 
 
+# full-width punctuation read as its ASCII form, on both sides of a comparison with the seed
+PUNCT_WIDTH = str.maketrans("，；：（）", ",;:()")
+
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", PRINTED_CITE.sub("", text))
 
@@ -117,10 +121,13 @@ def test_every_sentence_of_the_seed_is_on_the_chinese_pages(built_site, model, r
                     for s in review.pages_in_order)
     sentences = seed_sentences(SEEDS / seed, spans)
     assert len(sentences) > 40
+    # the pages show ASCII , ; : ( ) written against Chinese characters full-width (a display normalization
+    # documented on the editor's-notes pages, generator/site/zhtypography.py): the words must be the seed's
+    pages = pages.translate(PUNCT_WIDTH)
     missing = []
     for sentence in sentences:
         # A sentence may start with a heading number or a run-in heading: compare its Chinese core.
-        core = re.sub(r"^[\d.]+", "", sentence)
+        core = re.sub(r"^[\d.]+", "", sentence).translate(PUNCT_WIDTH)
         if core not in pages:
             missing.append(sentence)
     assert missing == []
