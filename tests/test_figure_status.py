@@ -193,6 +193,61 @@ def test_a_valid_status_passes(tmp_path):
     assert status_words(e, "zh") == "综述的数值；原始文献：34%（确认）"
 
 
+PLACEHOLDER_ENTRY = """
+@misc{demo-ref9,
+  title        = {Reference [9] of the source review, not identified},
+  unidentified = {9}
+}
+"""
+
+
+def _placeholder_case(tmp_path: Path, extra: str) -> tuple[list[str], list[str], object]:
+    """The fixture records with ALPHA-1's ORR credited to an unidentified reference of the review (``extra``
+    written under the figure): the problems reported and the file's lines."""
+    content = tmp_path / "content"
+    shutil.copytree(FIX / "valid", content)
+    bibfile = tmp_path / "refs.bib"
+    bibfile.write_text((FIX / "refs.bib").read_text(encoding="utf-8") + PLACEHOLDER_ENTRY, encoding="utf-8")
+    alpha = content / "trials" / "alpha.md"
+    figure = ORR_FIGURE.replace("source: lee2020go30140", "source: demo-ref9")
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace(ORR_FIGURE, figure + extra), encoding="utf-8")
+    report = Report(root=tmp_path)
+    records = load_records(content, report, bib=Bibliography.load(bibfile, report), review_ids={"demo"})
+    return [d.format(with_col=False) for d in report.sorted()], alpha.read_text(encoding="utf-8").split("\n"), records
+
+
+@pytest.mark.parametrize("extra", ["", NOTE + "  status:\n    kind: as-published\n"])
+def test_a_figure_of_an_unidentified_reference_cannot_be_as_published(tmp_path, extra):
+    """Issue 18: nothing is verified against a review's reference that could not be identified (its refs.bib
+    placeholder), so a figure credited to it is 'unverified', never 'as-published' (the default)."""
+    problems, lines, _ = _placeholder_case(tmp_path, extra)
+    key = "kind: as-published" if extra else "source: demo-ref9"
+    line = next(i + 1 for i, l in enumerate(lines) if l.strip() == key)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"content/trials/alpha.md:{line}: error: endpoints[1] cites 'demo-ref9', a "
+                                  "reference of the review that could not be identified, so it cannot be "
+                                  "'as-published'"), problems
+    assert "write 'status:' and, indented under it, 'kind: unverified'" in problems[0]
+
+
+def test_a_figure_of_an_unidentified_reference_is_unverified(tmp_path):
+    problems, _, records = _placeholder_case(tmp_path, NOTE + "  status:\n    kind: unverified\n")
+    assert problems == []
+    assert records.trials["alpha"].endpoints[0].status.kind == "unverified"
+
+
+def test_no_figure_of_the_sites_unidentified_references_is_shown_as_published(records):
+    """The records as they are: every figure credited to a placeholder (TACE + nivolumab's CR 16% / PR 55%, the
+    review's reference [23]) carries the 'not verified' caveat, so tables, charts, handouts and open data mark it."""
+    bib = pipeline.load(ROOT).bib
+    figures = [(tr.id, e) for tr in records.trials.values() for e in tr.endpoints if bib.is_placeholder(e.source)]
+    assert {(tid, e.measure, float(e.value)) for tid, e in figures} >= \
+        {("tace-nivolumab-ref23", "CR", 16.0), ("tace-nivolumab-ref23", "PR", 55.0)}
+    for tid, e in figures:
+        assert e.status.kind == "unverified", (tid, e.measure)
+        assert status_words(e, "en") == "not verified" and status_words(e, "zh") == "未能核实"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Records tables on every page of the site
 # ---------------------------------------------------------------------------------------------------------------

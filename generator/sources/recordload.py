@@ -135,6 +135,11 @@ class _Checker:
         else:
             self.report.error(item.path, line, message)
 
+    def placeholder(self, key: str) -> bool:
+        """Whether ``key`` is a reference of a review that could not be identified (refs.bib 'unidentified')."""
+        is_placeholder = getattr(self.bib, "is_placeholder", None)
+        return bool(is_placeholder and key in self.bib and is_placeholder(key))
+
     def review(self, item: _Loaded, key: tuple, value: Any) -> None:
         if isinstance(value, str) and value not in self.review_ids and value not in self.unloaded_reviews:
             hint = suggest(value, sorted(self.review_ids), n=1)
@@ -381,6 +386,15 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
     status = e.get("status")
     if isinstance(status, dict):
         _check_status(check, item, i, e, status)
+    source = e.get("source")
+    kind = status.get("kind", "as-published") if isinstance(status, dict) else "as-published"
+    if kind == "as-published" and (status is None or isinstance(status, dict)) and isinstance(source, str) \
+            and check.placeholder(source):
+        where = at + (("status", "kind") if isinstance(status, dict) and "kind" in status else ("source",))
+        check.err(item, where, f"{name} cites '{source}', a reference of the review that could not be identified, "
+                  "so it cannot be 'as-published' (nothing was verified against it): write 'status:' and, "
+                  "indented under it, 'kind: unverified', with a 'note' (zh: ... / en: ...) saying that the "
+                  "review's reference is not identified")
     ci = e.get("ci")
     if ci is not None:
         nums = isinstance(ci, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ci)
@@ -422,7 +436,7 @@ def _check_status(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], s: 
                   "'review' and 'quote' (the words of the review that give the figure)")
     source, review = e.get("source"), e.get("review")
     if kind == "unverified" and isinstance(review, str) and isinstance(source, str) \
-            and source != review_source_key(review):
+            and source != review_source_key(review) and not check.placeholder(source):
         check.err(item, at + ("kind",), f"{name} has 'status: unverified' (only the review gives it) but cites "
                   f"'{source}' as its source: a figure the publication does not report is the review's own; write "
                   f"'source: {review_source_key(review)}'")
