@@ -248,6 +248,52 @@ def test_no_figure_of_the_sites_unidentified_references_is_shown_as_published(re
         assert status_words(e, "en") == "not verified" and status_words(e, "zh") == "未能核实"
 
 
+def test_a_status_can_carry_its_own_words(records):
+    """Issue 18: REFLECT's OS figures are 'not-significant', but the generic 'difference not statistically
+    significant' reads as 'lenvatinib failed' where the publication concludes non-inferiority: the status carries
+    its own words, shown in its marker, caption and footnotes instead of the generic ones."""
+    for e in (e for e in records.trials["reflect"].endpoints if e.measure == "OS"):
+        assert e.status.kind == "not-significant"
+        assert status_words(e, "en") == "non-inferior, not superior"
+        assert status_words(e, "zh") == "非劣效，而非优效"
+    # the other not-significant comparisons keep the generic words (their primary endpoints were not met)
+    for tid in ("checkmate-459", "each"):
+        for e in (e for e in records.trials[tid].endpoints if e.status.kind == "not-significant"):
+            assert status_words(e, "en") == t("status_not_significant", "en")
+            assert status_words(e, "zh") == t("status_not_significant", "zh")
+
+
+def test_words_of_a_figure_as_published_are_reported(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIX / "valid", content)
+    alpha = content / "trials" / "alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace(ORR_FIGURE, ORR_FIGURE + (
+        "  status:\n    kind: as-published\n    words: {zh: 非劣效, en: non-inferior}\n")), encoding="utf-8")
+    lines = alpha.read_text(encoding="utf-8").split("\n")
+    line = next(i + 1 for i, l in enumerate(lines) if l.strip().startswith("words:"))
+    report = Report(root=tmp_path)
+    load_records(content, report, bib=Bibliography.load(FIX / "refs.bib", report), review_ids={"demo"})
+    problems = [d.format(with_col=False) for d in report.sorted()]
+    assert len(problems) == 1 and problems[0].startswith(f"content/trials/alpha.md:{line}: error: endpoints[1] has "
+                                                         "'words' but 'kind: as-published'"), problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reflect_is_shown_as_non_inferior_not_as_failed(built_site, lang):
+    """Wherever REFLECT's OS is shown (its page, the lenvatinib and sorafenib pages, review 000's combination
+    therapy section with its table and chart, the regimen handout), its caveat says non-inferior, not superior;
+    its record page no longer says 'difference not statistically significant'."""
+    words = norm("非劣效，而非优效" if lang == "zh" else "non-inferior, not superior")
+    generic = norm(t("status_not_significant", lang))
+    for page in ("trials/reflect", "regimens/lenvatinib", "regimens/sorafenib", "ici-hcc/combination-therapy"):
+        text = norm(plain((built_site / lang / page / "index.html").read_text(encoding="utf-8")))
+        assert words in text, (lang, page)
+    reflect = norm(plain((built_site / lang / "trials/reflect/index.html").read_text(encoding="utf-8")))
+    assert generic not in reflect
+    if shutil.which("pdftotext"):
+        assert words in pdftext(built_site / handout_pdf(lang))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Records tables on every page of the site
 # ---------------------------------------------------------------------------------------------------------------

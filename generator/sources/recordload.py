@@ -428,6 +428,9 @@ def _check_status(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], s: 
         if s.get(other) is not None:
             check.err(item, at + (other,), f"'{other}' belongs to 'kind: {k}', but {name} has 'kind: {kind}': "
                       f"remove '{other}' or write 'kind: {k}'")
+    if kind == "as-published" and s.get("words") is not None:
+        check.err(item, at + ("words",), f"{name} has 'words' but 'kind: as-published', which shows no caveat: "
+                  "remove 'words' or write the kind whose caveat they word")
     if kind != "as-published" and not e.get("note"):
         check.err(item, at + ("kind",), f"{name} has 'status: {kind}' but no 'note': write the editor's note "
                   "(zh: ... / en: ...) that says what is known about the figure; the figure's marker links to it")

@@ -254,6 +254,9 @@ class FigureStatus:
     review_as: str | None = meta(choices=tuple(MEASURES), help="the endpoint the review gives the figure as, e.g. PFS")
     cohort: Bi | None = meta()
     published: Published | None = meta()
+    words: Bi | None = meta(help="the caveat's own short words, where the generic words of its kind would mislead "
+                                 "(shown in the figure's marker and footnotes instead of them), e.g. "
+                                 "'words: {zh: 非劣效，而非优效, en: non-inferior, not superior}'")
 
     @property
     def caveat(self) -> bool:
@@ -566,6 +569,8 @@ def published_words(e: Endpoint, lang: str) -> str:
 def status_words(e: Endpoint, lang: str) -> str:
     """The caveat of a figure in a few words, in the page's language; '' for a figure as published."""
     s = e.status
+    if s.words and s.caveat:
+        return s.words[lang]  # the figure's own words, where the generic ones would mislead (REFLECT)
     if s.kind == "relabelled":
         spec = MEASURES.get(s.review_as or "")
         measure = spec["short"][0 if lang == "zh" else 1] if spec else (s.review_as or "")
