@@ -533,20 +533,40 @@ def test_parallel_view_runs_each_run_in_heading_into_its_paragraph(built_site, l
 
 EMERALD_TIMING = {"zh": "综述的说法，未与 EMERALD-1 原始文献核对",
                   "en": "as the review states; not verified against the EMERALD-1 publication"}
+# LEAP-012's sequence (lenvatinib before TACE, interrupted around it) is the review's too: the facts file does not
+# check it either, so it is labelled the same way
+TIMING_LABELS = {("emerald-1", "EMERALD-1"): EMERALD_TIMING,
+                 ("leap-012", "LEAP-012"): {"zh": "综述的说法，未与 LEAP-012 原始文献核对",
+                                            "en": "as the review states; not verified against the LEAP-012 publication"}}
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_emerald1_timing_is_labelled_as_the_reviews_unverified_statement(built_site, lang):
-    label = norm(EMERALD_TIMING[lang])
-    assert label in norm(article_text(built_site, f"{lang}/trials/emerald-1"))
+@pytest.mark.parametrize("trial", sorted(TIMING_LABELS), ids=lambda x: x[0])
+def test_timing_of_001_is_labelled_as_the_reviews_unverified_statement(built_site, lang, trial):
+    tid, name = trial
+    label = norm(TIMING_LABELS[trial][lang])
+    assert label in norm(article_text(built_site, f"{lang}/trials/{tid}"))
     page = (built_site / lang / I4 / "index.html").read_text(encoding="utf-8")
     charts = re.findall(r'<figure class="chart chart-timeline">(.*?)</figure>', page, re.S)
-    emerald = [c for c in charts if "EMERALD-1" in c]
-    assert emerald, "no EMERALD-1 timeline on 001 section 4"
-    for chart in emerald:
+    shown = [c for c in charts if name in c]
+    assert shown, f"no {name} timeline on 001 section 4"
+    for chart in shown:
         caption = re.search(r"<figcaption>(.*?)</figcaption>", chart, re.S).group(1)
         assert label in norm(html.unescape(re.sub(r"<[^>]+>", "", caption)))
         assert label in norm(html.unescape(re.search(r"<desc[^>]*>(.*?)</desc>", chart, re.S).group(1)))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_timing_chart_of_001_says_whose_statement_it_is(built_site, lang):
+    """Every sequence drawn on 001's timing charts (section 4.2) is the review's statement, unchecked against its
+    publication: none is shown without the label."""
+    page = (built_site / lang / I4 / "index.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<figure class="chart chart-timeline">(.*?)</figure>', page, re.S)
+    assert len(charts) >= 2
+    words = norm("综述的说法" if lang == "zh" else "as the review states")
+    for chart in charts:
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", chart, re.S).group(1)
+        assert words in norm(html.unescape(re.sub(r"<[^>]+>", "", caption))), caption
 
 
 # ---------------------------------------------------------------------------------------------------------------
