@@ -777,3 +777,38 @@ def test_handout_cites_each_figures_own_source(tmp_path, lang):
     cm = model.records.trials["checkmate-040"]
     sources = {e.source for e in cm.endpoints}
     assert len(sources) >= 2 and len({number_of[k] for k in sources if k in number_of}) >= 2
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A regimen's setting with a caveat: nivolumab monotherapy's withdrawn US second-line approval (issue 18)
+# ---------------------------------------------------------------------------------------------------------------
+
+WITHDRAWN = {"zh": "美国对纳武利尤单抗单药用于此适应证的加速批准已于 2021 年撤销",
+             "en": "the US accelerated approval of nivolumab monotherapy for this indication was withdrawn in 2021"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_flags_the_withdrawn_second_line_approval_of_nivolumab(tmp_path, lang):
+    """The handout's row 'nivolumab, advanced, second line' carries a footnote: the US accelerated approval was
+    withdrawn in 2021 (primary-trial-facts.md §3: the approval [V], the withdrawal and its date [V2], said so)."""
+    model = pipeline.load(ROOT)
+    data = handout_data(model, tmp_path, lang)
+    name = model.records.regimens["nivolumab"].name[lang]
+    (row,) = [r for g in data["groups"] for r in g["regimens"] if r["name"] == name]
+    assert row["settings_mark"], row
+    (fn,) = [f for f in data["footnotes"] if f["mark"] == row["settings_mark"]]
+    assert WITHDRAWN[lang] in fn["text"] and fn["text"].startswith(name)
+    assert ("二手来源" if lang == "zh" else "secondary sources") in fn["text"]
+    # the letters stay in order of appearance: the setting's footnote comes before its row's figures'
+    assert [f["mark"] for f in data["footnotes"]] == sorted(f["mark"] for f in data["footnotes"]) or \
+        len(data["footnotes"]) > 26
+    # no other regimen is flagged
+    assert [r["name"] for g in data["groups"] for r in g["regimens"] if r["settings_mark"]] == [name]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_withdrawn_approval_is_in_both_handouts_and_on_the_regimen_page(built_site, lang):
+    page = norm(plain((built_site / lang / "regimens/nivolumab/index.html").read_text(encoding="utf-8")))
+    assert norm(WITHDRAWN[lang]) in page
+    if shutil.which("pdftotext"):
+        assert norm(WITHDRAWN[lang]) in pdftext(built_site / handout_pdf(lang))

@@ -97,6 +97,18 @@ def _letter(n: int) -> str:
     return out
 
 
+def _setting_footnote(footnotes: list[dict[str, Any]], regimen: Any, lang: str) -> str:
+    """The letter of the footnote that qualifies a regimen's settings (its ``setting_caveat``: a withdrawn
+    approval), '' when it has none."""
+    if regimen.setting_caveat is None:
+        return ""
+    name = regimen.name[lang] if regimen.name else regimen.id
+    mark = _letter(len(footnotes))
+    footnotes.append({"mark": mark, "trial": None, "words": regimen.setting_caveat[lang], "figures": [],
+                      "text": f"{name}{'：' if lang == 'zh' else ': '}{regimen.setting_caveat[lang]}"})
+    return mark
+
+
 def _footnote(footnotes: list[dict[str, Any]], trial: Any, e: Any, lang: str) -> str:
     """The letter of a figure's footnote ('' for a figure as published): its caveat, in the handout's language."""
     words = status_words(e, lang)
@@ -129,6 +141,7 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
             continue
         rows = []
         for r in regimens:
+            settings_mark = _setting_footnote(footnotes, r, lang)
             trials = []
             for tid in r.trials:
                 trial = records.trials.get(tid)
@@ -153,6 +166,7 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
                 "name": r.name[lang] if r.name else r.id,
                 "labels": ("、" if lang == "zh" else ", ").join(labels),
                 "settings": _join([SETTINGS.get(s, {}).get(lang, s) for s in r.settings], lang),
+                "settings_mark": settings_mark,
                 "trials": trials,
                 "page": page.exists(),
                 "url": f"{lang}/regimens/{r.id}/",

@@ -202,6 +202,10 @@ class Regimen:
     components: list[str] = meta(factory=list, required=True, help="the drug and procedure ids, e.g. [tace, lenvatinib]")
     category: str | None = meta(required=True, choices=tuple(CATEGORIES))
     settings: list[str] = meta(factory=list, choices=tuple(SETTINGS))
+    setting_caveat: Bi | None = meta(help="what a clinician must know about one of the settings (e.g. a withdrawn "
+                                          "approval), in both languages (zh: ... / en: ...), with its source's "
+                                          "standing: shown beside the settings on the regimen page and as a "
+                                          "footnote of the handout")
     trials: list[str] = meta(factory=list)
     notes: list[Bi] = meta(factory=list, body=True)
     path: Path | None = meta(internal=True)
