@@ -140,6 +140,10 @@ REQUIRED: list[tuple[str, str, dict[str, list[str]]]] = [
     ("notes off: 总结其由 is unusual wording", CM, {"zh": ["的说法不常见"], "en": ["is unusual"]}),
     ("notes off: literal [22] is by Li J., matching the surname", I4, {
         "zh": ["在姓氏上与参考文献表第 22 条（Li J 等）相符"], "en": ["printed [22] matches the surname"]}),
+    ("re-try 5 NCT05221398: the RFS conclusion rests on a registration; no publication of results found", CM, {
+        "zh": ["即该研究的注册信息，而非结果报告", "在本站已核实的资料中，我们未找到该研究结果的发表文献"],
+        "en": ["the study's registration, not a report of its results",
+               "Among the sources we have verified we found no publication of the study's results"]}),
     ("English: predictive biomarkers", CONC, {"en": ["predictive biomarkers for solid tumors need to be identified"]}),
     ("English: ablation added to pembrolizumab or nivolumab; median OS", CM, {
         "en": ["adding ablation to pembrolizumab or nivolumab", "a median OS of 12.3 months"]}),
