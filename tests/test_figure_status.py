@@ -280,12 +280,12 @@ def test_words_of_a_figure_as_published_are_reported(tmp_path):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_reflect_is_shown_as_non_inferior_not_as_failed(built_site, lang):
-    """Wherever REFLECT's OS is shown (its page, the lenvatinib and sorafenib pages, review 000's combination
-    therapy section with its table and chart, the regimen handout), its caveat says non-inferior, not superior;
-    its record page no longer says 'difference not statistically significant'."""
+    """Wherever REFLECT's OS is shown (its page, the lenvatinib and sorafenib pages with their tables and charts,
+    the trials index, the regimen handout), its caveat says non-inferior, not superior; its record page no longer
+    says 'difference not statistically significant'."""
     words = norm("非劣效，而非优效" if lang == "zh" else "non-inferior, not superior")
     generic = norm(t("status_not_significant", lang))
-    for page in ("trials/reflect", "regimens/lenvatinib", "regimens/sorafenib", "ici-hcc/combination-therapy"):
+    for page in ("trials/reflect", "regimens/lenvatinib", "regimens/sorafenib", "trials"):
         text = norm(plain((built_site / lang / page / "index.html").read_text(encoding="utf-8")))
         assert words in text, (lang, page)
     reflect = norm(plain((built_site / lang / "trials/reflect/index.html").read_text(encoding="utf-8")))
