@@ -603,10 +603,14 @@ def test_figures_are_credited_to_the_source_that_reports_them(records):
 
 
 def test_no_review_only_figure_cites_a_primary_paper(records):
+    # a figure only the review gives cites the review itself, or the review's own reference that could not be
+    # identified (its placeholder: no publication either)
+    bib = Bibliography.load(ROOT / "refs.bib", Report(root=ROOT))
     for tr in records.trials.values():
         for e in tr.endpoints:
             if e.status.kind == "unverified" and e.review:
-                assert e.source == review_source_key(e.review), (tr.id, e.measure, e.value, e.source)
+                assert e.source == review_source_key(e.review) or bib.is_placeholder(e.source), \
+                    (tr.id, e.measure, e.value, e.source)
             if e.status.kind == "review-differs":
                 assert e.source != e.status.published.source, (tr.id, e.measure, e.value)
 
