@@ -787,8 +787,8 @@ def test_handout_cites_each_figures_own_source(tmp_path, lang):
 # A regimen's setting with a caveat: nivolumab monotherapy's withdrawn US second-line approval (issue 18)
 # ---------------------------------------------------------------------------------------------------------------
 
-WITHDRAWN = {"zh": "美国对纳武利尤单抗单药用于此适应证的加速批准已于 2021 年撤销",
-             "en": "the US accelerated approval of nivolumab monotherapy for this indication was withdrawn in 2021"}
+WITHDRAWN = {"zh": "二线（索拉非尼治疗后）：美国的加速批准已于 2021 年撤销",
+             "en": "Second line (after sorafenib): the US accelerated approval was withdrawn in 2021"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
