@@ -107,3 +107,28 @@ def test_a_key_in_other_capitals_is_one_problem_not_also_never_cited_or_a_mismat
     assert_alone(project, [f"{SECTION}:10:2: error: the reference key '@Finn2020imbrave150' differs from "
                            "'finn2020imbrave150' in refs.bib only in capital letters: write it exactly as "
                            "'@finn2020imbrave150'"])
+
+
+def _records_project(tmp_path: Path) -> Path:
+    project = make_project(tmp_path)
+    shutil.copytree(FIX / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(FIX / "refs.bib", project / "refs.bib")
+    shutil.copy(FIX / "tables" / "valid.md", project / "content/demo/02-table.md")
+    return project
+
+
+def test_a_record_that_is_not_valid_yaml_is_reported_before_and_without_the_unknown_trials_it_causes(tmp_path):
+    project = _records_project(tmp_path)
+    trial = project / "content/trials/alpha.md"
+    trial.write_text(trial.read_text(encoding="utf-8").replace("\naliases: [Study Alpha]", "\naliases: [Study Alpha"),
+                     encoding="utf-8")
+    assert_alone(project, ["content/trials/alpha.md:6:9: error: the front-matter is not valid YAML: did not find "
+                           "expected ',' or ']' (check indentation, and put text containing ':' or '#' in quotes)"])
+
+
+def test_a_record_whose_id_is_not_its_file_name_is_reported_alone(tmp_path):
+    project = _records_project(tmp_path)
+    trial = project / "content/trials/alpha.md"
+    trial.write_text(trial.read_text(encoding="utf-8").replace("\nid: alpha", "\nid: alpah"), encoding="utf-8")
+    assert_alone(project, ["content/trials/alpha.md:2:1: error: the id 'alpah' must equal the file name 'alpha': "
+                           "rename the file to 'alpah.md' or change the id"])
