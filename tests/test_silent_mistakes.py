@@ -154,11 +154,13 @@ def test_the_name_and_order_suggested_for_an_inserted_section_fit_the_real_names
                                "'03b-new.md' and give it an 'order' between 3 (03-c.md) and 3.2 (03a-d.md), e.g. 3.1")])
 
 
-@pytest.mark.parametrize("marker", [":::zh", " ::: zh", "::: ZH", "：：： zh"])
-def test_a_marker_typo_is_reported_as_what_it_is(tmp_path, marker):
+@pytest.mark.parametrize("marker,shown", [(":::zh", "':::zh'"), (" ::: zh", "' ::: zh' (starts with a space)"),
+                                          ("::: ZH", "'::: ZH'"), ("：：： zh", "'：：： zh'"),
+                                          ("\t::: zh", "'::: zh' (starts with a tab)")])
+def test_a_marker_typo_is_reported_as_what_it_is(tmp_path, marker, shown):
     body = f"{marker}\n第二段。\n\n::: en\nThe second paragraph.\n\n::: zh\n第三段。\n\n::: en\nThe third.\n"
     project = make_project(tmp_path, section(body))
-    assert_reported(project, [(SECTION, 15, 1, f"'{marker.strip()}' is not a block marker: write '::: zh' (three "
+    assert_reported(project, [(SECTION, 15, 1, f"{shown} is not a block marker: write '::: zh' (three "
                                "colons, a space, the language) at the very start of the line")])
 
 
