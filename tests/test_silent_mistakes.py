@@ -238,3 +238,24 @@ def test_a_chinese_heading_of_trial_names_is_chinese(tmp_path):
     body = "::: zh\n## 1.2 CheckMate 040\n\n::: en\n## 1.2 CheckMate 040\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
     project = make_project(tmp_path, section(body))
     assert run(project, "check").returncode == 0
+
+
+def test_a_real_swap_of_headings_in_the_real_content_is_named_a_swap(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "refs.bib"):
+        shutil.copy(root / name, project / name)
+    for name in ("content", "site_overrides"):
+        shutil.copytree(root / name, project / name)
+    rel = "content/ici-hcc/05-combination-therapy.md"
+    src = project / rel
+    zh, en = "### 4.2.1 ICIs 联合抗 VEGF 抑制剂", "### 4.2.1 ICIs combined with anti-VEGF agents"
+    text = src.read_text(encoding="utf-8")
+    pair = f"::: zh\n{zh}\n\n::: en\n{en}\n"
+    assert pair in text
+    src.write_text(text.replace(pair, f"::: zh\n{en}\n\n::: en\n{zh}\n"), encoding="utf-8")
+    line = text[:text.index(pair)].count("\n") + 2
+    assert_reported(project, [(rel, line, 1, "the headings of this pair are swapped: '4.2.1 ICIs combined with "
+                               "anti-VEGF agents' (English) is in the '::: zh' block and '4.2.1 ICIs 联合抗 VEGF 抑制剂' "
+                               f"(Chinese) in the '::: en' block (line {line + 3}): exchange the two heading lines")])
