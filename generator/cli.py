@@ -15,9 +15,12 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import SourceError, grouped, in_github_actions, now_processing, summary, tally
+from .diagnostics import Report, SourceError, grouped, in_github_actions, now_processing, summary, tally
 from .site import offline
 from .sources import confirmed
+from .sources.content import Project
+from .sources.history import read_history
+from .sources.status import STALE, translation_status
 
 
 def project_root() -> Path:
@@ -58,8 +61,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
+def _stale_pairs(project: Project) -> set[tuple[str, int]]:
+    """The pairs flagged "possibly stale translation": (file, line of the English block)."""
+    root = project.root
+    status = translation_status(project, read_history(root, root / ".cache"), Report(root=root))
+    return {(s.section.path.resolve().relative_to(root.resolve()).as_posix(), p.pair.en.line)
+            for rows in status.values() for s in rows for p in s.pairs if p.state == STALE and p.pair.en}
+
+
 def cmd_confirm(args: argparse.Namespace) -> int:
-    code, message = confirmed.confirm(project_root(), args.where)
+    code, message = confirmed.confirm(project_root(), args.where, stale=_stale_pairs)
     print(message, file=sys.stdout if code == 0 else sys.stderr)
     return code
 

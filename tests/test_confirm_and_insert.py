@@ -106,3 +106,32 @@ def test_a_chinese_edit_on_the_day_of_the_english_shows_the_two_times(tmp_path):
     build = run(project, "build")
     assert build.returncode == 0
     assert stale in build.stderr
+
+
+def test_confirm_past_the_end_of_the_file_is_an_error(tmp_path):
+    project = make_project(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    commit(project, "first", "2026-01-01T00:00:00+00:00")
+    src = project / SECTION
+    src.write_text(src.read_text(encoding="utf-8").replace("阿替利珠单抗联合贝伐珠单抗", "阿替利珠单抗加贝伐珠单抗"),
+                   encoding="utf-8")
+    commit(project, "zh edit", "2026-02-01T00:00:00+00:00")
+    lines = len(src.read_text(encoding="utf-8").splitlines())
+    past = run(project, "confirm", f"{SECTION}:9999")
+    assert past.returncode == 1
+    assert past.stderr.strip() == (f"{SECTION}:9999: the file has {lines} lines: give a line of the English block "
+                                   "(the line 'possibly stale translation' names)")
+    assert not (project / "content/confirmed-translations.yml").exists()
+    assert "possibly stale translation" in run(project, "check").stdout
+
+
+def test_confirm_of_a_pair_that_is_not_stale_is_an_error(tmp_path):
+    project = make_project(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    commit(project, "first", "2026-01-01T00:00:00+00:00")
+    fresh = run(project, "confirm", f"{SECTION}:13")
+    assert fresh.returncode == 1
+    assert fresh.stderr.strip() == (f"{SECTION}:13: this pair is not flagged 'possibly stale translation' (its "
+                                    "Chinese block has not changed since its English block, or is confirmed): there "
+                                    "is nothing to confirm")
+    assert not (project / "content/confirmed-translations.yml").exists()
