@@ -32,6 +32,7 @@ def project_root() -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from click import ClickException  # (with mkdocs, which imports it anyway)
     from mkdocs.__main__ import cli  # here, not at the top: 35 ms of the checker's start-up (measured)
 
     root = project_root()
@@ -39,7 +40,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.strict:
         argv.append("--strict")
     try:
-        cli.main(args=argv, prog_name="mkdocs", standalone_mode=True)
+        cli.main(args=argv, prog_name="mkdocs", standalone_mode=False)
+    except ClickException as exc:  # mkdocs' Abort
+        if exc.format_message() != "Aborted with a BuildError!":  # that one only repeats the error logged before it
+            exc.show()
+        return exc.exit_code or 1
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0

@@ -274,6 +274,7 @@ def test_folders_left_by_killed_builds_are_removed_by_a_build_stopped_by_a_sourc
     result = run(project, "build")
     assert result.returncode == 1
     assert "'::: EN' is not a block marker" in result.stderr
+    assert "Aborted with a BuildError!" not in result.stderr + result.stdout  # MkDocs' line repeats nothing useful
     assert not [p.name for p in project.iterdir() if p.name.startswith(".site.")]
     assert (project / "site/en/index.html").exists()  # the previous site intact
 
