@@ -223,13 +223,7 @@ def load_review(folder: Path, report: Report) -> Review | None:
     seen_order: dict[float, Path] = {}
     seen_prefix: dict[str, Path] = {}
     same_number: list[tuple[Path, Path]] = []  # (a file, the file whose number it repeats)
-    for path in sorted(folder.glob("*.md")):
-        if path.name == "index.md":
-            continue
-        if not SECTION_FILE.fullmatch(path.name) and path.name != "editor-notes.md":
-            report.error(path, 1, "section files are named 'NN-name.md' (two digits, a dash, lowercase words), "
-                         "e.g. '03-ici-monotherapy.md'")
-            continue
+    for path in _section_files(folder, report):
         prefix = path.name.partition("-")[0]
         if path.name != "editor-notes.md":
             if prefix in seen_prefix:
@@ -260,6 +254,15 @@ def load_review(folder: Path, report: Report) -> Review | None:
 
 def _check_sections_alone(folder: Path, report: Report) -> None:
     """The problems of each section file of a review whose index.md did not load (reported with it, not instead)."""
+    for path in _section_files(folder, report):
+        src = read_source(path, report)
+        if src is not None:
+            _section(src, folder.name, report)
+
+
+def _section_files(folder: Path, report: Report) -> list[Path]:
+    """The section files of a review's folder, in name order; a file named otherwise is reported and left out."""
+    files = []
     for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
@@ -267,9 +270,8 @@ def _check_sections_alone(folder: Path, report: Report) -> None:
             report.error(path, 1, "section files are named 'NN-name.md' (two digits, a dash, lowercase words), "
                          "e.g. '03-ici-monotherapy.md'")
             continue
-        src = read_source(path, report)
-        if src is not None:
-            _section(src, folder.name, report)
+        files.append(path)
+    return files
 
 
 def _same_number_message(path: Path, first: Path, review: Review, prefixes: set[str]) -> str:
