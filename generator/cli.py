@@ -15,9 +15,12 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import SourceError, grouped, in_github_actions, now_processing, summary, tally
+from .diagnostics import Report, SourceError, grouped, in_github_actions, now_processing, summary, tally
 from .site import offline
 from .sources import confirmed
+from .sources.content import Project
+from .sources.history import read_history
+from .sources.status import STALE, translation_status
 
 
 def project_root() -> Path:
@@ -29,6 +32,7 @@ def project_root() -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from click import ClickException  # (with mkdocs, which imports it anyway)
     from mkdocs.__main__ import cli  # here, not at the top: 35 ms of the checker's start-up (measured)
 
     root = project_root()
@@ -36,7 +40,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.strict:
         argv.append("--strict")
     try:
-        cli.main(args=argv, prog_name="mkdocs", standalone_mode=True)
+        cli.main(args=argv, prog_name="mkdocs", standalone_mode=False)
+    except ClickException as exc:  # mkdocs' Abort
+        if exc.format_message() != "Aborted with a BuildError!":  # that one only repeats the error logged before it
+            exc.show()
+        return exc.exit_code or 1
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
@@ -58,8 +66,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
+def _stale_pairs(project: Project) -> set[tuple[str, int]]:
+    """The pairs flagged "possibly stale translation": (file, line of the English block)."""
+    root = project.root
+    status = translation_status(project, read_history(root, root / ".cache"), Report(root=root))
+    return {(s.section.path.resolve().relative_to(root.resolve()).as_posix(), p.pair.en.line)
+            for rows in status.values() for s in rows for p in s.pairs if p.state == STALE and p.pair.en}
+
+
 def cmd_confirm(args: argparse.Namespace) -> int:
-    code, message = confirmed.confirm(project_root(), args.where)
+    code, message = confirmed.confirm(project_root(), args.where, stale=_stale_pairs)
     print(message, file=sys.stdout if code == 0 else sys.stderr)
     return code
 

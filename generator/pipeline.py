@@ -75,9 +75,6 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     # Tables cite too: numbering reads each block with its tables expanded into citation markers.
     citations = index_citations(project, bib, report, expand=tables.citation_text)
     citations.cited_by_record = {page: set(keys) for page, keys in records.all_keys().items()}
-    # a warning for check and build alike (keys written in a record that did not load are not "never cited")
-    if not project.unloaded:  # a review that did not load cites what it cites: its problem alone is reported
-        report_uncited(bib, citations.all_cited() | records.unloaded_keys | project.unloaded_keys, report)
     # a chart in a review draws the review's reference numbers
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project, records)
@@ -86,7 +83,40 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     history = read_history(root, cache_dir)
     status = translation_status(project, history, report)
     history.save()
+    # a warning for check and build alike (keys written in a record that did not load are not "never cited")
+    if not project.unloaded:  # a review that did not load cites what it cites: its problem alone is reported
+        written = _keys_in_files_with_errors(root, bib, report)
+        report_uncited(bib, citations.all_cited() | records.unloaded_keys | project.unloaded_keys | written, report)
+    _drop_stale_beside_errors(report)
     return Model(project, bib, records, tables, citations, links, history, status, report)
+
+
+def _files_with_errors(report: Report) -> set[str]:
+    return {d.path for d in report.errors}
+
+
+def _keys_in_files_with_errors(root: Path, bib: Bibliography, report: Report) -> set[str]:
+    """The keys of refs.bib written after an '@' in a source file that has an error: an unclosed citation, an
+    unreadable locator or a block without its pair may hide them from the numbering, and "never cited" would
+    only follow from that error (root cause first)."""
+    out: set[str] = set()
+    for rel in _files_with_errors(report):
+        path = root / rel
+        if path.suffix != ".md":
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace").casefold()
+        except OSError:
+            continue
+        out.update(key for key in bib if "@" + key.casefold() in text)
+    return out
+
+
+def _drop_stale_beside_errors(report: Report) -> None:
+    """A "possibly stale translation" in a file with an error follows from it or waits for it: the error alone."""
+    broken = _files_with_errors(report)
+    report.items[:] = [d for d in report.items if not (d.path in broken and d.severity != "error"
+                                                       and d.message.startswith("possibly stale translation"))]
 
 
 def pages(model: Model) -> list["Page"]:

@@ -66,6 +66,10 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         self.cache_dir = root / self.config.cache_dir
         self.jinja_cache = render.use_bytecode_cache(self.cache_dir / "jinja")
         self.serve_errors = []
+        if self.command == "build" and self.config.atomic:
+            # folders left by killed builds go first, also when the sources then stop this build
+            for stuck in sitedir.clear_leftovers(Path(config.site_dir).resolve()):
+                log.warning(sitedir.not_removed_message(stuck, Path(config.site_dir).resolve()))
         try:
             self.model = pipeline.load(root, cache_dir=root / self.config.cache_dir)
             self.model.site_url = config.site_url or ""
@@ -100,8 +104,6 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         # 3. atomic output: build into a staging folder, publish on success
         if self.command == "build" and self.config.atomic:
             self.final_site = Path(config.site_dir).resolve()
-            for stuck in sitedir.clear_leftovers(self.final_site):
-                log.warning(sitedir.not_removed_message(stuck, self.final_site))
             self.staging = sitedir.prepare(self.final_site)
             config.site_dir = str(self.staging)
         return config

@@ -693,3 +693,23 @@ def test_the_month_reaches_the_csl_json_and_ris_downloads(tmp_path):
     source = CiteProcJSON(items)
     assert [(source[k]["issued"].year, source[k]["issued"].get("month")) for k in keys] == [
         (2019, 9), (2020, 3), (2021, 11), (2018, None)]
+
+
+def test_the_bib_download_writes_biblatex_fields_under_their_bibtex_names():
+    bib, _ = load("others.bib")
+    entry = bib.bibtex(["bib2020"])
+    assert entry == ("@article{bib2020,\n"
+                     "  author = {M{\\\"u}ller, Hans and Garc{\\'\\i}a, Ana},\n"
+                     "  title = {Sorafenib \\& friends: A 10-year view},\n"
+                     "  journal = {Journal of Hepatology},\n"
+                     "  year = {2020},\n"
+                     "  month = {May},\n"
+                     "  volume = {72},\n"
+                     "  pages = {100--110},\n"
+                     "  eprinttype = {pubmed},\n"
+                     "  eprint = {12345678},\n"
+                     "  note = {Response in 16\\% and stable disease in 55\\% of patients},\n"
+                     "  pmid = {12345678}\n"
+                     "}\n")
+    for biblatex_name in ("journaltitle", "date", "subtitle"):
+        assert f"  {biblatex_name} = " not in entry

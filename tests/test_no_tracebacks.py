@@ -263,6 +263,22 @@ def test_folders_left_by_killed_builds_are_removed_by_the_next_build(tmp_path):
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site.")) == [alive.name]
 
 
+def test_folders_left_by_killed_builds_are_removed_by_a_build_stopped_by_a_source_error(tmp_path):
+    project = make_project(tmp_path)
+    built(project)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    (project / f".site.staging-{dead}" / "en").mkdir(parents=True)
+    section = project / "content/demo/01-first.md"
+    section.write_text(section.read_text(encoding="utf-8").replace("::: en", "::: EN", 1), encoding="utf-8")
+    result = run(project, "build")
+    assert result.returncode == 1
+    assert "'::: EN' is not a block marker" in result.stderr
+    assert "Aborted with a BuildError!" not in result.stderr + result.stdout  # MkDocs' line repeats nothing useful
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".site.")]
+    assert (project / "site/en/index.html").exists()  # the previous site intact
+
+
 def test_publishing_swaps_the_folders_in_one_rename(tmp_path, monkeypatch):
     site = tmp_path / "site"
     site.mkdir()

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitekit import EPOCH, make_project
+from sitekit import EPOCH, commit, make_project
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "records"
 
@@ -107,3 +107,62 @@ def test_a_key_in_other_capitals_is_one_problem_not_also_never_cited_or_a_mismat
     assert_alone(project, [f"{SECTION}:10:2: error: the reference key '@Finn2020imbrave150' differs from "
                            "'finn2020imbrave150' in refs.bib only in capital letters: write it exactly as "
                            "'@finn2020imbrave150'"])
+
+
+def _records_project(tmp_path: Path) -> Path:
+    project = make_project(tmp_path)
+    shutil.copytree(FIX / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(FIX / "refs.bib", project / "refs.bib")
+    shutil.copy(FIX / "tables" / "valid.md", project / "content/demo/02-table.md")
+    return project
+
+
+def test_a_record_that_is_not_valid_yaml_is_reported_before_and_without_the_unknown_trials_it_causes(tmp_path):
+    project = _records_project(tmp_path)
+    trial = project / "content/trials/alpha.md"
+    trial.write_text(trial.read_text(encoding="utf-8").replace("\naliases: [Study Alpha]", "\naliases: [Study Alpha"),
+                     encoding="utf-8")
+    assert_alone(project, ["content/trials/alpha.md:6:9: error: the front-matter is not valid YAML: did not find "
+                           "expected ',' or ']' (check indentation, and put text containing ':' or '#' in quotes)"])
+
+
+def test_a_record_whose_id_is_not_its_file_name_is_reported_alone(tmp_path):
+    project = _records_project(tmp_path)
+    trial = project / "content/trials/alpha.md"
+    trial.write_text(trial.read_text(encoding="utf-8").replace("\nid: alpha", "\nid: alpah"), encoding="utf-8")
+    assert_alone(project, ["content/trials/alpha.md:2:1: error: the id 'alpah' must equal the file name 'alpha': "
+                           "rename the file to 'alpah.md' or change the id"])
+
+
+def test_an_unclosed_citation_does_not_also_make_its_reference_never_cited(tmp_path):
+    body = "::: zh\n阿替利珠单抗[@finn2020imbrave150。\n\n::: en\nAtezolizumab [@finn2020imbrave150.\n"
+    project = make_project(tmp_path, {SECTION: HEAD + body})
+    assert_alone(project, [f"{SECTION}:10:7: error: this citation is not closed: write it on one line as [@key] or "
+                           "[@key1; @key2] (2 times in this file: also line 13)"])
+
+
+def test_an_unreadable_locator_does_not_also_make_its_reference_never_cited(tmp_path):
+    body = "::: zh\n阿替利珠单抗[@finn2020imbrave150, 第x页]。\n\n::: en\nAtezolizumab [@finn2020imbrave150, pp].\n"
+    project = make_project(tmp_path, {SECTION: HEAD + body})
+    advice = "write it as 'p. 12', 'pp. 3-5', 'fig. 2', 'table 1' or 'sec. 4'"
+    assert_alone(project, [
+        f"{SECTION}:10:7: error: cannot read the locator '第x页' of @finn2020imbrave150: {advice}",
+        f"{SECTION}:13:14: error: cannot read the locator 'pp' of @finn2020imbrave150: {advice}"])
+
+
+def test_a_chinese_block_without_english_does_not_also_make_its_reference_never_cited(tmp_path):
+    project = make_project(tmp_path, {SECTION: HEAD + "::: zh\n阿替利珠单抗[@finn2020imbrave150]。\n"})
+    assert_alone(project, [f"{SECTION}:9:1: error: this Chinese block has no English counterpart: add a '::: en' "
+                           "block with its translation right after it (or mark the section 'translation: pending')"])
+
+
+def test_a_file_with_an_error_is_not_also_possibly_stale(tmp_path):
+    project = make_project(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    commit(project, "first", "2026-01-01T00:00:00+00:00")
+    src = project / SECTION
+    text = src.read_text(encoding="utf-8").replace("阿替利珠单抗联合贝伐珠单抗", "阿替利珠单抗加贝伐珠单抗")
+    src.write_text(text.replace("::: zh\n## 1.1", "::: ZH\n## 1.1"), encoding="utf-8")
+    commit(project, "zh edit, a marker typo", "2026-02-01T00:00:00+00:00")
+    assert_alone(project, [f"{SECTION}:16:1: error: '::: ZH' is not a block marker: write '::: zh' (three colons, "
+                           "a space, the language) at the very start of the line"])

@@ -3,6 +3,7 @@ its line and column, the same from `check` and from `build`, with a non-zero exi
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import subprocess
@@ -154,11 +155,13 @@ def test_the_name_and_order_suggested_for_an_inserted_section_fit_the_real_names
                                "'03b-new.md' and give it an 'order' between 3 (03-c.md) and 3.2 (03a-d.md), e.g. 3.1")])
 
 
-@pytest.mark.parametrize("marker", [":::zh", " ::: zh", "::: ZH", "：：： zh"])
-def test_a_marker_typo_is_reported_as_what_it_is(tmp_path, marker):
+@pytest.mark.parametrize("marker,shown", [(":::zh", "':::zh'"), (" ::: zh", "' ::: zh' (starts with a space)"),
+                                          ("::: ZH", "'::: ZH'"), ("：：： zh", "'：：： zh'"),
+                                          ("\t::: zh", "'::: zh' (starts with a tab)")])
+def test_a_marker_typo_is_reported_as_what_it_is(tmp_path, marker, shown):
     body = f"{marker}\n第二段。\n\n::: en\nThe second paragraph.\n\n::: zh\n第三段。\n\n::: en\nThe third.\n"
     project = make_project(tmp_path, section(body))
-    assert_reported(project, [(SECTION, 15, 1, f"'{marker.strip()}' is not a block marker: write '::: zh' (three "
+    assert_reported(project, [(SECTION, 15, 1, f"{shown} is not a block marker: write '::: zh' (three "
                                "colons, a space, the language) at the very start of the line")])
 
 
@@ -236,3 +239,51 @@ def test_a_chinese_heading_of_trial_names_is_chinese(tmp_path):
     body = "::: zh\n## 1.2 CheckMate 040\n\n::: en\n## 1.2 CheckMate 040\n\n::: zh\n结果见上。\n\n::: en\nSee above.\n"
     project = make_project(tmp_path, section(body))
     assert run(project, "check").returncode == 0
+
+
+def test_a_real_swap_of_headings_in_the_real_content_is_named_a_swap(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "refs.bib"):
+        shutil.copy(root / name, project / name)
+    for name in ("content", "site_overrides"):
+        shutil.copytree(root / name, project / name)
+    rel = "content/ici-hcc/05-combination-therapy.md"
+    src = project / rel
+    zh, en = "### 4.2.1 ICIs 联合抗 VEGF 抑制剂", "### 4.2.1 ICIs combined with anti-VEGF agents"
+    text = src.read_text(encoding="utf-8")
+    pair = f"::: zh\n{zh}\n\n::: en\n{en}\n"
+    assert pair in text
+    src.write_text(text.replace(pair, f"::: zh\n{en}\n\n::: en\n{zh}\n"), encoding="utf-8")
+    line = text[:text.index(pair)].count("\n") + 2
+    assert_reported(project, [(rel, line, 1, "the headings of this pair are swapped: '4.2.1 ICIs combined with "
+                               "anti-VEGF agents' (English) is in the '::: zh' block and '4.2.1 ICIs 联合抗 VEGF 抑制剂' "
+                               f"(Chinese) in the '::: en' block (line {line + 3}): exchange the two heading lines")])
+
+
+def test_a_review_index_with_several_mistakes_reports_them_all_at_once(tmp_path):
+    index = ("---\nid: demox\ntitel:\n  zh: 示例综述\n  en: A demo review\nyear: twenty\n---\n\n"
+             "::: zh\n这是摘要。\n\n::: en\nThis is the abstract.\n")
+    project = make_project(tmp_path, {"content/demo/index.md": index,
+                                      SECTION: HEAD + "::: zh\n阿替利珠单抗[@finn2020imbrave150]。\n"})
+    rel = "content/demo/index.md"
+    assert_reported(project, [
+        (SECTION, 9, 1, "this Chinese block has no English counterpart: add a '::: en' block with its translation "
+                        "right after it (or mark the section 'translation: pending')"),
+        (rel, 1, 1, "'order' is missing"),
+        (rel, 2, 1, "the review id 'demox' must equal its folder name 'demo'"),
+        (rel, 3, 1, "unknown field 'titel' (did you mean title?)"),
+        (rel, 6, 1, "'year' must be a whole number, not 'twenty'")])
+
+
+def test_cite_this_uses_the_year_given_without_authors_or_journal(tmp_path):
+    index = MINI_INDEX.replace("order: 1\n", "order: 1\nyear: 2025\n")
+    project = make_project(tmp_path, {"content/demo/index.md": index})
+    assert run(project, "build").returncode == 0
+    page = html.unescape((project / "site/en/demo/index.html").read_text(encoding="utf-8"))
+    assert "A demo review. 2025 [authors and journal not given in the source]." in page
+    assert "year = {2025}" in page
+    assert "authors, journal and year" not in page
+    zh = html.unescape((project / "site/zh/demo/index.html").read_text(encoding="utf-8"))
+    assert "示例综述. 2025 [原文未提供作者与期刊]." in zh

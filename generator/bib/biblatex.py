@@ -111,6 +111,31 @@ def _map_fields(entry_type: str, fields: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def bibtex_fields(entry_type: str, fields: dict[str, str]) -> dict[str, str]:
+    """The fields of an entry under their BibTeX names, for the .bib download: journaltitle as journal, date as
+    year and month, subtitle joined to the title, location as address (what the site shows, so a reference
+    manager reading BibTeX loses nothing); every other field as written, in its place."""
+    mapped = _map_fields(entry_type, fields)
+    replaced = {"journaltitle": ("journal",), "journalsubtitle": (), "subtitle": (), "booksubtitle": (),
+                "date": ("year", "month"), "location": ("address",)}
+    out: dict[str, str] = {}
+    for name in fields:
+        targets = replaced.get(name)
+        if targets is None or (name == "subtitle" and "title" not in fields) or \
+                (name == "booksubtitle" and "booktitle" not in fields) or \
+                (name == "journalsubtitle" and "journaltitle" not in fields) or \
+                any(t in fields for t in targets) or not all(t in mapped for t in targets[:1]):
+            out.setdefault(name, mapped.get(name, fields[name]))  # as written (a month 9 as Sep)
+            continue
+        for target in targets:
+            if target in mapped:
+                out.setdefault(target, mapped[target])
+    for name, value in mapped.items():
+        if name not in out and name not in replaced:
+            out[name] = value  # school, pmid, url worked out from biblatex's fields
+    return out
+
+
 def _date(value: str) -> tuple[str | None, str | None]:
     """(year, month) of a biblatex date ("2020", "2020-05", "2020-05-21", a range "2019/2020" by its start)."""
     start = value.split("/")[0]

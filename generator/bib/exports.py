@@ -8,6 +8,7 @@ import re
 
 from pybtex.database import Entry
 
+from .biblatex import bibtex_fields
 from .entries import _clean_doi, _is_others, _plain_parts, is_registry_record, safe_url
 from .richtext import has_cjk, latex_to_plain, literal_percent
 from .styles import unverified_words
@@ -20,7 +21,7 @@ def bibtex_record(key: str, plain: dict) -> str:
     lines = [f"@{plain['type']}{{{key},"]
     for role, names in plain["persons"].items():
         lines.append(f"  {role} = {{{' and '.join(names)}}},")
-    for name, value in plain["fields"].items():
+    for name, value in bibtex_fields(plain["type"], plain["fields"]).items():  # biblatex's names as BibTeX's
         lines.append(f"  {name} = {{{literal_percent(value)}}},")
     lines[-1] = lines[-1].rstrip(",")
     lines.append("}")

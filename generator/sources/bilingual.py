@@ -140,7 +140,7 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
         if m is None and fence is None:
             typo = MARKER_TYPO.match(raw)
             if typo is not None:
-                report.error(path, lineno, f"'{raw.strip()}' is not a block marker: write '::: {typo.group('lang').lower()}' "
+                report.error(path, lineno, f"{_as_written(raw)} is not a block marker: write '::: {typo.group('lang').lower()}' "
                              "(three colons, a space, the language) at the very start of the line")
                 m = MARKER.match(f"::: {typo.group('lang').lower()}{typo.group('rest')}")
         if m is None:
@@ -161,7 +161,7 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
                          at + 1)
             lang = without_invisible(lang)
         if lang not in LANGS and lang.lower() in LANGS:
-            report.error(path, lineno, f"'{raw.strip()}' is not a block marker: write '::: {lang.lower()}' (three "
+            report.error(path, lineno, f"{_as_written(raw)} is not a block marker: write '::: {lang.lower()}' (three "
                          "colons, a space, the language) at the very start of the line")
             lang = lang.lower()
         if lang not in LANGS:
@@ -186,6 +186,17 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
 def _lang_word(m: re.Match) -> str:
     words = (m.group("rest") or "").split()
     return words[0] if words else ""
+
+
+def _as_written(raw: str) -> str:
+    """A marker line quoted as written: a space or tab before it, invisible in quotes, is named."""
+    line = raw.rstrip("\r\n")
+    shown = f"'{line.rstrip()}'"
+    if line[:1] == " ":
+        return f"{shown} (starts with a space)"
+    if line[:1] == "\t":
+        return f"'{line.strip()}' (starts with a tab)"
+    return shown
 
 
 def parse_body(body: str, start: int, path: Path, report: Report, *, pending_ok: bool = False) -> Body:

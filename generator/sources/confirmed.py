@@ -9,6 +9,7 @@ touched, and a later change of either block ends the confirmation by itself.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,9 @@ def _still_valid(project: Project, confirmations: set[Confirmation]) -> set[Conf
     return confirmations & current
 
 
-def confirm(root: Path, where: str) -> tuple[int, str]:
-    """Confirm the pair at ``FILE:LINE``: (exit code, the one line to print)."""
+def confirm(root: Path, where: str, stale: Callable[[Project], set[tuple[str, int]]] | None = None) -> tuple[int, str]:
+    """Confirm the pair at ``FILE:LINE``: (exit code, the one line to print). ``stale`` gives the pairs flagged
+    "possibly stale" as (file, line of the English block): another pair is not confirmed."""
     file, sep, line_text = where.rpartition(":")
     if not sep or not line_text.isdigit():
         return 2, (f"'{where}': give the file and the line of the English block, e.g. "
@@ -90,6 +92,13 @@ def confirm(root: Path, where: str) -> tuple[int, str]:
         for section in review.pages_in_order:
             if section.path.resolve() != path:
                 continue
+            try:
+                lines = len(section.path.read_text(encoding="utf-8").splitlines())
+            except (OSError, UnicodeDecodeError):
+                lines = line
+            if line < 1 or line > lines:
+                return 1, (f"{rel}:{line}: the file has {lines} lines: give a line of the English block (the line "
+                           "'possibly stale translation' names)")
             pairs = section.body.pairs
             for k, pair in enumerate(pairs):
                 start = pair.line
@@ -98,6 +107,10 @@ def confirm(root: Path, where: str) -> tuple[int, str]:
                     continue
                 if pair.zh is None or pair.en is None or pair.en.pending:
                     return 1, f"{rel}:{line}: this pair has no English translation yet: there is nothing to confirm"
+                if stale is not None and (rel, pair.en.line) not in stale(project):
+                    return 1, (f"{rel}:{line}: this pair is not flagged 'possibly stale translation' (its Chinese "
+                               "block has not changed since its English block, or is confirmed): there is nothing to "
+                               "confirm")
                 confirmations = _still_valid(project, load(root))
                 confirmations.add(Confirmation(rel, digest(pair.zh.text), digest(pair.en.text)))
                 _save(root, confirmations)

@@ -202,11 +202,12 @@ def load_review(folder: Path, report: Report) -> Review | None:
     if src is None:
         return None
     landing = _section(src, folder.name, report, landing=True)
-    if landing is None:
-        return None
     data = src.front.data
-    if data["id"] != folder.name:
+    if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"] != folder.name:
         report.error(index, src.front.line("id"), f"the review id '{data['id']}' must equal its folder name '{folder.name}'")
+    if landing is None:
+        _check_sections_alone(folder, report)  # every problem at once: the sections' own ones too
+        return None
     review = Review(
         id=folder.name, order=data["order"], title=bi(data["title"]), path=index, landing=landing,
         authors=[Author(a["zh"], a["en"], bool(a.get("corresponding"))) for a in data.get("authors") or []],
@@ -222,13 +223,7 @@ def load_review(folder: Path, report: Report) -> Review | None:
     seen_order: dict[float, Path] = {}
     seen_prefix: dict[str, Path] = {}
     same_number: list[tuple[Path, Path]] = []  # (a file, the file whose number it repeats)
-    for path in sorted(folder.glob("*.md")):
-        if path.name == "index.md":
-            continue
-        if not SECTION_FILE.fullmatch(path.name) and path.name != "editor-notes.md":
-            report.error(path, 1, "section files are named 'NN-name.md' (two digits, a dash, lowercase words), "
-                         "e.g. '03-ici-monotherapy.md'")
-            continue
+    for path in _section_files(folder, report):
         prefix = path.name.partition("-")[0]
         if path.name != "editor-notes.md":
             if prefix in seen_prefix:
@@ -255,6 +250,28 @@ def load_review(folder: Path, report: Report) -> Review | None:
             path, first = first, path  # the one placed later by its 'order' is the one inserted
         report.error(path, 1, _same_number_message(path, first, review, set(seen_prefix)))
     return review
+
+
+def _check_sections_alone(folder: Path, report: Report) -> None:
+    """The problems of each section file of a review whose index.md did not load (reported with it, not instead)."""
+    for path in _section_files(folder, report):
+        src = read_source(path, report)
+        if src is not None:
+            _section(src, folder.name, report)
+
+
+def _section_files(folder: Path, report: Report) -> list[Path]:
+    """The section files of a review's folder, in name order; a file named otherwise is reported and left out."""
+    files = []
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "index.md":
+            continue
+        if not SECTION_FILE.fullmatch(path.name) and path.name != "editor-notes.md":
+            report.error(path, 1, "section files are named 'NN-name.md' (two digits, a dash, lowercase words), "
+                         "e.g. '03-ici-monotherapy.md'")
+            continue
+        files.append(path)
+    return files
 
 
 def _same_number_message(path: Path, first: Path, review: Review, prefixes: set[str]) -> str:

@@ -149,7 +149,9 @@ def check_heading_language(pair: Pair, path: Path, report: Report, zh_terms: lis
     zh_latin_only = not _HAN.search(zh_own) and _LATIN.search(zh_own) is not None
     # a heading of names alone ('## 3.1 CheckMate 040') is at home in Chinese too: English words are lowercase
     zh_is_english = zh_latin_only and sum(len(w) for w in _LOWER_WORD.findall(zh_own)) >= 4
-    if en_is_chinese and zh_latin_only:
+    # a swap: the zh heading has no Chinese and the en heading has (glossary terms too: '抗 VEGF 抑制剂' is Chinese)
+    swapped = zh_latin_only and len(_HAN.findall(heads["en"][1])) >= 2
+    if swapped or (en_is_chinese and zh_latin_only):
         report.error(path, pair.zh.first_line, f"the headings of this pair are swapped: '{heads['zh'][1]}' (English) "
                      f"is in the '::: zh' block and '{heads['en'][1]}' (Chinese) in the '::: en' block (line "
                      f"{pair.en.first_line}): exchange the two heading lines")

@@ -150,7 +150,8 @@ def _notes(body: Body) -> list[Bi]:
     return [Bi(zh=p.text("zh"), en=p.text("en")) for p in body.pairs]
 
 
-def _load_folder(folder: Path, kind: str, cls: type, report: Report) -> list[_Loaded]:
+def _load_folder(folder: Path, kind: str, cls: type, report: Report, unread: dict[str, Path]) -> list[_Loaded]:
+    """The records of one folder; a file that could not be read (its problem reported) goes in ``unread``."""
     out: list[_Loaded] = []
     if not folder.is_dir():
         return out
@@ -158,6 +159,7 @@ def _load_folder(folder: Path, kind: str, cls: type, report: Report) -> list[_Lo
     for path in sorted(folder.glob("*.md")):
         src = read_source(path, report)
         if src is None:
+            unread[path.stem] = path
             continue
         read_numbers(src.front, schema)  # [13.0, 18.5] keeps its digits; '13.0' in quotes is a number
         valid = validate(path, src.front, schema, report)
@@ -172,8 +174,11 @@ def _load_folder(folder: Path, kind: str, cls: type, report: Report) -> list[_Lo
 def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
                  review_ids: set[str], unloaded_reviews: set[str] | None = None) -> Records:
     """Read, validate and cross-check every record; return the valid ones."""
-    loaded = {kind: _load_folder(content_dir / kind, kind, cls, report) for kind, cls, _ in KINDS}
+    unread: dict[str, dict[str, Path]] = {kind: {} for kind, _, _ in KINDS}
+    loaded = {kind: _load_folder(content_dir / kind, kind, cls, report, unread[kind]) for kind, cls, _ in KINDS}
     check = _Checker(report, bib, review_ids, unloaded_reviews)
+    for kind, files in unread.items():
+        check.known[kind].update(files)  # its problem is reported in it: a record naming it is not "unknown" too
 
     # ids: file name, uniqueness (within a kind; trials and regimens share the mentions' namespace)
     seen: dict[str, dict[str, _Loaded]] = {kind: {} for kind in loaded}
@@ -187,6 +192,7 @@ def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
             if isinstance(item.record.id, str) and item.record.id and item.record.id != item.path.stem:
                 check.err(item, ("id",), f"the id '{item.record.id}' must equal the file name '{item.path.stem}': "
                           f"rename the file to '{item.record.id}.md' or change the id")
+                item.valid = False  # not published: what names it by either name is not reported again
             other = seen[kind].get(rid)
             if other is not None:
                 check.err(item, ("id",), f"the id '{rid}' is also used by {report._rel(other.path)}: "
@@ -231,6 +237,14 @@ def load_records(content_dir: Path, report: Report, *, bib: KnownKeys | None,
                 records.unloaded_keys.update(k for p in item.body.pairs for lang in LANGS
                                              if p.block(lang) is not None
                                              for c in scan(p.block(lang).text).citations for k in c.keys)
+    for kind, files in unread.items():
+        if files:
+            records.unloaded.setdefault(kind, set()).update(files)
+        for path in files.values():
+            try:  # any word of it may be a reference key it cites: none is "never cited" because of it
+                records.unloaded_keys.update(re.findall(r"[\w:./+-]+", path.read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                pass
     for kind, ids in records.unloaded.items():
         ids.difference_update(getattr(records, kind))
     return records
@@ -300,7 +314,7 @@ def _check_regimen(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Lo
         check.ref(item, ("components", i), "drugs", d)
     trials = item.fm.data.get("trials")
     for i, t in enumerate(trials if isinstance(trials, list) else []):
-        if check.ref(item, ("trials", i), "trials", t):
+        if check.ref(item, ("trials", i), "trials", t) and t in seen["trials"]:  # not a file that did not load
             trial = seen["trials"][t].record
             arms_known = all(a in check.known["regimens"] for a in trial.arm_regimens)
             if r.id and r.id not in trial.arm_regimens and arms_known:
@@ -315,7 +329,7 @@ def _check_trial(check: _Checker, item: _Loaded, seen: dict[str, dict[str, _Load
     arms = data.get("arms") if isinstance(data.get("arms"), list) else []
     for i, arm in enumerate(arms):
         rid = arm.get("regimen") if isinstance(arm, dict) else None
-        if check.ref(item, ("arms", i, "regimen"), "regimens", rid):
+        if check.ref(item, ("arms", i, "regimen"), "regimens", rid) and rid in seen["regimens"]:
             regimen = seen["regimens"][rid].record
             if t.id and t.id not in regimen.trials and item.path.stem not in regimen.trials:
                 check.err(item, ("arms", i, "regimen"), f"the regimen '{rid}' does not list this trial: add "

@@ -68,13 +68,18 @@ class Validator:
         if not isinstance(data, dict):
             self.err(key, f"'{self._name(key)}' must be {TYPE_WORDS[dict]}")
             return
+        meant: set[str] = set()  # the fields an unknown one was probably meant to be
         for name, value in data.items():
             if not isinstance(name, str) or name not in schema:
-                hint = suggest(str(name), schema) or f" (known fields: {', '.join(schema)})"
+                close = suggest(str(name), schema)
+                meant.update(close[len(" (did you mean "):-len("?)")].split(", ") if close else ())
+                hint = close or f" (known fields: {', '.join(schema)})"
                 self.err(key + (name,), f"unknown field '{name}'{hint}")
                 continue
             self._value(value, schema[name], key + (name,))
         for name, spec in schema.items():
+            if name in meant and name not in data:
+                continue  # 'titel' (did you mean title?) is the problem: not also "'title' is missing"
             if spec.required and (name not in data or data[name] in (None, "", [], {})):
                 what = f": {spec.help}" if spec.help else ""
                 self.err(key, f"'{self._name(key + (name,))}' is missing{what}")

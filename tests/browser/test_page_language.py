@@ -13,6 +13,7 @@ What may be in the other language, and is left out of the reading (each a reason
 - code, keyboard keys and abbreviations (``<abbr>``, and words written all in capitals: HCC, TACE, ORR);
 - names of studies as their records give them (IMbrave150, "Lai et al. 2022"): a study's name is its
   name in every language (``NAMES`` below reads them from the site's data file);
+- the link to the source repository (``.md-source``): it shows the name of the host (GitHub), a name;
 - ALLOWED_EN: a few words that are names too (a journal, the site's software) — each explained there.
 """
 
@@ -33,7 +34,7 @@ EXTRA = {"changelog": "/{lang}/changelog/", "404": "/404.html"}
 # Elements whose text may be in the other language (see the module's docstring).
 EXEMPT = ("code, pre, kbd, samp, script, style, noscript, abbr, q, blockquote, cite, .blk, .pair-cell, "
           ".reflist, .biblist, .ref-text, .cite, .cite-card, .cite-this, .review-meta .journal, "
-          ".md-search-result__article p")
+          ".md-search-result__article p, .md-source")
 # a search result's excerpt is the text of its article after the heading
 EXCERPT = ".md-search-result__article"
 
