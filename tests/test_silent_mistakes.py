@@ -287,3 +287,17 @@ def test_cite_this_uses_the_year_given_without_authors_or_journal(tmp_path):
     assert "authors, journal and year" not in page
     zh = html.unescape((project / "site/zh/demo/index.html").read_text(encoding="utf-8"))
     assert "示例综述. 2025 [原文未提供作者与期刊]." in zh
+
+
+def test_markdown_files_the_generator_never_reads_are_errors_and_not_copied(tmp_path):
+    text = "---\nid: x\n---\n"
+    project = make_project(tmp_path, {"content/trials/rescue2.markdown": text, "content/trials/new/rescue3.md": text,
+                                      "content/demo/07-extra.MD": text})
+    assert_reported(project, [
+        ("content/demo/07-extra.MD", 1, 1, "this file is not read: only files ending in '.md' are read; rename it to "
+         "'07-extra.md'"),
+        ("content/trials/new/rescue3.md", 1, 1, "this file is not read: a record in a subfolder is ignored; move it to "
+         "content/trials/rescue3.md"),
+        ("content/trials/rescue2.markdown", 1, 1, "this file is not read: only files ending in '.md' are read; rename "
+         "it to 'rescue2.md'"),
+    ])

@@ -328,6 +328,33 @@ def load_glossary(path: Path, report: Report) -> Glossary | None:
 RESERVED = {"trials", "regimens", "drugs", "assets", "search", "bibliography", "glossary"}
 
 
+MARKDOWN_LIKE = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+RECORD_FOLDERS = ("trials", "regimens", "drugs")
+
+
+def report_unread_files(content: Path, report: Report) -> None:
+    """A Markdown file the generator never reads (named '.markdown' or '.MD', or in a subfolder of a review or a
+    record folder) is an error at its first line, with the name or the place that makes it read."""
+    for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        is_records = folder.name in RECORD_FOLDERS
+        if folder.name in RESERVED and not is_records:
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if not path.is_file() or any(part.startswith((".", "_")) for part in rel.parts):
+                continue
+            if not path.name.lower().endswith(MARKDOWN_LIKE):
+                continue
+            stem = path.name[:path.name.rfind(".")]
+            if len(rel.parts) > 1:
+                what = "a record" if is_records else "a section file"
+                report.error(path, 1, f"this file is not read: {what} in a subfolder is ignored; move it to "
+                             f"content/{folder.name}/{stem}.md")
+            elif not path.name.endswith(".md"):
+                report.error(path, 1, f"this file is not read: only files ending in '.md' are read; rename it to "
+                             f"'{stem}.md'")
+
+
 def load_project(root: Path, report: Report) -> Project:
     content = root / "content"
     reviews: list[Review] = []
@@ -335,6 +362,7 @@ def load_project(root: Path, report: Report) -> Project:
     if not content.is_dir():
         report.error(content, 1, "the 'content' folder is missing")
         return Project(root, reviews)
+    report_unread_files(content, report)
     for folder in sorted(p for p in content.iterdir() if p.is_dir()):
         if folder.name in RESERVED or folder.name.startswith((".", "_")):
             continue
