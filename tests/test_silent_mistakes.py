@@ -301,3 +301,19 @@ def test_markdown_files_the_generator_never_reads_are_errors_and_not_copied(tmp_
         ("content/trials/rescue2.markdown", 1, 1, "this file is not read: only files ending in '.md' are read; rename "
          "it to 'rescue2.md'"),
     ])
+
+
+def test_a_count_of_patients_must_be_a_positive_whole_number(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
+    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    alpha = project / "content/trials/alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("patients: 104", "patients: -190")
+                     .replace("  n: 104", "  n: 0", 1), encoding="utf-8")
+    assert_reported(project, [
+        ("content/trials/alpha.md", 13, 11, "a count of patients must be a positive whole number, not -190 (leave the "
+         "field out when the source gives no count)"),
+        ("content/trials/alpha.md", 16, 6, "a count of patients must be a positive whole number, not 0 (leave the "
+         "field out when the source gives no count)"),
+    ])
