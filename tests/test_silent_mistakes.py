@@ -317,3 +317,20 @@ def test_a_count_of_patients_must_be_a_positive_whole_number(tmp_path):
         ("content/trials/alpha.md", 16, 6, "a count of patients must be a positive whole number, not 0 (leave the "
          "field out when the source gives no count)"),
     ])
+
+
+def test_a_nan_limit_of_a_confidence_interval_is_reported_once(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
+    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    alpha = project / "content/trials/alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("ci: [4.7, 19.4]", "ci: [.nan, 46.6]"),
+                     encoding="utf-8")
+    check = run(project, "check")
+    assert check.returncode == 1
+    found = problems(check)
+    assert len(found) == 1 and found[0].startswith("content/trials/alpha.md:30:") and ".nan" in found[0], found
+    assert "outside its confidence interval" not in check.stdout + check.stderr
+    build = run(project, "build")
+    assert build.returncode == 1 and problems(build) == found
