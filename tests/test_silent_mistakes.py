@@ -334,3 +334,14 @@ def test_a_nan_limit_of_a_confidence_interval_is_reported_once(tmp_path):
     assert "outside its confidence interval" not in check.stdout + check.stderr
     build = run(project, "build")
     assert build.returncode == 1 and problems(build) == found
+
+
+def test_an_order_clash_is_reported_beside_a_field_error_of_the_index(tmp_path):
+    other = MINI_INDEX.replace("id: demo", "id: second").replace("  en: A demo review\n", "  en: 5\n")
+    project = make_project(tmp_path, {"content/second/index.md": other,
+                                      "content/second/01-first.md": HEAD + CITED})
+    assert_reported(project, [
+        ("content/second/index.md", 3, 1, "order 1 is also the order of the review 'demo' (demo/index.md): give each "
+         "review its own position on the home page, e.g. the next free number"),
+        ("content/second/index.md", 6, 1, "'title.en' must be text, not 5 (put it in quotes)"),
+    ])
