@@ -345,3 +345,18 @@ def test_an_order_clash_is_reported_beside_a_field_error_of_the_index(tmp_path):
          "review its own position on the home page, e.g. the next free number"),
         ("content/second/index.md", 6, 1, "'title.en' must be text, not 5 (put it in quotes)"),
     ])
+
+
+def test_a_site_address_copied_from_the_browser_names_the_source_file_to_link(tmp_path):
+    body = "::: zh\n见[试验](/zh/trials/alpha/)。\n\n::: en\nSee [the trial](/en/trials/alpha/) and [x](/en/nowhere/).\n"
+    project = make_project(tmp_path, section(body))
+    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
+    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    head = ("is an address of the built site, not a source file: link to the source .md file, relative to this file "
+            "(the link then leads to the page in each reader's language)")
+    assert_reported(project, [
+        (SECTION, 16, 2, f"broken link: '/zh/trials/alpha/' {head}: write '../trials/alpha.md'"),
+        (SECTION, 19, 5, f"broken link: '/en/trials/alpha/' {head}: write '../trials/alpha.md'"),
+        (SECTION, 19, 40, f"broken link: '/en/nowhere/' {head}, e.g. '../trials/reflect.md'"),
+    ])
