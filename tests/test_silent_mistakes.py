@@ -360,3 +360,11 @@ def test_a_site_address_copied_from_the_browser_names_the_source_file_to_link(tm
         (SECTION, 19, 5, f"broken link: '/en/trials/alpha/' {head}: write '../trials/alpha.md'"),
         (SECTION, 19, 40, f"broken link: '/en/nowhere/' {head}, e.g. '../trials/reflect.md'"),
     ])
+
+
+def test_a_symbolic_link_to_itself_is_reported_as_a_loop(tmp_path):
+    project = make_project(tmp_path)
+    (project / "content/demo/02-loop.md").symlink_to("02-loop.md")
+    assert_reported(project, [("content/demo/02-loop.md", 1, 1, "this is a symbolic link to '02-loop.md', which leads "
+                               "back to itself (a loop): replace the link with the file itself, or point it at an "
+                               "existing file")])
