@@ -368,3 +368,13 @@ def test_a_symbolic_link_to_itself_is_reported_as_a_loop(tmp_path):
     assert_reported(project, [("content/demo/02-loop.md", 1, 1, "this is a symbolic link to '02-loop.md', which leads "
                                "back to itself (a loop): replace the link with the file itself, or point it at an "
                                "existing file")])
+
+
+def test_make_confirm_without_at_says_what_to_write(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    # -o: the virtualenv's stamp counts as up to date (the test never installs anything)
+    result = subprocess.run(["make", "-s", "-o", ".venv/.installed", "confirm"], cwd=root, capture_output=True,
+                            text=True)
+    assert result.returncode != 0
+    assert "write: make confirm AT=content/<file>.md:LINE" in result.stderr
+    assert "usage:" not in result.stdout + result.stderr
