@@ -412,7 +412,9 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
     ci = e.get("ci")
     if ci is not None:
         nums = isinstance(ci, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ci)
-        if not nums or len(ci) != 2:
+        if nums and not all(math.isfinite(x) for x in ci):
+            pass  # '.nan' is reported by the schema: an interval check would only follow from it
+        elif not nums or len(ci) != 2:
             check.err(item, at + ("ci",), f"'{name}.ci' must be two numbers, the lower and the upper limit of the "
                       "95% confidence interval, e.g. [4.7, 19.4]")
         elif ci[0] > ci[1]:

@@ -122,6 +122,14 @@ PHASE_HINT = 'write the phase as the source gives it, in quotes: "1", "1b", "1/2
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def positive_count(value: Any) -> str | None:
+    """A number of patients is a positive whole number (the type itself is checked by the schema)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value <= 0:
+        return (f"a count of patients must be a positive whole number, not {value} (leave the field out when the "
+                "source gives no count)")
+    return None
+
+
 def meta(**kw: Any) -> Any:
     """A dataclass field with its front-matter rules (see the module docstring)."""
     default = kw.pop("default", None)
@@ -214,7 +222,7 @@ class Regimen:
 @dataclass
 class Arm:
     regimen: str = meta(required=True, help="the regimen id of the arm")
-    n: int | None = meta()
+    n: int | None = meta(check=positive_count)
 
 
 @dataclass
@@ -331,7 +339,7 @@ class Trial:
     design: str | None = meta(choices=tuple(DESIGNS))
     settings: list[str] = meta(factory=list, choices=tuple(SETTINGS))
     population: Bi | None = meta()
-    patients: int | None = meta()
+    patients: int | None = meta(check=positive_count)
     arms: list[Arm] = meta(factory=list)
     sequence: Sequence | None = meta()
     endpoints: list[Endpoint] = meta(factory=list)
@@ -504,7 +512,7 @@ def _field_spec(tp: Any, md: Any) -> Field:
         if dataclasses.is_dataclass(item):
             return Field([_field_spec(item, {})], **kw)
         return Field([item], check=text if item is str else None, **kw)
-    return Field(tp, check=text if tp is str else None, **kw)
+    return Field(tp, check=text if tp is str else md.get("check"), **kw)
 
 
 def front_matter_schema(cls: type) -> dict[str, Field]:
