@@ -97,3 +97,9 @@ def test_the_downloads_name_the_reviews_in_reader_words(built_site):
         assert not INTERNAL.search(text), (path, INTERNAL.search(text).group(0))
     assert "Cited in the immune checkpoint inhibitor review on this site as reference [17]" in (
         built_site / "downloads/ici-hcc-references.ris").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang,name", [("zh", "肝细胞癌治疗文献综述"), ("en", "Reviews of Hepatocellular Carcinoma Treatment")])
+def test_a_home_page_title_names_the_site_once(built_site, lang, name):
+    html = (built_site / lang / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>([^<]*)</title>", html).group(1) == name
