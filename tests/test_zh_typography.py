@@ -5,6 +5,7 @@ numbers, English runs, code, links and citations alone."""
 from __future__ import annotations
 
 import re
+import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -143,3 +144,9 @@ def test_generated_chinese_text_uses_full_width_brackets_and_colons(built_site):
     assert '<span class="sub">（PD-1 抑制剂）</span>' in regimen
     bib = (built_site / "zh/bibliography/index.html").read_text(encoding="utf-8")
     assert "引用于：" in bib and "引用于: " not in bib and "作者未经核实." not in bib
+
+
+def test_the_chinese_handout_brackets_a_regimen_label_full_width(built_site):
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / "pdf/handout-regimens-zh.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "（STRIDE）" in out and "(STRIDE)" not in out
