@@ -716,7 +716,7 @@ def test_a_qualified_patient_count_is_never_shown_bare(built_site, records, lang
     stripped_problems = []
     for rel_path in pages:
         page_html = (built_site / rel_path).read_text(encoding="utf-8")
-        stripped = re.sub(r'<span class="caveat">.*?</a><span class="paren">\)</span></span>', "", page_html,
+        stripped = re.sub(r'<span class="caveat">.*?</a><span class="paren">[)）]</span></span>', "", page_html,
                           flags=re.S)
         stripped_problems += count_problems(stripped, rel_path, records, lang)
     assert len(stripped_problems) >= 4

@@ -69,7 +69,7 @@ def short_reference(model: Model, key: str, lang: str) -> tuple[str, str | None]
     # GB/T 7714 'The Lancet, 2017, 389: 2492-2502' / Vancouver 'The Lancet. 2017;389:2492-2502'
     text = ". ".join(b.rstrip(".") for b in [who, *([", ".join(bits)] if lang == "zh" else bits)] if b)
     if text and fields.get("unverified"):  # as the site's reference list says it: 'Authors and title not verified'
-        text += f". {unverified_words(fields['unverified'], lang)}"
+        text += f". {unverified_words(fields['unverified'], lang)}" + ("。" if lang == "zh" else "")
     return text or f.text, href
 
 
