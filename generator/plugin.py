@@ -26,6 +26,7 @@ from .site.fragments import strip_inline
 from .site.mdext import GlossaryExtension
 from .sources import mdregions, regions, sanitize
 from .sources.confirmed import FILE as CONFIRMED_FILE
+from .sources.content import PUBLISHED_AS_IS
 
 log = logging.getLogger("mkdocs.plugins.bilingual")
 _PAGES_LOGGER = "mkdocs.structure.pages"
@@ -117,6 +118,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
                 files.remove(f)  # '07-extra.MD': a source the checker reports as not read, never copied raw
             elif f.src_uri == CONFIRMED_FILE:
                 files.remove(f)  # the translations confirmed (sources/confirmed.py): data of the checker, not of the site
+            elif not f.generated_by and not f.src_uri.lower().endswith(PUBLISHED_AS_IS):
+                files.remove(f)  # 'notes.txt' beside a section: reported by the checker, never published
         if self.model is None:  # serve with errors in the sources: no pages, the diagnostics (on_post_build)
             config.nav = []
             return files

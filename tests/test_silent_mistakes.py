@@ -378,3 +378,31 @@ def test_make_confirm_without_at_says_what_to_write(tmp_path):
     assert result.returncode != 0
     assert "write: make confirm AT=content/<file>.md:LINE" in result.stderr
     assert "usage:" not in result.stdout + result.stderr
+
+
+def test_a_file_that_is_no_source_nor_picture_is_an_error_not_published_as_it_is(tmp_path):
+    """'notes.txt' beside a section would be copied to the site as it is (a private draft, published); a '.md'
+    at the top of content/ would be ignored; a picture stays a file of the site."""
+    project = make_project(tmp_path, {"content/demo/notes.txt": "private draft\n", "content/stray.md": "x\n",
+                                      "content/demo/img/figure-1.png": ""})
+    assert_reported(project, [
+        ("content/demo/notes.txt", 1, 1, "this file is not a source of the site and would be published as it is: "
+         "content/ holds the '.md' sources and the pictures they show (png, jpg, jpeg, gif, svg, webp); move it "
+         "out of content/"),
+        ("content/stray.md", 1, 1, "this file is not read: the top of content/ holds only glossary.md; a section goes "
+         "in its review's folder (content/<review>/NN-name.md), a record in content/trials/, content/regimens/ or "
+         "content/drugs/"),
+    ])
+
+
+def test_a_symbolic_link_loop_among_records_is_reported_not_a_fault(tmp_path):
+    project = make_project(tmp_path)
+    (project / "content/trials").mkdir(parents=True, exist_ok=True)
+    (project / "content/trials/a.md").symlink_to("b.md")
+    (project / "content/trials/b.md").symlink_to("a.md")
+    assert_reported(project, [
+        ("content/trials/a.md", 1, 1, "this is a symbolic link to 'b.md', which leads back to itself (a loop): replace "
+         "the link with the file itself, or point it at an existing file"),
+        ("content/trials/b.md", 1, 1, "this is a symbolic link to 'a.md', which leads back to itself (a loop): replace "
+         "the link with the file itself, or point it at an existing file"),
+    ])

@@ -17,9 +17,9 @@ import yaml
 
 from ..diagnostics import Report
 from .bilingual import Pair
-from .content import Project, load_project
+from .content import CONFIRMED_FILE, Project, load_project
 
-FILE = "confirmed-translations.yml"  # in content/
+FILE = CONFIRMED_FILE  # in content/
 HEADER = ("# English blocks confirmed to match their Chinese block after it changed, written by\n"
           "# `make confirm AT=content/<file>.md:LINE` (see CONTRIBUTING.md). Each entry holds digests of\n"
           "# both texts as confirmed: a later change of either ends the confirmation. Commit this file.\n")

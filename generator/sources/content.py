@@ -7,6 +7,7 @@ Flow: files -> front-matter + body (frontmatter, bilingual) -> schema check (sch
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -334,12 +335,17 @@ RESERVED = {"trials", "regimens", "drugs", "assets", "search", "bibliography", "
 
 
 MARKDOWN_LIKE = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+# the translations confirmed to match (sources/confirmed.py, `make confirm`): a data file of the checker
+CONFIRMED_FILE = "confirmed-translations.yml"  # in content/
+# the files of content/ that are published as they are: the pictures a section shows (![…](img/figure-1.png))
+PUBLISHED_AS_IS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 RECORD_FOLDERS = ("trials", "regimens", "drugs")
 
 
 def report_unread_files(content: Path, report: Report) -> None:
     """A Markdown file the generator never reads (named '.markdown' or '.MD', or in a subfolder of a review or a
     record folder) is an error at its first line, with the name or the place that makes it read."""
+    _report_other_files(content, report)
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         is_records = folder.name in RECORD_FOLDERS
         if folder.name in RESERVED and not is_records:
@@ -358,6 +364,36 @@ def report_unread_files(content: Path, report: Report) -> None:
             elif not path.name.endswith(".md"):
                 report.error(path, 1, f"this file is not read: only files ending in '.md' are read; rename it to "
                              f"'{stem}.md'")
+
+
+def _report_other_files(content: Path, report: Report) -> None:
+    """A file of content/ that is neither a source nor a picture would be published as it is ('notes.txt', a
+    draft) or silently ignored (a '.md' at the top of content/): an error. So is a symbolic link that leads
+    nowhere or back to itself where no loader would read it."""
+    for top, dirs, files in os.walk(content):
+        here = Path(top)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for d in list(dirs):
+            if (here / d).is_symlink() and not (here / d).exists():
+                report.error(here / d, 1, f"this is a symbolic link to '{os.readlink(here / d)}', which leads nowhere "
+                             "(or back to itself): remove the link or restore the folder it points to")
+                dirs.remove(d)
+        for name in sorted(f for f in files if not f.startswith((".", "_"))):
+            path = here / name
+            lower = name.lower()
+            if here == content and name == "glossary.md" or lower.endswith(MARKDOWN_LIKE) and here != content:
+                continue  # read by a loader (which reports a bad name, place or link)
+            if path.is_symlink() and not path.exists():
+                report.error(path, 1, f"this is a symbolic link to '{os.readlink(path)}', which leads nowhere (or "
+                             "back to itself): remove the link or restore the file it points to")
+            elif lower.endswith(MARKDOWN_LIKE):
+                report.error(path, 1, "this file is not read: the top of content/ holds only glossary.md; a section "
+                             "goes in its review's folder (content/<review>/NN-name.md), a record in content/trials/, "
+                             "content/regimens/ or content/drugs/")
+            elif not lower.endswith(PUBLISHED_AS_IS) and path.relative_to(content).as_posix() != CONFIRMED_FILE:
+                report.error(path, 1, "this file is not a source of the site and would be published as it is: "
+                             "content/ holds the '.md' sources and the pictures they show (" +
+                             ", ".join(e.lstrip(".") for e in PUBLISHED_AS_IS) + "); move it out of content/")
 
 
 def load_project(root: Path, report: Report) -> Project:

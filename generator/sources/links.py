@@ -36,7 +36,11 @@ class Links:
     pages: dict[Path, PageTarget] = field(default_factory=dict)
 
     def add(self, source: Path, url: Callable[[str], str], anchors: set[str] | None = None) -> None:
-        self.pages[source.resolve()] = PageTarget(url, anchors)
+        try:
+            key = source.resolve()
+        except (OSError, RuntimeError):  # a symbolic-link loop: reported where the file is read (frontmatter)
+            key = source.absolute()
+        self.pages[key] = PageTarget(url, anchors)
 
     # ---- finding ----------------------------------------------------------------------------
     def _links(self, text: str):
