@@ -147,7 +147,27 @@ def test_the_record_pages_tables_are_cards_on_a_phone(page, server, site, requir
     shot(page, f"cards-{kind}-{lang}")
     assert wide == [], f"{path} at 390 px: tables wider than their box: {wide}"
     assert labels == 0, f"{labels} cells without their column's name"
+    narrow = page.evaluate("""() => [...document.querySelectorAll('.md-content .table-cards tbody tr')]
+      .filter(tr => tr.getBoundingClientRect().width < tr.closest('.table-wrap').clientWidth * 0.9).length""")
+    assert narrow == 0, f"{narrow} cards narrower than their column (a table shrunk to fit)"
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_filters_show_all_looks_like_a_button(page, server, require_kind, lang):
+    """Issue 21: "显示全部"/"Show all" read as plain text: it has a border, a 24 px height, and fills on focus."""
+    require_kind("trial-index", lang)
+    open_at(page, server, kind_path("trial-index", lang), bk.DESKTOP)
+    reset = page.locator(".records-filter button[type=reset]")
+    style = reset.evaluate("""b => { const s = getComputedStyle(b), r = b.getBoundingClientRect();
+        return {border: s.borderTopStyle, width: parseFloat(s.borderTopWidth), h: r.height, bg: s.backgroundColor}; }""")
+    assert style["border"] == "solid" and style["width"] >= 1 and style["h"] >= 24, style
+    reset.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    focused = reset.evaluate("b => getComputedStyle(b).backgroundColor")
+    shot(page, f"filter-reset-{lang}")
+    assert focused != style["bg"], "focus does not show on the button"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
