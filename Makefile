@@ -45,6 +45,7 @@ check: $(STAMP)
 
 # A stale-translation warning's English block still matches: make confirm AT=content/<file>.md:LINE
 confirm: $(STAMP)
+	@if [ -z "$(AT)" ]; then echo "write: make confirm AT=content/<file>.md:LINE" >&2; exit 2; fi
 	$(PY) -m generator confirm $(AT)
 
 pdf: $(STAMP) system-deps

@@ -113,6 +113,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         for f in list(files):
             if f.is_documentation_page() and not f.generated_by:
                 files.remove(f)  # a bilingual source, not a page
+            elif f.src_uri.lower().endswith((".md", ".markdown", ".mdown", ".mkdn", ".mkd")) and not f.generated_by:
+                files.remove(f)  # '07-extra.MD': a source the checker reports as not read, never copied raw
             elif f.src_uri == CONFIRMED_FILE:
                 files.remove(f)  # the translations confirmed (sources/confirmed.py): data of the checker, not of the site
         if self.model is None:  # serve with errors in the sources: no pages, the diagnostics (on_post_build)

@@ -4,8 +4,11 @@ messages, hashes or file paths (CONTRIBUTING, "The changelog")."""
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import subprocess
+
+import pytest
 
 from generator.sources import history
 from sitekit import commit, make_project, run_build
@@ -48,3 +51,16 @@ def test_a_reader_sees_the_changelog_in_the_page_language_without_hashes_or_path
         assert f'<a href="../demo/first/">{first}</a>' in log  # the page by its title, linked
         assert sha not in log and "content/" not in log and ".md" not in log
         assert "Developer detail" not in log and "Fix the demo" not in log
+
+
+def test_the_chinese_changelog_names_a_study_as_its_page_does(built_site):
+    """A changed trial is linked by its name in the page's language (its display name, the title of its
+    page), not by the English name of its record ("Lai et al. 2022 (phase II)")."""
+    log = (built_site / "zh/changelog/index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'<a href="\.\./trials/([^"/]+)/">([^<]+)</a>', log))
+    if not links:
+        pytest.skip("no trial changed in the history this build saw")
+    for tid, text in links:
+        page = (built_site / "zh/trials" / tid / "index.html").read_text(encoding="utf-8")
+        title = re.search(r"<h1[^>]*>([^<]+)", page).group(1)
+        assert htmllib.unescape(text) == htmllib.unescape(title).strip(), (tid, text, title)

@@ -13,6 +13,19 @@ from sitekit import EPOCH, MINI_INDEX, MINI_SECTION, commit, make_project, run_b
 SECTION = "content/demo/01-first.md"
 
 
+def project_with_a_chinese_edit(tmp_path: Path, first: str, edit: str) -> tuple[Path, Path]:
+    """A project committed at ``first`` whose Chinese block was edited in a commit at ``edit``: its English
+    block is then possibly stale. Returns the project and the section file."""
+    project = make_project(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    commit(project, "first", first)
+    src = project / SECTION
+    src.write_text(src.read_text(encoding="utf-8").replace("阿替利珠单抗联合贝伐珠单抗", "阿替利珠单抗加贝伐珠单抗"),
+                   encoding="utf-8")
+    commit(project, "zh edit", edit)
+    return project, src
+
+
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "HCC_PDF": "0", "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, capture_output=True, text=True,
@@ -20,13 +33,7 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_stale_translation_is_confirmed_by_a_command_without_touching_the_text(tmp_path):
-    project = make_project(tmp_path)
-    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    commit(project, "first", "2026-01-01T00:00:00+00:00")
-    src = project / SECTION
-    src.write_text(src.read_text(encoding="utf-8").replace("阿替利珠单抗联合贝伐珠单抗", "阿替利珠单抗加贝伐珠单抗"),
-                   encoding="utf-8")
-    commit(project, "zh edit", "2026-02-01T00:00:00+00:00")
+    project, src = project_with_a_chinese_edit(tmp_path, "2026-01-01T00:00:00+00:00", "2026-02-01T00:00:00+00:00")
     stale = ("content/demo/01-first.md:13:1: warning: possibly stale translation: the Chinese block (line 10) changed "
              "on 2026-02-01, after this English block (2026-01-01); update the English, or confirm that it still "
              "matches: make confirm AT=content/demo/01-first.md:13")
@@ -91,13 +98,7 @@ def test_three_reviews_and_a_section_inserted_with_a_decimal_order(tmp_path):
 
 
 def test_a_chinese_edit_on_the_day_of_the_english_shows_the_two_times(tmp_path):
-    project = make_project(tmp_path)
-    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    commit(project, "first", "2026-01-01T09:30:00+00:00")
-    src = project / SECTION
-    src.write_text(src.read_text(encoding="utf-8").replace("阿替利珠单抗联合贝伐珠单抗", "阿替利珠单抗加贝伐珠单抗"),
-                   encoding="utf-8")
-    commit(project, "zh edit", "2026-01-01T14:05:00+00:00")
+    project, src = project_with_a_chinese_edit(tmp_path, "2026-01-01T09:30:00+00:00", "2026-01-01T14:05:00+00:00")
     stale = ("content/demo/01-first.md:13:1: warning: possibly stale translation: the Chinese block (line 10) changed "
              "on 2026-01-01 14:05 UTC, after this English block (2026-01-01 09:30 UTC); update the English, or confirm "
              "that it still matches: make confirm AT=content/demo/01-first.md:13")
@@ -109,13 +110,7 @@ def test_a_chinese_edit_on_the_day_of_the_english_shows_the_two_times(tmp_path):
 
 
 def test_confirm_past_the_end_of_the_file_is_an_error(tmp_path):
-    project = make_project(tmp_path)
-    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    commit(project, "first", "2026-01-01T00:00:00+00:00")
-    src = project / SECTION
-    src.write_text(src.read_text(encoding="utf-8").replace("阿替利珠单抗联合贝伐珠单抗", "阿替利珠单抗加贝伐珠单抗"),
-                   encoding="utf-8")
-    commit(project, "zh edit", "2026-02-01T00:00:00+00:00")
+    project, src = project_with_a_chinese_edit(tmp_path, "2026-01-01T00:00:00+00:00", "2026-02-01T00:00:00+00:00")
     lines = len(src.read_text(encoding="utf-8").splitlines())
     past = run(project, "confirm", f"{SECTION}:9999")
     assert past.returncode == 1

@@ -193,6 +193,107 @@ def test_a_valid_status_passes(tmp_path):
     assert status_words(e, "zh") == "综述的数值；原始文献：34%（确认）"
 
 
+PLACEHOLDER_ENTRY = """
+@misc{demo-ref9,
+  title        = {Reference [9] of the source review, not identified},
+  unidentified = {9}
+}
+"""
+
+
+def _placeholder_case(tmp_path: Path, extra: str) -> tuple[list[str], list[str], object]:
+    """The fixture records with ALPHA-1's ORR credited to an unidentified reference of the review (``extra``
+    written under the figure): the problems reported and the file's lines."""
+    content = tmp_path / "content"
+    shutil.copytree(FIX / "valid", content)
+    bibfile = tmp_path / "refs.bib"
+    bibfile.write_text((FIX / "refs.bib").read_text(encoding="utf-8") + PLACEHOLDER_ENTRY, encoding="utf-8")
+    alpha = content / "trials" / "alpha.md"
+    figure = ORR_FIGURE.replace("source: lee2020go30140", "source: demo-ref9")
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace(ORR_FIGURE, figure + extra), encoding="utf-8")
+    report = Report(root=tmp_path)
+    records = load_records(content, report, bib=Bibliography.load(bibfile, report), review_ids={"demo"})
+    return [d.format(with_col=False) for d in report.sorted()], alpha.read_text(encoding="utf-8").split("\n"), records
+
+
+@pytest.mark.parametrize("extra", ["", NOTE + "  status:\n    kind: as-published\n"])
+def test_a_figure_of_an_unidentified_reference_cannot_be_as_published(tmp_path, extra):
+    """Issue 18: nothing is verified against a review's reference that could not be identified (its refs.bib
+    placeholder), so a figure credited to it is 'unverified', never 'as-published' (the default)."""
+    problems, lines, _ = _placeholder_case(tmp_path, extra)
+    key = "kind: as-published" if extra else "source: demo-ref9"
+    line = next(i + 1 for i, l in enumerate(lines) if l.strip() == key)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"content/trials/alpha.md:{line}: error: endpoints[1] cites 'demo-ref9', a "
+                                  "reference of the review that could not be identified, so it cannot be "
+                                  "'as-published'"), problems
+    assert "write 'status:' and, indented under it, 'kind: unverified'" in problems[0]
+
+
+def test_a_figure_of_an_unidentified_reference_is_unverified(tmp_path):
+    problems, _, records = _placeholder_case(tmp_path, NOTE + "  status:\n    kind: unverified\n")
+    assert problems == []
+    assert records.trials["alpha"].endpoints[0].status.kind == "unverified"
+
+
+def test_no_figure_of_the_sites_unidentified_references_is_shown_as_published(records):
+    """The records as they are: every figure credited to a placeholder (TACE + nivolumab's CR 16% / PR 55%, the
+    review's reference [23]) carries the 'not verified' caveat, so tables, charts, handouts and open data mark it."""
+    bib = pipeline.load(ROOT).bib
+    figures = [(tr.id, e) for tr in records.trials.values() for e in tr.endpoints if bib.is_placeholder(e.source)]
+    assert {(tid, e.measure, float(e.value)) for tid, e in figures} >= \
+        {("tace-nivolumab-ref23", "CR", 16.0), ("tace-nivolumab-ref23", "PR", 55.0)}
+    for tid, e in figures:
+        assert e.status.kind == "unverified", (tid, e.measure)
+        assert status_words(e, "en") == "not verified" and status_words(e, "zh") == "未能核实"
+
+
+def test_a_status_can_carry_its_own_words(records):
+    """Issue 18: REFLECT's OS figures are 'not-significant', but the generic 'difference not statistically
+    significant' reads as 'lenvatinib failed' where the publication concludes non-inferiority: the status carries
+    its own words, shown in its marker, caption and footnotes instead of the generic ones."""
+    for e in (e for e in records.trials["reflect"].endpoints if e.measure == "OS"):
+        assert e.status.kind == "not-significant"
+        assert status_words(e, "en") == "non-inferior, not superior"
+        assert status_words(e, "zh") == "非劣效，而非优效"
+    # the other not-significant comparisons keep the generic words (their primary endpoints were not met)
+    for tid in ("checkmate-459", "each"):
+        for e in (e for e in records.trials[tid].endpoints if e.status.kind == "not-significant"):
+            assert status_words(e, "en") == t("status_not_significant", "en")
+            assert status_words(e, "zh") == t("status_not_significant", "zh")
+
+
+def test_words_of_a_figure_as_published_are_reported(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIX / "valid", content)
+    alpha = content / "trials" / "alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace(ORR_FIGURE, ORR_FIGURE + (
+        "  status:\n    kind: as-published\n    words: {zh: 非劣效, en: non-inferior}\n")), encoding="utf-8")
+    lines = alpha.read_text(encoding="utf-8").split("\n")
+    line = next(i + 1 for i, l in enumerate(lines) if l.strip().startswith("words:"))
+    report = Report(root=tmp_path)
+    load_records(content, report, bib=Bibliography.load(FIX / "refs.bib", report), review_ids={"demo"})
+    problems = [d.format(with_col=False) for d in report.sorted()]
+    assert len(problems) == 1 and problems[0].startswith(f"content/trials/alpha.md:{line}: error: endpoints[1] has "
+                                                         "'words' but 'kind: as-published'"), problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reflect_is_shown_as_non_inferior_not_as_failed(built_site, lang):
+    """Wherever REFLECT's OS is shown (its page, the lenvatinib and sorafenib pages with their tables and charts,
+    the trials index, the regimen handout), its caveat says non-inferior, not superior; its record page no longer
+    says 'difference not statistically significant'."""
+    words = norm("非劣效，而非优效" if lang == "zh" else "non-inferior, not superior")
+    generic = norm(t("status_not_significant", lang))
+    for page in ("trials/reflect", "regimens/lenvatinib", "regimens/sorafenib", "trials"):
+        text = norm(plain((built_site / lang / page / "index.html").read_text(encoding="utf-8")))
+        assert words in text, (lang, page)
+    reflect = norm(plain((built_site / lang / "trials/reflect/index.html").read_text(encoding="utf-8")))
+    assert generic not in reflect
+    if shutil.which("pdftotext"):
+        assert words in pdftext(built_site / handout_pdf(lang))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Records tables on every page of the site
 # ---------------------------------------------------------------------------------------------------------------
@@ -502,10 +603,14 @@ def test_figures_are_credited_to_the_source_that_reports_them(records):
 
 
 def test_no_review_only_figure_cites_a_primary_paper(records):
+    # a figure only the review gives cites the review itself, or the review's own reference that could not be
+    # identified (its placeholder: no publication either)
+    bib = Bibliography.load(ROOT / "refs.bib", Report(root=ROOT))
     for tr in records.trials.values():
         for e in tr.endpoints:
             if e.status.kind == "unverified" and e.review:
-                assert e.source == review_source_key(e.review), (tr.id, e.measure, e.value, e.source)
+                assert e.source == review_source_key(e.review) or bib.is_placeholder(e.source), \
+                    (tr.id, e.measure, e.value, e.source)
             if e.status.kind == "review-differs":
                 assert e.source != e.status.published.source, (tr.id, e.measure, e.value)
 
@@ -611,7 +716,7 @@ def test_a_qualified_patient_count_is_never_shown_bare(built_site, records, lang
     stripped_problems = []
     for rel_path in pages:
         page_html = (built_site / rel_path).read_text(encoding="utf-8")
-        stripped = re.sub(r'<span class="caveat">.*?</a><span class="paren">\)</span></span>', "", page_html,
+        stripped = re.sub(r'<span class="caveat">.*?</a><span class="paren">[)）]</span></span>', "", page_html,
                           flags=re.S)
         stripped_problems += count_problems(stripped, rel_path, records, lang)
     assert len(stripped_problems) >= 4
@@ -676,3 +781,38 @@ def test_handout_cites_each_figures_own_source(tmp_path, lang):
     cm = model.records.trials["checkmate-040"]
     sources = {e.source for e in cm.endpoints}
     assert len(sources) >= 2 and len({number_of[k] for k in sources if k in number_of}) >= 2
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A regimen's setting with a caveat: nivolumab monotherapy's withdrawn US second-line approval (issue 18)
+# ---------------------------------------------------------------------------------------------------------------
+
+WITHDRAWN = {"zh": "二线（索拉非尼治疗后）：美国的加速批准已于 2021 年撤销",
+             "en": "Second line (after sorafenib): the US accelerated approval was withdrawn in 2021"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_flags_the_withdrawn_second_line_approval_of_nivolumab(tmp_path, lang):
+    """The handout's row 'nivolumab, advanced, second line' carries a footnote: the US accelerated approval was
+    withdrawn in 2021 (primary-trial-facts.md §3: the approval [V], the withdrawal and its date [V2], said so)."""
+    model = pipeline.load(ROOT)
+    data = handout_data(model, tmp_path, lang)
+    name = model.records.regimens["nivolumab"].name[lang]
+    (row,) = [r for g in data["groups"] for r in g["regimens"] if r["name"] == name]
+    assert row["settings_mark"], row
+    (fn,) = [f for f in data["footnotes"] if f["mark"] == row["settings_mark"]]
+    assert WITHDRAWN[lang] in fn["text"] and fn["text"].startswith(name)
+    assert ("二手来源" if lang == "zh" else "secondary sources") in fn["text"]
+    # the letters stay in order of appearance: the setting's footnote comes before its row's figures'
+    assert [f["mark"] for f in data["footnotes"]] == sorted(f["mark"] for f in data["footnotes"]) or \
+        len(data["footnotes"]) > 26
+    # no other regimen is flagged
+    assert [r["name"] for g in data["groups"] for r in g["regimens"] if r["settings_mark"]] == [name]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_withdrawn_approval_is_in_both_handouts_and_on_the_regimen_page(built_site, lang):
+    page = norm(plain((built_site / lang / "regimens/nivolumab/index.html").read_text(encoding="utf-8")))
+    assert norm(WITHDRAWN[lang]) in page
+    if shutil.which("pdftotext"):
+        assert norm(WITHDRAWN[lang]) in pdftext(built_site / handout_pdf(lang))

@@ -85,3 +85,21 @@ def test_the_header_names_the_site_in_the_page_language(built_site):
     for lang, name in (("zh", "肝细胞癌治疗文献综述"), ("en", "Reviews of HCC Treatment")):
         for path in pages(built_site, lang):
             assert header_name(path) == name, path
+
+
+def test_the_downloads_name_the_reviews_in_reader_words(built_site):
+    """The reference lists to download (BibTeX, RIS, CSL-JSON) say 'the immune checkpoint inhibitor review on
+    this site', not the review's number in the sources ('review 000')."""
+    files = sorted(p for p in (built_site / "downloads").rglob("*") if p.is_file() and p.suffix in (".bib", ".ris", ".json"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not INTERNAL.search(text), (path, INTERNAL.search(text).group(0))
+    assert "Cited in the immune checkpoint inhibitor review on this site as reference [17]" in (
+        built_site / "downloads/ici-hcc-references.ris").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang,name", [("zh", "肝细胞癌治疗文献综述"), ("en", "Reviews of Hepatocellular Carcinoma Treatment")])
+def test_a_home_page_title_names_the_site_once(built_site, lang, name):
+    html = (built_site / lang / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>([^<]*)</title>", html).group(1) == name

@@ -287,3 +287,94 @@ def test_cite_this_uses_the_year_given_without_authors_or_journal(tmp_path):
     assert "authors, journal and year" not in page
     zh = html.unescape((project / "site/zh/demo/index.html").read_text(encoding="utf-8"))
     assert "示例综述. 2025 [原文未提供作者与期刊]." in zh
+
+
+def test_markdown_files_the_generator_never_reads_are_errors_and_not_copied(tmp_path):
+    text = "---\nid: x\n---\n"
+    project = make_project(tmp_path, {"content/trials/rescue2.markdown": text, "content/trials/new/rescue3.md": text,
+                                      "content/demo/07-extra.MD": text})
+    assert_reported(project, [
+        ("content/demo/07-extra.MD", 1, 1, "this file is not read: only files ending in '.md' are read; rename it to "
+         "'07-extra.md'"),
+        ("content/trials/new/rescue3.md", 1, 1, "this file is not read: a record in a subfolder is ignored; move it to "
+         "content/trials/rescue3.md"),
+        ("content/trials/rescue2.markdown", 1, 1, "this file is not read: only files ending in '.md' are read; rename "
+         "it to 'rescue2.md'"),
+    ])
+
+
+def test_a_count_of_patients_must_be_a_positive_whole_number(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
+    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    alpha = project / "content/trials/alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("patients: 104", "patients: -190")
+                     .replace("  n: 104", "  n: 0", 1), encoding="utf-8")
+    assert_reported(project, [
+        ("content/trials/alpha.md", 13, 11, "a count of patients must be a positive whole number, not -190 (leave the "
+         "field out when the source gives no count)"),
+        ("content/trials/alpha.md", 16, 6, "a count of patients must be a positive whole number, not 0 (leave the "
+         "field out when the source gives no count)"),
+    ])
+
+
+def test_a_nan_limit_of_a_confidence_interval_is_reported_once(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
+    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    alpha = project / "content/trials/alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("ci: [4.7, 19.4]", "ci: [.nan, 46.6]"),
+                     encoding="utf-8")
+    check = run(project, "check")
+    assert check.returncode == 1
+    found = problems(check)
+    assert len(found) == 1 and found[0].startswith("content/trials/alpha.md:30:") and ".nan" in found[0], found
+    assert "outside its confidence interval" not in check.stdout + check.stderr
+    build = run(project, "build")
+    assert build.returncode == 1 and problems(build) == found
+
+
+def test_an_order_clash_is_reported_beside_a_field_error_of_the_index(tmp_path):
+    other = MINI_INDEX.replace("id: demo", "id: second").replace("  en: A demo review\n", "  en: 5\n")
+    project = make_project(tmp_path, {"content/second/index.md": other,
+                                      "content/second/01-first.md": HEAD + CITED})
+    assert_reported(project, [
+        ("content/second/index.md", 3, 1, "order 1 is also the order of the review 'demo' (demo/index.md): give each "
+         "review its own position on the home page, e.g. the next free number"),
+        ("content/second/index.md", 6, 1, "'title.en' must be text, not 5 (put it in quotes)"),
+    ])
+
+
+def test_a_site_address_copied_from_the_browser_names_the_source_file_to_link(tmp_path):
+    body = "::: zh\n见[试验](/zh/trials/alpha/)。\n\n::: en\nSee [the trial](/en/trials/alpha/) and [x](/en/nowhere/).\n"
+    project = make_project(tmp_path, section(body))
+    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
+    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    head = ("is an address of the built site, not a source file: link to the source .md file, relative to this file "
+            "(the link then leads to the page in each reader's language)")
+    assert_reported(project, [
+        (SECTION, 16, 2, f"broken link: '/zh/trials/alpha/' {head}: write '../trials/alpha.md'"),
+        (SECTION, 19, 5, f"broken link: '/en/trials/alpha/' {head}: write '../trials/alpha.md'"),
+        (SECTION, 19, 40, f"broken link: '/en/nowhere/' {head}, e.g. '../trials/reflect.md'"),
+    ])
+
+
+def test_a_symbolic_link_to_itself_is_reported_as_a_loop(tmp_path):
+    project = make_project(tmp_path)
+    (project / "content/demo/02-loop.md").symlink_to("02-loop.md")
+    assert_reported(project, [("content/demo/02-loop.md", 1, 1, "this is a symbolic link to '02-loop.md', which leads "
+                               "back to itself (a loop): replace the link with the file itself, or point it at an "
+                               "existing file")])
+
+
+def test_make_confirm_without_at_says_what_to_write(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    # -o: the virtualenv's stamp counts as up to date (the test never installs anything)
+    result = subprocess.run(["make", "-s", "-o", ".venv/.installed", "confirm"], cwd=root, capture_output=True,
+                            text=True)
+    assert result.returncode != 0
+    assert "write: make confirm AT=content/<file>.md:LINE" in result.stderr
+    assert "usage:" not in result.stdout + result.stderr

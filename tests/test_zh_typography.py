@@ -5,6 +5,8 @@ numbers, English runs, code, links and citations alone."""
 from __future__ import annotations
 
 import re
+import subprocess
+from html.parser import HTMLParser
 
 import pytest
 
@@ -75,3 +77,76 @@ def test_the_editors_notes_page_says_the_punctuation_is_normalized(built_site, l
     html = (built_site / lang / "interventional-hcc/editor-notes/index.html").read_text(encoding="utf-8")
     assert re.search(rf'<h2 id="typography">{re.escape(heading)}', html) or heading.replace("&#39;", "'") in html
     assert words in html
+
+
+class _GeneratedText(HTMLParser):
+    """The text of a page's article that the generator writes around the sources' words: without the review's
+    own text (.blk: shown as extracted, normalized by zhtypography), quotations, references as their style
+    formats them, code, scripts and anything marked English. Block elements end a run of text."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    BLOCK = {"p", "li", "td", "th", "tr", "div", "br", "h1", "h2", "h3", "h4", "caption", "figcaption", "dt", "dd"}
+    SKIP_TAGS = {"script", "style", "code", "pre", "q", "svg"}
+    SKIP_CLASSES = {"blk", "ref-text", "cite-this__text", "cite"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.in_article = 0
+        self.runs: list[str] = [""]
+
+    def _skipping(self) -> bool:
+        return any(s for _, s in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "article":
+            self.in_article += 1
+        if tag in self.BLOCK:
+            self.runs.append("")
+        if tag in self.VOID:
+            return
+        skip = (tag in self.SKIP_TAGS or (a.get("lang") or "").startswith("en")
+                or bool(self.SKIP_CLASSES & set((a.get("class") or "").split())))
+        self.stack.append((tag, skip))
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.in_article -= 1
+        if tag in self.BLOCK:
+            self.runs.append("")
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if self.in_article and not self._skipping():
+            self.runs[-1] += data
+
+
+ASCII_BY_HAN = re.compile(r"[\u4e00-\u9fff†‡§]\s*[():]|[():]\s*[\u4e00-\u9fff†‡§]")
+
+
+def test_generated_chinese_text_uses_full_width_brackets_and_colons(built_site):
+    """Every zh page: the words the generator adds (a drug's class, a figure's caveat, the review a figure is
+    from, 'cited in', 'seen in') are bracketed and introduced with full-width marks, not ASCII ones."""
+    found = []
+    for path in sorted((built_site / "zh").rglob("index.html")):
+        parser = _GeneratedText()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for run in parser.runs:
+            m = ASCII_BY_HAN.search(run)
+            if m:
+                found.append((path.relative_to(built_site).as_posix(), run[max(0, m.start() - 20):m.end() + 20]))
+    assert not found, found[:20]
+    regimen = (built_site / "zh/regimens/camrelizumab-apatinib/index.html").read_text(encoding="utf-8")
+    assert '<span class="sub">（PD-1 抑制剂）</span>' in regimen
+    bib = (built_site / "zh/bibliography/index.html").read_text(encoding="utf-8")
+    assert "引用于：" in bib and "引用于: " not in bib and "作者未经核实." not in bib
+
+
+def test_the_chinese_handout_brackets_a_regimen_label_full_width(built_site):
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / "pdf/handout-regimens-zh.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "（STRIDE）" in out and "(STRIDE)" not in out

@@ -366,6 +366,11 @@ class Bibliography:
         """The entries of the .bib that ``key`` stands on: its crossref parent, the members of an @set."""
         return [k for k in self._data.related.get(key, ()) if k in self._data.key_set and k != key]
 
+    def is_placeholder(self, key: str) -> bool:
+        """Whether ``key`` is the placeholder of a reference of a source review that could not be identified (its
+        'unidentified' field, exports.is_placeholder): no publication, so nothing is verified against it."""
+        return key in self._data.key_set and "unidentified" in self._data.entries[key]["fields"]
+
     def fields(self, key: str) -> dict[str, str]:
         """The fields of an entry as written in the .bib (LaTeX), names in lower case; persons not included."""
         return dict(self._data.entries[key]["fields"])

@@ -137,7 +137,7 @@ def blocks(children, context, period=True):
             continue
         if not text:
             continue
-        if period and getattr(child, "name", None) != "bare":
+        if period and getattr(child, "name", None) != "bare" and not text.endswith("。"):
             text = text.add_period()
         out.append(text)
     return Text(" ").join(out)
@@ -161,11 +161,13 @@ def unverified_words(value: str, lang: str) -> str:
 
 @node
 def unverified_note(children, context, lang="en"):
-    """The fields of the reference that were not verified (the 'unverified' field), in the style's language."""
+    """The fields of the reference that were not verified (the 'unverified' field), in the style's language: a
+    Chinese sentence ends with a full-width full stop (not the style's ASCII one, which :func:`blocks` then leaves off)."""
     raw = _field_or_none(context["entry"], "unverified")
     if not raw:
         raise FieldIsMissing("unverified", context["entry"])
-    return Text(unverified_words(latex_to_plain(raw), lang))
+    words = unverified_words(latex_to_plain(raw), lang)
+    return Text(words + t("punct_period", lang) if lang == "zh" and words else words)
 
 
 @node

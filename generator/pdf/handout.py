@@ -69,7 +69,7 @@ def short_reference(model: Model, key: str, lang: str) -> tuple[str, str | None]
     # GB/T 7714 'The Lancet, 2017, 389: 2492-2502' / Vancouver 'The Lancet. 2017;389:2492-2502'
     text = ". ".join(b.rstrip(".") for b in [who, *([", ".join(bits)] if lang == "zh" else bits)] if b)
     if text and fields.get("unverified"):  # as the site's reference list says it: 'Authors and title not verified'
-        text += f". {unverified_words(fields['unverified'], lang)}"
+        text += f". {unverified_words(fields['unverified'], lang)}" + ("。" if lang == "zh" else "")
     return text or f.text, href
 
 
@@ -95,6 +95,18 @@ def _letter(n: int) -> str:
         n, r = divmod(n - 1, 26)
         out = chr(ord("a") + r) + out
     return out
+
+
+def _setting_footnote(footnotes: list[dict[str, Any]], regimen: Any, lang: str) -> str:
+    """The letter of the footnote that qualifies a regimen's settings (its ``setting_caveat``: a withdrawn
+    approval), '' when it has none."""
+    if regimen.setting_caveat is None:
+        return ""
+    name = regimen.name[lang] if regimen.name else regimen.id
+    mark = _letter(len(footnotes))
+    footnotes.append({"mark": mark, "trial": None, "words": regimen.setting_caveat[lang], "figures": [],
+                      "text": f"{name}{'：' if lang == 'zh' else ': '}{regimen.setting_caveat[lang]}"})
+    return mark
 
 
 def _footnote(footnotes: list[dict[str, Any]], trial: Any, e: Any, lang: str) -> str:
@@ -129,6 +141,7 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
             continue
         rows = []
         for r in regimens:
+            settings_mark = _setting_footnote(footnotes, r, lang)
             trials = []
             for tid in r.trials:
                 trial = records.trials.get(tid)
@@ -153,6 +166,7 @@ def handout_data(model: Model, site_dir: Path, lang: str) -> dict[str, Any] | No
                 "name": r.name[lang] if r.name else r.id,
                 "labels": ("、" if lang == "zh" else ", ").join(labels),
                 "settings": _join([SETTINGS.get(s, {}).get(lang, s) for s in r.settings], lang),
+                "settings_mark": settings_mark,
                 "trials": trials,
                 "page": page.exists(),
                 "url": f"{lang}/regimens/{r.id}/",

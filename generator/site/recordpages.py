@@ -316,7 +316,8 @@ class RecordPages:
                           "items": [{"text": vocab_label(CATEGORIES, regimen.category, lang)}]})
         if regimen.settings:
             facts.append({"label": t("settings", lang), "items": [
-                {"text": sep.join(vocab_label(SETTINGS, x, lang) for x in regimen.settings)}]})
+                {"text": sep.join(vocab_label(SETTINGS, x, lang) for x in regimen.settings)}]
+                + ([{"text": regimen.setting_caveat[lang]}] if regimen.setting_caveat else [])})
         table = ""
         if trials:
             spec = TableSpec(type="trials", ids=[tr.id for tr in trials],

@@ -124,7 +124,8 @@ def _changed_pages(r: Renderer, lang: str) -> dict[str, tuple[str, str, str]]:
     if records is not None:
         for kind in ("trials", "regimens"):
             for rid, rec in getattr(records, kind).items():
-                name = rec.name if isinstance(rec.name, str) else regimen_name(records, rid, lang)
+                # a trial by its name in the page's language, as its page calls it
+                name = rec.display_name(lang) if kind == "trials" else regimen_name(records, rid, lang)
                 add(r.project.content_dir / kind / f"{rid}.md", records_group, name, f"{lang}/{kind}/{rid}/")
         for did in records.drugs:
             add(r.project.content_dir / "drugs" / f"{did}.md", records_group, drug_name(records, did, lang),

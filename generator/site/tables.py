@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from markupsafe import Markup, escape
 
-from ..i18n import t
+from ..i18n import Strings, t
 from ..sources.records import chart_sources, sequenced
 from ..sources.regions import generated
 from ..sources.tablespec import RecordTables, TableSpec, cite, find, is_measure
@@ -83,7 +83,7 @@ class TableRenderer:
         caption = spec.caption[lang] if spec.caption else ""
         label = caption or t("trials_title" if spec.type == "trials" else "regimens_title", lang)
         return self._tpl.render(headers=headers, rows=rows, caption=caption, label=label,
-                                missing=t("missing", lang)).strip("\n")
+                                missing=t("missing", lang), t=Strings(lang)).strip("\n")
 
     def render_chart(self, spec: TableSpec, lang: str, review: Any, cid: str, page_url: str | None = None) -> str:
         """A chart in a review: the reference numbers in the drawing are the review's (``RecordTables.number``), and the

@@ -193,7 +193,9 @@ def _section(src: SourceFile, review_id: str, report: Report, *, landing: bool =
     )
 
 
-def load_review(folder: Path, report: Report) -> Review | None:
+def load_review(folder: Path, report: Report, orders: dict[str, tuple[Any, int, Path]] | None = None) -> Review | None:
+    """A review's folder; ``orders`` gets its 'order' (with its line and index.md) whenever that is a number, even
+    when another field of index.md has an error (an order clash is reported beside it)."""
     index = folder / "index.md"
     if not index.exists():
         report.error(folder, 1, "a review folder needs an 'index.md' landing page with the review's title and abstract")
@@ -201,6 +203,9 @@ def load_review(folder: Path, report: Report) -> Review | None:
     src = read_source(index, report)
     if src is None:
         return None
+    order = src.front.data.get("order") if isinstance(src.front.data, dict) else None
+    if orders is not None and isinstance(order, (int, float)) and not isinstance(order, bool):
+        orders[folder.name] = (order, src.front.line("order"), index)
     landing = _section(src, folder.name, report, landing=True)
     data = src.front.data
     if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"] != folder.name:
@@ -223,13 +228,7 @@ def load_review(folder: Path, report: Report) -> Review | None:
     seen_order: dict[float, Path] = {}
     seen_prefix: dict[str, Path] = {}
     same_number: list[tuple[Path, Path]] = []  # (a file, the file whose number it repeats)
-    for path in sorted(folder.glob("*.md")):
-        if path.name == "index.md":
-            continue
-        if not SECTION_FILE.fullmatch(path.name) and path.name != "editor-notes.md":
-            report.error(path, 1, "section files are named 'NN-name.md' (two digits, a dash, lowercase words), "
-                         "e.g. '03-ici-monotherapy.md'")
-            continue
+    for path in _section_files(folder, report):
         prefix = path.name.partition("-")[0]
         if path.name != "editor-notes.md":
             if prefix in seen_prefix:
@@ -260,6 +259,15 @@ def load_review(folder: Path, report: Report) -> Review | None:
 
 def _check_sections_alone(folder: Path, report: Report) -> None:
     """The problems of each section file of a review whose index.md did not load (reported with it, not instead)."""
+    for path in _section_files(folder, report):
+        src = read_source(path, report)
+        if src is not None:
+            _section(src, folder.name, report)
+
+
+def _section_files(folder: Path, report: Report) -> list[Path]:
+    """The section files of a review's folder, in name order; a file named otherwise is reported and left out."""
+    files = []
     for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
@@ -267,9 +275,8 @@ def _check_sections_alone(folder: Path, report: Report) -> None:
             report.error(path, 1, "section files are named 'NN-name.md' (two digits, a dash, lowercase words), "
                          "e.g. '03-ici-monotherapy.md'")
             continue
-        src = read_source(path, report)
-        if src is not None:
-            _section(src, folder.name, report)
+        files.append(path)
+    return files
 
 
 def _same_number_message(path: Path, first: Path, review: Review, prefixes: set[str]) -> str:
@@ -326,26 +333,57 @@ def load_glossary(path: Path, report: Report) -> Glossary | None:
 RESERVED = {"trials", "regimens", "drugs", "assets", "search", "bibliography", "glossary"}
 
 
+MARKDOWN_LIKE = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+RECORD_FOLDERS = ("trials", "regimens", "drugs")
+
+
+def report_unread_files(content: Path, report: Report) -> None:
+    """A Markdown file the generator never reads (named '.markdown' or '.MD', or in a subfolder of a review or a
+    record folder) is an error at its first line, with the name or the place that makes it read."""
+    for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        is_records = folder.name in RECORD_FOLDERS
+        if folder.name in RESERVED and not is_records:
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if not path.is_file() or any(part.startswith((".", "_")) for part in rel.parts):
+                continue
+            if not path.name.lower().endswith(MARKDOWN_LIKE):
+                continue
+            stem = path.name[:path.name.rfind(".")]
+            if len(rel.parts) > 1:
+                what = "a record" if is_records else "a section file"
+                report.error(path, 1, f"this file is not read: {what} in a subfolder is ignored; move it to "
+                             f"content/{folder.name}/{stem}.md")
+            elif not path.name.endswith(".md"):
+                report.error(path, 1, f"this file is not read: only files ending in '.md' are read; rename it to "
+                             f"'{stem}.md'")
+
+
 def load_project(root: Path, report: Report) -> Project:
     content = root / "content"
     reviews: list[Review] = []
     unloaded: set[str] = set()
+    orders: dict[str, tuple[Any, int, Path]] = {}
     if not content.is_dir():
         report.error(content, 1, "the 'content' folder is missing")
         return Project(root, reviews)
+    report_unread_files(content, report)
     for folder in sorted(p for p in content.iterdir() if p.is_dir()):
         if folder.name in RESERVED or folder.name.startswith((".", "_")):
             continue
-        review = load_review(folder, report)
+        review = load_review(folder, report, orders)
         if review is not None:
             reviews.append(review)
         elif (folder / "index.md").exists():
             unloaded.add(folder.name)  # its problem is reported; a record naming it is not "unknown" too
     reviews.sort(key=lambda r: (r.order, r.id))
-    for before, review in zip(reviews, reviews[1:]):
-        if review.order == before.order:
-            report.error(review.path, review.order_line, f"order {review.order} is also the order of the review "
-                         f"'{before.id}' ({before.id}/index.md): give each review its own position on the home page, "
+    # every review whose order could be read, loaded or not: a field error in one index.md hides no clash
+    placed = sorted((order, rid, line, path) for rid, (order, line, path) in orders.items())
+    for before, after in zip(placed, placed[1:]):
+        if after[0] == before[0]:
+            report.error(after[3], after[2], f"order {after[0]} is also the order of the review "
+                         f"'{before[1]}' ({before[1]}/index.md): give each review its own position on the home page, "
                          "e.g. the next free number")
     return Project(root, reviews, load_glossary(content / "glossary.md", report), unloaded,
                    {k for r in reviews for k in r.unloaded_keys})

@@ -6,6 +6,7 @@ it came from so that validation can say ``path:line`` for a wrong field deep in 
 
 from __future__ import annotations
 
+import errno
 import os
 
 from dataclasses import dataclass, field
@@ -115,10 +116,22 @@ def parse_yaml(text: str, path: Path, report: Report, offset: int = 0) -> FrontM
     return FrontMatter(data=data, lines=lines, start=offset, written=written, at=at)
 
 
+def _is_loop(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def read_text(path: Path, report: Report) -> str | None:
     """The text of a source file, or None with the problem reported: a dangling link, a file that cannot be
     read, bytes that are not UTF-8 (at the line and column of the first bad byte)."""
     processing(path)
+    if path.is_symlink() and _is_loop(path):
+        report.error(path, 1, f"this is a symbolic link to '{os.readlink(path)}', which leads back to itself (a loop): "
+                              "replace the link with the file itself, or point it at an existing file")
+        return None
     if path.is_symlink() and not path.exists():
         report.error(path, 1, f"this is a symbolic link to '{os.readlink(path)}', which does not exist: remove the "
                               f"link or restore the file it points to")

@@ -21,6 +21,7 @@ from .citations import protected_spans
 LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\]\n]*\])*)\]"
                   r"\((?P<target><[^>\n]*>|[^)\s]+)(?P<title>\s+\"[^\"\n]*\")?\)")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+SITE_ADDRESS = re.compile(r"^/(zh|en)(/|$)")  # a page's address in the built site, copied from the browser
 
 
 @dataclass
@@ -78,12 +79,26 @@ class Links:
                     report.error(source, line, f"broken link: '{path}' is not a page of this site"
                                  f"{suggest(path, known)}; link to the source file of a section, e.g. "
                                  "'03-ici-monotherapy.md#anchor'", col)
+                elif SITE_ADDRESS.match(path):
+                    report.error(source, line, self._address_message(path, source), col)
                 elif not target.is_file():
                     report.error(source, line, f"broken link: the file '{path}' does not exist", col)
                 continue
             if anchor and page.anchors is not None and anchor not in page.anchors:
                 report.error(source, line, f"broken link: there is no anchor '#{anchor}' in "
                              f"{target.name}{suggest(anchor, page.anchors)}", col)
+
+    def _address_message(self, path: str, source: Path) -> str:
+        """A link copied from the browser ('/en/trials/reflect/'): the source file to write instead."""
+        wanted = path.strip("/")
+        here = source.parent.resolve()
+        found = next((p for p, page in self.pages.items()
+                      if any(page.url(lang).strip("/") == wanted for lang in ("zh", "en"))), None)
+        head = (f"broken link: '{path}' is an address of the built site, not a source file: link to the source .md "
+                "file, relative to this file (the link then leads to the page in each reader's language)")
+        if found is None:
+            return f"{head}, e.g. '../trials/reflect.md'"
+        return f"{head}: write '{posixpath.relpath(found.as_posix(), here.as_posix())}'"
 
     # ---- rewriting --------------------------------------------------------------------------
     def rewrite(self, text: str, source: Path, page_url: str, lang: str) -> str:

@@ -135,6 +135,11 @@ class _Checker:
         else:
             self.report.error(item.path, line, message)
 
+    def placeholder(self, key: str) -> bool:
+        """Whether ``key`` is a reference of a review that could not be identified (refs.bib 'unidentified')."""
+        is_placeholder = getattr(self.bib, "is_placeholder", None)
+        return bool(is_placeholder and key in self.bib and is_placeholder(key))
+
     def review(self, item: _Loaded, key: tuple, value: Any) -> None:
         if isinstance(value, str) and value not in self.review_ids and value not in self.unloaded_reviews:
             hint = suggest(value, sorted(self.review_ids), n=1)
@@ -395,10 +400,21 @@ def _check_endpoint(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], t
     status = e.get("status")
     if isinstance(status, dict):
         _check_status(check, item, i, e, status)
+    source = e.get("source")
+    kind = status.get("kind", "as-published") if isinstance(status, dict) else "as-published"
+    if kind == "as-published" and (status is None or isinstance(status, dict)) and isinstance(source, str) \
+            and check.placeholder(source):
+        where = at + (("status", "kind") if isinstance(status, dict) and "kind" in status else ("source",))
+        check.err(item, where, f"{name} cites '{source}', a reference of the review that could not be identified, "
+                  "so it cannot be 'as-published' (nothing was verified against it): write 'status:' and, "
+                  "indented under it, 'kind: unverified', with a 'note' (zh: ... / en: ...) saying that the "
+                  "review's reference is not identified")
     ci = e.get("ci")
     if ci is not None:
         nums = isinstance(ci, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in ci)
-        if not nums or len(ci) != 2:
+        if nums and not all(math.isfinite(x) for x in ci):
+            pass  # '.nan' is reported by the schema: an interval check would only follow from it
+        elif not nums or len(ci) != 2:
             check.err(item, at + ("ci",), f"'{name}.ci' must be two numbers, the lower and the upper limit of the "
                       "95% confidence interval, e.g. [4.7, 19.4]")
         elif ci[0] > ci[1]:
@@ -428,6 +444,9 @@ def _check_status(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], s: 
         if s.get(other) is not None:
             check.err(item, at + (other,), f"'{other}' belongs to 'kind: {k}', but {name} has 'kind: {kind}': "
                       f"remove '{other}' or write 'kind: {k}'")
+    if kind == "as-published" and s.get("words") is not None:
+        check.err(item, at + ("words",), f"{name} has 'words' but 'kind: as-published', which shows no caveat: "
+                  "remove 'words' or write the kind whose caveat they word")
     if kind != "as-published" and not e.get("note"):
         check.err(item, at + ("kind",), f"{name} has 'status: {kind}' but no 'note': write the editor's note "
                   "(zh: ... / en: ...) that says what is known about the figure; the figure's marker links to it")
@@ -436,7 +455,7 @@ def _check_status(check: _Checker, item: _Loaded, i: int, e: dict[str, Any], s: 
                   "'review' and 'quote' (the words of the review that give the figure)")
     source, review = e.get("source"), e.get("review")
     if kind == "unverified" and isinstance(review, str) and isinstance(source, str) \
-            and source != review_source_key(review):
+            and source != review_source_key(review) and not check.placeholder(source):
         check.err(item, at + ("kind",), f"{name} has 'status: unverified' (only the review gives it) but cites "
                   f"'{source}' as its source: a figure the publication does not report is the review's own; write "
                   f"'source: {review_source_key(review)}'")

@@ -122,6 +122,14 @@ PHASE_HINT = 'write the phase as the source gives it, in quotes: "1", "1b", "1/2
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def positive_count(value: Any) -> str | None:
+    """A number of patients is a positive whole number (the type itself is checked by the schema)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value <= 0:
+        return (f"a count of patients must be a positive whole number, not {value} (leave the field out when the "
+                "source gives no count)")
+    return None
+
+
 def meta(**kw: Any) -> Any:
     """A dataclass field with its front-matter rules (see the module docstring)."""
     default = kw.pop("default", None)
@@ -202,6 +210,10 @@ class Regimen:
     components: list[str] = meta(factory=list, required=True, help="the drug and procedure ids, e.g. [tace, lenvatinib]")
     category: str | None = meta(required=True, choices=tuple(CATEGORIES))
     settings: list[str] = meta(factory=list, choices=tuple(SETTINGS))
+    setting_caveat: Bi | None = meta(help="what a clinician must know about one of the settings (e.g. a withdrawn "
+                                          "approval), in both languages (zh: ... / en: ...), with its source's "
+                                          "standing: shown beside the settings on the regimen page and as a "
+                                          "footnote of the handout")
     trials: list[str] = meta(factory=list)
     notes: list[Bi] = meta(factory=list, body=True)
     path: Path | None = meta(internal=True)
@@ -210,7 +222,7 @@ class Regimen:
 @dataclass
 class Arm:
     regimen: str = meta(required=True, help="the regimen id of the arm")
-    n: int | None = meta()
+    n: int | None = meta(check=positive_count)
 
 
 @dataclass
@@ -254,6 +266,9 @@ class FigureStatus:
     review_as: str | None = meta(choices=tuple(MEASURES), help="the endpoint the review gives the figure as, e.g. PFS")
     cohort: Bi | None = meta()
     published: Published | None = meta()
+    words: Bi | None = meta(help="the caveat's own short words, where the generic words of its kind would mislead "
+                                 "(shown in the figure's marker and footnotes instead of them), e.g. "
+                                 "'words: {zh: 非劣效，而非优效, en: non-inferior, not superior}'")
 
     @property
     def caveat(self) -> bool:
@@ -324,7 +339,7 @@ class Trial:
     design: str | None = meta(choices=tuple(DESIGNS))
     settings: list[str] = meta(factory=list, choices=tuple(SETTINGS))
     population: Bi | None = meta()
-    patients: int | None = meta()
+    patients: int | None = meta(check=positive_count)
     arms: list[Arm] = meta(factory=list)
     sequence: Sequence | None = meta()
     endpoints: list[Endpoint] = meta(factory=list)
@@ -497,7 +512,7 @@ def _field_spec(tp: Any, md: Any) -> Field:
         if dataclasses.is_dataclass(item):
             return Field([_field_spec(item, {})], **kw)
         return Field([item], check=text if item is str else None, **kw)
-    return Field(tp, check=text if tp is str else None, **kw)
+    return Field(tp, check=text if tp is str else md.get("check"), **kw)
 
 
 def front_matter_schema(cls: type) -> dict[str, Field]:
@@ -566,6 +581,8 @@ def published_words(e: Endpoint, lang: str) -> str:
 def status_words(e: Endpoint, lang: str) -> str:
     """The caveat of a figure in a few words, in the page's language; '' for a figure as published."""
     s = e.status
+    if s.words and s.caveat:
+        return s.words[lang]  # the figure's own words, where the generic ones would mislead (REFLECT)
     if s.kind == "relabelled":
         spec = MEASURES.get(s.review_as or "")
         measure = spec["short"][0 if lang == "zh" else 1] if spec else (s.review_as or "")

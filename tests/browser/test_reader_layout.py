@@ -378,3 +378,14 @@ def test_chinese_is_not_justified_on_a_phone_nor_slanted(page, server, require_k
               [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('')))
             .map(e => e.tagName + ': ' + e.textContent.slice(0, 20))""")
         assert slanted == [], f"{kind}: synthetic italic on Chinese: {slanted[:5]}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_glossary_of_abbreviations_fits_a_phone_screen(page, server, require_kind, lang):
+    """The list of abbreviations (three columns) fits its box at 390 px, nothing scrolled out of sight (the
+    list of drugs, four columns, may scroll)."""
+    require_kind("glossary", lang)
+    open_at(page, server, kind_path("glossary", lang), bk.PHONE)
+    sizes = page.evaluate("""() => { const t = document.querySelector('.md-content table.glossary:not(.glossary-drugs)');
+      return {table: t.getBoundingClientRect().width, box: t.closest('.table-wrap').clientWidth}; }""")
+    assert sizes["table"] <= sizes["box"] + 0.5, sizes
