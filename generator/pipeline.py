@@ -171,7 +171,8 @@ def finish(model: Model, html: str, *, lang: str | None = None, site_name: str =
     from .site import thememarkup  # when the pages are made (the checker makes none: see above)
 
     local = i18n.t("site_short_name", lang) if lang in ("zh", "en") else ""
-    return thememarkup.correct(model.fragments.at_end(html), site_name=site_name, local_name=local)
+    skip = i18n.t("skip_to_content", lang) if lang in ("zh", "en") else ""
+    return thememarkup.correct(model.fragments.at_end(html), site_name=site_name, local_name=local, skip_label=skip)
 
 
 def finish_template(html: str) -> str:

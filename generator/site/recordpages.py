@@ -39,8 +39,9 @@ def static_files() -> dict[str, bytes]:
     return {SCRIPT_URL: script}
 
 
-def cite_markup(numbers: list[int], lang: str, href: str = "") -> Markup:
-    """A local citation '[1, 3]' linking to the page's own reference list."""
+def cite_markup(numbers: list[int], lang: str, href: str = "", cite_id: str = "") -> Markup:
+    """A local citation '[1, 3]' linking to the page's own reference list (``cite_id``: its id, the target of
+    the list's backlinks)."""
     nums = sorted(set(numbers))
     if not nums:
         return Markup("")
@@ -48,7 +49,8 @@ def cite_markup(numbers: list[int], lang: str, href: str = "") -> Markup:
         Markup('<a class="d{}" href="{}#ref-{}" aria-label="{} {}">{}</a>').format(len(str(n)), href, n,
                                                                                t("cite_label", lang), n, n)
         for n in nums)
-    return Markup('<span class="cite" data-refs="{}">[{}]</span>').format(" ".join(map(str, nums)), links)
+    where = Markup(' id="{}"').format(cite_id) if cite_id else ""
+    return Markup('<span class="cite"{} data-refs="{}">[{}]</span>').format(where, " ".join(map(str, nums)), links)
 
 
 # A column of an index whose cells are empty in more than this share of the rows is left out: a column of
@@ -93,6 +95,10 @@ class LocalRefs:
 
     def __init__(self, keys: list[str]):
         self.numbers: dict[str, int] = {}
+        # the citations of the page that cite each key, by id, in the order they were made (the list's backlinks:
+        # every citation made must be put on the page)
+        self.places: dict[str, list[str]] = {}
+        self._cites = 0
         for k in keys:
             self.number(k)
 
@@ -109,8 +115,14 @@ class LocalRefs:
         found = scan(text)
         if not found.citations:
             return text
-        return replace(text, found.citations,
-                       lambda c: hold(str(cite_markup([self.number(k) for k in c.keys], lang))))
+        return replace(text, found.citations, lambda c: hold(str(self._cite(c.keys, lang))))
+
+    def _cite(self, keys: list[str], lang: str) -> Markup:
+        self._cites += 1
+        cite_id = f"cite-r{self._cites}"
+        for k in dict.fromkeys(keys):
+            self.places.setdefault(k, []).append(cite_id)
+        return cite_markup([self.number(k) for k in keys], lang, cite_id=cite_id)
 
 
 class RecordPages:
@@ -136,7 +148,9 @@ class RecordPages:
             if key not in self.bib:
                 continue
             f = self.bib.format(key, lang)
-            out.append({"n": n, "html": Markup(f.html), "links": f.links})
+            back = [{"href": f"#{place}", "text": str(k), "label": t("backlink", lang, k=k)}
+                    for k, place in enumerate(refs.places.get(key, []), 1)]
+            out.append({"n": n, "html": Markup(f.html), "links": f.links, "backlinks": back})
         return out
 
     def mention_list(self, rid: str, url: str, lang: str) -> list[dict[str, Any]]:
@@ -187,7 +201,8 @@ class RecordPages:
                 "note": e.note[lang] if e.note else "",
                 "caveat": caveat(trial, e, lang, url),
                 "anchor": "" if show_trial else figure_anchor(trial, e),
-                "published": self.published_row(e, refs, lang),
+                # shown only with its note (figure_notes): its citations are made only then
+                "published": self.published_row(e, refs, lang) if e.note and e.note[lang] else None,
             })
         return rows
 

@@ -144,7 +144,7 @@ def landing_page(r: Renderer, review: Review, lang: str) -> Page:
         blocks=[Markup(r.block_md(review, section, p, lang)) for p in section.body.pairs],
         sections=sections, sep="；" if lang == "zh" else "; ", parallel_href="parallel/",
         downloads=[d for provider in r.download_providers for d in provider(review, lang, url)],
-        cite=cite_this(review, lang, r.site_url + url if r.site_url else ""), references=Markup(r.reflist(review, lang, keys, page_url=url)) if keys else "",
+        cite=cite_this(review, lang, r.site_url + url if r.site_url else ""), references=Markup(r.reflist(review, lang, keys, page_url=url, here=section.id)) if keys else "",
     )
     return Page(page_uri(url, index=True), md, r.source_of(section), lang)
 

@@ -26,9 +26,12 @@ _TOGGLES = tuple(
 # of the article instead, marked by main.html's content block.
 _SKIP = re.compile(r'<a href="[^"]*" class="md-skip">')
 SKIP_TARGET = "main-content"
+# A page without a table of contents (the changelog, the bibliography, a review's references) got no skip link
+# at all: base.html leaves its place empty. It gets the same link, in the page's language (``skip_label``).
+_NO_SKIP = re.compile(r'<div data-md-component="skip">\s*</div>')
 
 
-def correct(html: str, *, site_name: str = "", local_name: str = "") -> str:
+def correct(html: str, *, site_name: str = "", local_name: str = "", skip_label: str = "") -> str:
     """A finished page with mkdocs-material's invalid markup corrected; with ``local_name``, the header names
     the site in the page's language instead of ``site_name`` (mkdocs.yml's, both languages: on a phone the
     header showed only its Chinese half, on English pages too)."""
@@ -36,6 +39,10 @@ def correct(html: str, *, site_name: str = "", local_name: str = "") -> str:
         html = html.replace(old, new, 1)
     if f'id="{SKIP_TARGET}"' in html:
         html = _SKIP.sub(f'<a href="#{SKIP_TARGET}" class="md-skip">', html, count=1)
+        if skip_label and 'class="md-skip"' not in html:
+            link = (f'<div data-md-component="skip">\n      <a href="#{SKIP_TARGET}" class="md-skip">\n'
+                    f'        {escape(skip_label)}\n      </a>\n    </div>')
+            html = _NO_SKIP.sub(lambda _: link, html, count=1)
     if site_name and local_name:
         for old, new in _header_name(site_name, local_name):
             html = html.replace(old, new, 1)

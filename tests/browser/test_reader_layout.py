@@ -108,6 +108,68 @@ def test_every_value_of_a_records_table_is_readable_on_a_phone(page, server, req
     shot(page, f"table-phone-{lang}-{scheme}")
 
 
+TABLES_WIDER_THAN_THEIR_BOX = """() => [...document.querySelectorAll('.md-content table')].map(t => {
+  const box = t.closest('.table-wrap') || t.parentElement;
+  return {width: t.getBoundingClientRect().width, box: box.clientWidth, scroll: box.scrollWidth - box.clientWidth,
+          cells: [...t.querySelectorAll('tbody :is(td, th)')].filter(c => c.scrollWidth > c.clientWidth + 1).length,
+          caption: (box.getAttribute('aria-label') || '').slice(0, 40)};
+}).filter(t => t.width > t.box + 1 || t.scroll > 1 || t.cells)"""
+
+
+def first_page_with_results(site: Path, lang: str, kind: str) -> str | None:
+    """The first trial (or regimen) page of the build with a results table."""
+    for f in sorted((site / lang / kind).glob("*/index.html")):
+        if 'class="table-wrap table-cards"' in f.read_text(encoding="utf-8"):
+            return "/" + f.parent.relative_to(site).as_posix() + "/"
+    return None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["trial-index", "regimen-index", "drugs", "trial", "regimen", "trials-results",
+                                  "regimens-results"])
+def test_the_record_pages_tables_are_cards_on_a_phone(page, server, site, require_kind, kind, lang):
+    """Issue 21: the indexes and a record page's results only scrolled sideways at 390 px."""
+    if kind.endswith("-results"):
+        path = first_page_with_results(site, lang, kind.removesuffix("-results"))
+        if path is None:
+            pytest.skip(f"no {kind} page in this build")
+    else:
+        require_kind(kind, lang)
+        path = kind_path(kind, lang)
+    open_at(page, server, path, bk.PHONE)
+    if kind.endswith("-results"):
+        page.locator(".md-content .table-cards").first.scroll_into_view_if_needed()
+    assert page.evaluate("() => document.querySelectorAll('.md-content table').length")
+    wide = page.evaluate(TABLES_WIDER_THAN_THEIR_BOX)
+    labels = page.evaluate("""() => [...document.querySelectorAll('.md-content .table-cards tbody td')]
+      .filter(c => ['none', 'normal', '""'].includes(getComputedStyle(c, '::before').content)).length""")
+    width = page.evaluate("() => document.documentElement.clientWidth")
+    shot(page, f"cards-{kind}-{lang}")
+    assert wide == [], f"{path} at 390 px: tables wider than their box: {wide}"
+    assert labels == 0, f"{labels} cells without their column's name"
+    narrow = page.evaluate("""() => [...document.querySelectorAll('.md-content .table-cards tbody tr')]
+      .filter(tr => tr.getBoundingClientRect().width < tr.closest('.table-wrap').clientWidth * 0.9).length""")
+    assert narrow == 0, f"{narrow} cards narrower than their column (a table shrunk to fit)"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_filters_show_all_looks_like_a_button(page, server, require_kind, lang):
+    """Issue 21: "显示全部"/"Show all" read as plain text: it has a border, a 24 px height, and fills on focus."""
+    require_kind("trial-index", lang)
+    open_at(page, server, kind_path("trial-index", lang), bk.DESKTOP)
+    reset = page.locator(".records-filter button[type=reset]")
+    style = reset.evaluate("""b => { const s = getComputedStyle(b), r = b.getBoundingClientRect();
+        return {border: s.borderTopStyle, width: parseFloat(s.borderTopWidth), h: r.height, bg: s.backgroundColor}; }""")
+    assert style["border"] == "solid" and style["width"] >= 1 and style["h"] >= 24, style
+    reset.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    focused = reset.evaluate("b => getComputedStyle(b).backgroundColor")
+    shot(page, f"filter-reset-{lang}")
+    assert focused != style["bg"], "focus does not show on the button"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_print_shows_every_column(page, server, require_kind, lang):
     require_kind(SECTION, lang)
@@ -238,15 +300,19 @@ def test_tab_reaches_the_links_of_a_citation_card(page, server, require_kind, la
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("kind", ["section", "parallel"])
+@pytest.mark.parametrize("kind", ["section", "parallel", "landing", "trial", "regimen"])
 def test_a_pages_own_reference_list_links_back_to_its_citations(page, server, require_kind, kind, lang):
+    """Issue 21: the landing, trial and regimen pages' lists had no backlinks. A record page numbers the figures
+    of its charts too: an entry cited by a chart alone has nothing to link back to."""
     require_kind(kind, lang)
     open_at(page, server, kind_path(kind, lang), bk.DESKTOP)
     entries = page.evaluate("""() => [...document.querySelectorAll('.md-content .reflist > li')].map(li =>
-        [li.id, [...li.querySelectorAll('.ref-back a')].map(a => a.getAttribute('href'))])""")
+        [li.id, [...li.querySelectorAll('.ref-back a')].map(a => a.getAttribute('href')),
+         !!document.querySelector('.md-content .cite[data-refs~="' + li.id.replace('ref-', '') + '"]')])""")
     assert entries
-    for ref_id, hrefs in entries:
-        assert hrefs, f"#{ref_id} has no backlink"
+    for ref_id, hrefs, cited in entries:
+        assert hrefs or not cited, f"#{ref_id} has no backlink"
+        assert hrefs or kind in ("trial", "regimen"), f"#{ref_id} has no backlink"
         for h in hrefs:
             assert h.startswith("#") and page.evaluate("id => !!document.getElementById(id)", h[1:]), (ref_id, h)
             refs = page.evaluate("id => document.getElementById(id).closest('.cite').getAttribute('data-refs')", h[1:])
@@ -260,7 +326,7 @@ def test_a_pages_own_reference_list_links_back_to_its_citations(page, server, re
 # ---- 7. Accessibility -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("kind", ["section", "trial-index", "landing"])
+@pytest.mark.parametrize("kind", sorted(set(bk.PAGE_KINDS) - {"search"}))
 def test_skip_link_lands_at_the_start_of_the_main_content(page, server, require_kind, kind, lang):
     require_kind(kind, lang)
     open_at(page, server, kind_path(kind, lang), bk.DESKTOP)
