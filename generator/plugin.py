@@ -111,6 +111,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
 
     # 4. pages: generated in memory from the bilingual sources
     def on_files(self, files: Files, *, config) -> Files:
+        docs = Path(config.docs_dir).resolve()  # content/ (the theme's files come from elsewhere)
         for f in list(files):
             if f.is_documentation_page() and not f.generated_by:
                 files.remove(f)  # a bilingual source, not a page
@@ -118,7 +119,8 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
                 files.remove(f)  # '07-extra.MD': a source the checker reports as not read, never copied raw
             elif f.src_uri == CONFIRMED_FILE:
                 files.remove(f)  # the translations confirmed (sources/confirmed.py): data of the checker, not of the site
-            elif not f.generated_by and not f.src_uri.lower().endswith(PUBLISHED_AS_IS):
+            elif (not f.generated_by and f.abs_src_path and Path(f.abs_src_path).is_relative_to(docs)
+                  and not f.src_uri.lower().endswith(PUBLISHED_AS_IS)):
                 files.remove(f)  # 'notes.txt' beside a section: reported by the checker, never published
         if self.model is None:  # serve with errors in the sources: no pages, the diagnostics (on_post_build)
             config.nav = []
