@@ -205,7 +205,9 @@ WORDS_BROKEN = """sel => { const broken = [];
 def test_no_word_is_broken_inside(page, server, require_kind, kind, lang, width):
     require_kind(kind, lang)
     open_at(page, server, kind_path(kind, lang), WIDTHS[width])
-    broken = page.evaluate(WORDS_BROKEN, ".md-content table, .md-content .pair-cell")
+    # a card table's header row is read by screen readers only (a 1 px box): its words are not laid out to be read
+    broken = page.evaluate(WORDS_BROKEN, ".md-content .table-wrap:not(.table-cards) table, .md-content .table-cards "
+                                         "tbody, .md-content .pair-cell")
     shot(page, f"words-{kind}-{lang}-{width}")
     assert broken == [], f"{kind_path(kind, lang)} at {width}: words broken across lines: {broken[:10]}"
 
@@ -381,11 +383,11 @@ def test_chinese_is_not_justified_on_a_phone_nor_slanted(page, server, require_k
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_glossary_of_abbreviations_fits_a_phone_screen(page, server, require_kind, lang):
-    """The list of abbreviations (three columns) fits its box at 390 px, nothing scrolled out of sight (the
-    list of drugs, four columns, may scroll)."""
+def test_the_glossary_fits_a_phone_screen(page, server, require_kind, lang):
+    """Both lists of the glossary fit their boxes at 390 px, nothing scrolled out of sight: the abbreviations
+    (three columns) as a table, the drugs (four columns) as cards."""
     require_kind("glossary", lang)
     open_at(page, server, kind_path("glossary", lang), bk.PHONE)
-    sizes = page.evaluate("""() => { const t = document.querySelector('.md-content table.glossary:not(.glossary-drugs)');
-      return {table: t.getBoundingClientRect().width, box: t.closest('.table-wrap').clientWidth}; }""")
-    assert sizes["table"] <= sizes["box"] + 0.5, sizes
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.md-content table.glossary')].map(t =>
+      ({table: t.getBoundingClientRect().width, box: t.closest('.table-wrap').clientWidth}))""")
+    assert len(sizes) == 2 and all(s["table"] <= s["box"] + 0.5 for s in sizes), sizes
