@@ -406,3 +406,9 @@ def test_a_symbolic_link_loop_among_records_is_reported_not_a_fault(tmp_path):
         ("content/trials/b.md", 1, 1, "this is a symbolic link to 'a.md', which leads back to itself (a loop): replace "
          "the link with the file itself, or point it at an existing file"),
     ])
+
+
+def test_a_marker_naming_its_language_is_one_message_not_a_cascade(tmp_path):
+    project = make_project(tmp_path, section("::: zh\n这是第二段。\n\n::: english\nThis is the second paragraph.\n"))
+    assert_reported(project, [(SECTION, 18, 1, "'::: english' is not a block marker: write '::: en' (three colons, a "
+                               "space, the language) at the very start of the line")])

@@ -20,6 +20,9 @@ LANG_NAMES = {"zh": "Chinese", "en": "English"}
 
 MARKER = re.compile(r"^:::(?:\s+(?P<rest>.*?))?\s*$")
 # ':::zh', ' ::: en', '：：： zh', '::: ZH': meant as a marker, written otherwise
+# a language written by its name ('::: english', '::: 中文'): the marker meant
+LANG_NAMES = {"english": "en", "eng": "en", "英文": "en", "英语": "en",
+              "chinese": "zh", "cn": "zh", "zh-cn": "zh", "中文": "zh", "汉语": "zh"}
 MARKER_TYPO = re.compile(r"^\s*(?::{2,4}|：{2,4})\s*(?P<lang>zh|en)(?P<rest>(?:\s.*)?)$", re.IGNORECASE)
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -160,10 +163,11 @@ def _blocks(body: str, start: int, path: Path, report: Report, *,
             report.error(path, lineno, f"the block marker '{raw.strip()}' contains {name} at col {at + 1}: delete it",
                          at + 1)
             lang = without_invisible(lang)
-        if lang not in LANGS and lang.lower() in LANGS:
-            report.error(path, lineno, f"{_as_written(raw)} is not a block marker: write '::: {lang.lower()}' (three "
+        if lang not in LANGS and (lang.lower() in LANGS or lang.lower() in LANG_NAMES):
+            meant = LANG_NAMES.get(lang.lower(), lang.lower())
+            report.error(path, lineno, f"{_as_written(raw)} is not a block marker: write '::: {meant}' (three "
                          "colons, a space, the language) at the very start of the line")
-            lang = lang.lower()
+            lang = meant  # read as the block it means: no "no counterpart" or "text outside a block" after it
         if lang not in LANGS:
             report.error(path, lineno, f"unknown block marker '{raw.strip()}': use '::: zh' or '::: en'")
             current = None
