@@ -150,3 +150,14 @@ def test_the_chinese_handout_brackets_a_regimen_label_full_width(built_site):
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built_site / "pdf/handout-regimens-zh.pdf"), "-"],
                          capture_output=True, text=True, check=True).stdout
     assert "（STRIDE）" in out and "(STRIDE)" not in out
+
+
+def test_a_chinese_charts_description_uses_chinese_punctuation(built_site):
+    """The words a screen reader reads for a chart (its <desc>) on a Chinese page: '中位总生存期，… 索拉非尼：14.7 个月
+    （未给出 CI）', not ASCII commas, colons and brackets between Chinese words."""
+    bad = []
+    for path in sorted((built_site / "zh").rglob("index.html")):
+        for desc in re.findall(r"<desc[^>]*>(.*?)</desc>", path.read_text(encoding="utf-8"), flags=re.S):
+            bad += [(path.relative_to(built_site).as_posix(), m.group(0))
+                    for m in re.finditer(r"[\u4e00-\u9fff][,:(]|[,:(] ?[\u4e00-\u9fff]", desc)]
+    assert bad == [], bad[:10]

@@ -34,6 +34,11 @@ GRID = "#bbbbbb"
 LOCAL = "#d9822b"
 SYSTEMIC = "#1f4e79"
 
+
+def _in_parens(text: str, lang: str) -> str:
+    """' (text)' in English, '（text）' in Chinese: the words of a chart's description in the reader's typography."""
+    return f"{'' if lang == 'zh' else ' '}{t('paren_open', lang)}{text}{t('paren_close', lang)}"
+
 def text_width(text: str, size: float = FONT) -> float:
     """A generous estimate of the width of a text in a sans-serif font (no font is measured at build time)."""
     w = 0.0
@@ -206,9 +211,9 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
                          "vx": round(left + w + 4, 1),
                          "vy": by + bar_h - 3, "measure": measure_label(e.measure, lang)})
         rows.append({"label": label, "sub": sub, "y": y, "h": h, "ly": y + pad / 2 + 11, "bars": bars})
-        values = ", ".join(f"{measure_label(e.measure, lang)} {value_text(e.value, e.unit, lang, e.qualifier)}"
-                           + _caveat_words(e, marks, caveats, lang) for e in g.figures)
-        desc_items.append(f"{label}{'（' + sub + '）' if sub and lang == 'zh' else (' (' + sub + ')' if sub else '')}: {values}")
+        values = t("punct_comma", lang).join(f"{measure_label(e.measure, lang)} {value_text(e.value, e.unit, lang, e.qualifier)}"
+                                             + _caveat_words(e, marks, caveats, lang) for e in g.figures)
+        desc_items.append(f"{label}{_in_parens(sub, lang) if sub else ''}{t('punct_colon', lang)}{values}")
         y += h
     axis_y = y + 4
     ticks = [{"x": round(left + plot_w * v / 100, 1), "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
@@ -274,8 +279,9 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
             rows.append({"label": label, "sub": sub, "ly": cy - 2 if sub else cy + 4, "sy": cy + 12, "cy": cy,
                          "cx": sx(float(e.value)), "ci": ci, "fill": COLOURS[m],
                          "value": shown(e), "vx": left + plot_w + 10})
-            desc_items.append(f"{measure_label(m, lang, long=True)}, {label}{(' ' + sub) if sub else ''}: "
-                              f"{figure_text(e, lang)}" + ("" if ci else f" ({t('no_ci', lang)})")
+            desc_items.append(f"{measure_label(m, lang, long=True)}{t('punct_comma', lang)}{label}"
+                              f"{(' ' + sub) if sub else ''}{t('punct_colon', lang)}"
+                              f"{figure_text(e, lang)}" + ("" if ci else _in_parens(t("no_ci", lang), lang))
                               + _caveat_words(e, marks, caveats, lang))
             y += row_h
         out_sections.append({"title": measure_label(m, lang, long=True), "head_y": head_y, "rows": rows})
