@@ -23,6 +23,7 @@ CITE = f"{INLINE_OPEN}3{INLINE_CLOSE}"
     ("来看,HCC有", "来看，HCC有"),
     ("肝细胞癌(HCC)是", "肝细胞癌（HCC）是"),
     (f"数量最多{CITE}, 早期", f"数量最多{CITE}，早期"),  # the sentence's comma after a citation
+    ("研究院(山东省肿瘤医院), 山东第一医科大学", "研究院（山东省肿瘤医院），山东第一医科大学"),  # after its bracket
 ])
 def test_ascii_marks_after_chinese_characters_are_shown_full_width(text, shown):
     assert full_width(text) == shown

@@ -30,7 +30,8 @@ FULL = {",": "，", ";": "；", ":": "："}
 _CITE = rf"{INLINE_OPEN}\d+{INLINE_CLOSE}"
 # a mark right after a Chinese character (and the citations after it: "数量最多[20-28], 早期"), with the
 # spaces after it
-_MARK = re.compile(rf"([{HAN}](?:{_CITE})*)([,;:])[ \t]*(?!//)")
+# (or after a full-width closing bracket: "山东省肿瘤防治研究院（山东省肿瘤医院）, 山东第一医科大学")
+_MARK = re.compile(rf"([{HAN}）](?:{_CITE})*)([,;:])[ \t]*(?!//)")
 # a bracket pair opened right after a Chinese character, with no bracket or line end inside
 _PAIR = re.compile(rf"(?<=[{HAN}])\(([^()\n]{{1,120}})\)")
 SKIP_TAGS = {"code", "pre", "kbd", "samp", "script", "style", "svg", "math", "a"}
@@ -39,7 +40,7 @@ SKIP_CLASSES = {"editor", "editor-note", "pending-note"}
 
 def full_width(text: str) -> str:
     """The text with its ASCII marks after Chinese characters full-width (HTML placeholders kept)."""
-    if not re.search(rf"[{HAN}{INLINE_CLOSE}][,;:(]", text):
+    if not re.search(rf"[{HAN}{INLINE_CLOSE}）][,;:(]", text):
         return text
     text = _PAIR.sub(lambda m: f"（{m.group(1)}）", text)
     return _MARK.sub(lambda m: m.group(1) + FULL[m.group(2)], text)
