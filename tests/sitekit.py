@@ -104,6 +104,16 @@ def make_project(tmp: Path, files: dict[str, str] | None = None) -> Path:
     return project
 
 
+
+def add_records(project: Path) -> Path:
+    """The project with the valid trial/regimen/drug records of tests/fixtures/records, their refs.bib and a
+    section holding a records table (content/demo/02-table.md)."""
+    records = Path(__file__).resolve().parent / "fixtures" / "records"
+    shutil.copytree(records / "valid", project / "content", dirs_exist_ok=True)
+    shutil.copy(records / "refs.bib", project / "refs.bib")
+    shutil.copy(records / "tables" / "valid.md", project / "content/demo/02-table.md")
+    return project
+
 def commit(project: Path, message: str, date: str) -> None:
     """Commit everything in a fixture project's git repository at that date (history-dependent checks)."""
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",

@@ -5,14 +5,12 @@ its count and its other lines (check and build alike; GitHub annotations keep ev
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from sitekit import EPOCH, commit, make_project
+from sitekit import EPOCH, add_records, commit, make_project
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "records"
 
 
 def run(project: Path, command: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -22,10 +20,7 @@ def run(project: Path, command: str, *args: str, env: dict | None = None) -> sub
 
 
 def test_a_record_with_a_typo_is_reported_alone(tmp_path):
-    project = make_project(tmp_path)
-    shutil.copytree(FIX / "valid", project / "content", dirs_exist_ok=True)
-    shutil.copy(FIX / "refs.bib", project / "refs.bib")
-    shutil.copy(FIX / "tables" / "valid.md", project / "content/demo/02-table.md")
+    project = add_records(make_project(tmp_path))
     trial = project / "content/trials/alpha.md"
     trial.write_text(trial.read_text(encoding="utf-8").replace("\nphase:", "\nphsae:"), encoding="utf-8")
     result = run(project, "check")
@@ -109,16 +104,8 @@ def test_a_key_in_other_capitals_is_one_problem_not_also_never_cited_or_a_mismat
                            "'@finn2020imbrave150'"])
 
 
-def _records_project(tmp_path: Path) -> Path:
-    project = make_project(tmp_path)
-    shutil.copytree(FIX / "valid", project / "content", dirs_exist_ok=True)
-    shutil.copy(FIX / "refs.bib", project / "refs.bib")
-    shutil.copy(FIX / "tables" / "valid.md", project / "content/demo/02-table.md")
-    return project
-
-
 def test_a_record_that_is_not_valid_yaml_is_reported_before_and_without_the_unknown_trials_it_causes(tmp_path):
-    project = _records_project(tmp_path)
+    project = add_records(make_project(tmp_path))
     trial = project / "content/trials/alpha.md"
     trial.write_text(trial.read_text(encoding="utf-8").replace("\naliases: [Study Alpha]", "\naliases: [Study Alpha"),
                      encoding="utf-8")
@@ -127,7 +114,7 @@ def test_a_record_that_is_not_valid_yaml_is_reported_before_and_without_the_unkn
 
 
 def test_a_record_whose_id_is_not_its_file_name_is_reported_alone(tmp_path):
-    project = _records_project(tmp_path)
+    project = add_records(make_project(tmp_path))
     trial = project / "content/trials/alpha.md"
     trial.write_text(trial.read_text(encoding="utf-8").replace("\nid: alpha", "\nid: alpah"), encoding="utf-8")
     assert_alone(project, ["content/trials/alpha.md:2:1: error: the id 'alpah' must equal the file name 'alpha': "

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import EPOCH, MINI_INDEX, make_project
+from sitekit import EPOCH, MINI_INDEX, add_records, make_project
 
 SECTION = "content/demo/01-first.md"
 HEAD = "---\nid: first\norder: 1\nnumber: \"1\"\ntitle:\n  zh: 第一节\n  en: First section\n---\n"  # 8 lines
 CITED = "::: zh\n阿替利珠单抗[@finn2020imbrave150]。\n\n::: en\nAtezolizumab [@finn2020imbrave150].\n\n"  # lines 9-14
-RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
 GLOSSARY = ("---\nid: glossary\ntitle: {zh: 术语表, en: Glossary}\nterms:\n  - abbr: HCC\n    zh: 肝细胞癌\n"
             "    en: hepatocellular carcinoma\n---\n::: zh\n本表列出缩写。\n\n::: en\nThe abbreviations used.\n")
 
@@ -118,10 +117,7 @@ def test_an_abbreviation_definition_may_not_override_the_glossary(tmp_path):
 def test_links_to_a_missing_anchor_on_a_trial_or_the_glossary_page(tmp_path):
     body = ("::: zh\n见[试验](../trials/alpha.md#result)与[术语](../glossary.md#abbr-hcc)。\n\n"
             "::: en\nSee [the trial](../trials/alpha.md#results) and [the term](../glossary.md#abbr-hhc).\n")
-    project = make_project(tmp_path, {**section(body), "content/glossary.md": GLOSSARY})
-    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
-    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
-    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    project = add_records(make_project(tmp_path, {**section(body), "content/glossary.md": GLOSSARY}))
     assert_reported(project, [
         (SECTION, 16, 2, "broken link: there is no anchor '#result' in alpha.md (did you mean results?)"),
         (SECTION, 19, 49, "broken link: there is no anchor '#abbr-hhc' in glossary.md (did you mean abbr-hcc?)")])
@@ -304,10 +300,7 @@ def test_markdown_files_the_generator_never_reads_are_errors_and_not_copied(tmp_
 
 
 def test_a_count_of_patients_must_be_a_positive_whole_number(tmp_path):
-    project = make_project(tmp_path)
-    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
-    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
-    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    project = add_records(make_project(tmp_path))
     alpha = project / "content/trials/alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8").replace("patients: 104", "patients: -190")
                      .replace("  n: 104", "  n: 0", 1), encoding="utf-8")
@@ -320,10 +313,7 @@ def test_a_count_of_patients_must_be_a_positive_whole_number(tmp_path):
 
 
 def test_a_nan_limit_of_a_confidence_interval_is_reported_once(tmp_path):
-    project = make_project(tmp_path)
-    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
-    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
-    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    project = add_records(make_project(tmp_path))
     alpha = project / "content/trials/alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8").replace("ci: [4.7, 19.4]", "ci: [.nan, 46.6]"),
                      encoding="utf-8")
@@ -349,10 +339,7 @@ def test_an_order_clash_is_reported_beside_a_field_error_of_the_index(tmp_path):
 
 def test_a_site_address_copied_from_the_browser_names_the_source_file_to_link(tmp_path):
     body = "::: zh\n见[试验](/zh/trials/alpha/)。\n\n::: en\nSee [the trial](/en/trials/alpha/) and [x](/en/nowhere/).\n"
-    project = make_project(tmp_path, section(body))
-    shutil.copytree(RECORDS / "valid", project / "content", dirs_exist_ok=True)
-    shutil.copy(RECORDS / "refs.bib", project / "refs.bib")
-    shutil.copy(RECORDS / "tables" / "valid.md", project / "content/demo/02-table.md")
+    project = add_records(make_project(tmp_path, section(body)))
     head = ("is an address of the built site, not a source file: link to the source .md file, relative to this file "
             "(the link then leads to the page in each reader's language)")
     assert_reported(project, [
