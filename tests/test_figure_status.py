@@ -542,6 +542,12 @@ def test_json_and_csv_carry_every_status(records):
         ("64", "el-khoueiry2017checkmate040", "repost")
     assert by_key[("nct01853618", "TTP", "7.4")]["review_as"] == "PFS"
     assert by_key[("rescue", "ORR", "34.3")]["cohort_en"] == "first-line cohort"
+    # a status's own words are in the CSV too (medical editor's nit: they were in the JSON and the notes only)
+    worded = [(tr, e) for tr, e in caveated(records) if e.status.words]
+    assert worded
+    for tr, e in worded:
+        r = by_key[(tr.id, e.measure, format_number(e.value))]
+        assert (r["status_words_zh"], r["status_words_en"]) == (e.status.words.zh, e.status.words.en), tr.id
     schema = json.loads(files["data/schema/trials.schema.json"])
     assert schema["$defs"]["FigureStatus"]["properties"]["kind"]["enum"] == \
         ["as-published", "relabelled", "cohort", "review-differs", "unverified", "not-significant"]
