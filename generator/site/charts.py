@@ -3,7 +3,8 @@
 Every chart is ``<figure><svg role="img">`` with a ``<title>`` and a ``<desc>`` that says in words
 what the chart shows (all values included), text labels in the page language, and every value
 written next to its mark, so that nothing depends on colour. Geometry is computed here; the SVG is
-written by Jinja2 templates (autoescaped).
+written by a Jinja2 template (autoescaped, records/chart.svg.j2). Each chart is drawn twice, wide and narrow
+(a phone's column), and the stylesheet shows the one that fits (see "Two drawings" below).
 
 1. :func:`response_chart` -- ORR / DCR / CR (%) per study arm, with the reference of each figure;
 2. :func:`forest_chart` -- median PFS / OS (months) with the 95% CI where given (a point alone otherwise);
