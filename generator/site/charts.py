@@ -179,12 +179,13 @@ def _caveat_words(e: Endpoint, marks: dict[int, str], caveats: list[dict[str, st
 #
 # The wide drawing puts each row's label to the left of its plot and is at most WIDE_MAX wide (the content box of
 # a 1280 px screen is 688 CSS px); the narrow one puts the label on its own lines above its bars or point and is
-# NARROW wide (the content box of a 390 px phone is 358 px). Both go in the figure; the stylesheet shows the wide
-# one where the figure is at least as wide as it (a container query on its class chart-fit-<n>, n its width
-# rounded up to FIT_STEP) and the narrow one otherwise; print and the PDFs use the wide one. Text is never scaled.
+# NARROW wide (a 390 px phone's content box is 358 px, a parallel view's column there 343 px). Both go in the
+# figure; the stylesheet shows the wide one where the figure is at least as wide as it (a container query on its
+# class chart-fit-<n>, n its width rounded up to FIT_STEP) and the narrow one otherwise; print and the PDFs use
+# the wide one. Text is never scaled.
 
 WIDE_MAX = 680
-NARROW = 358
+NARROW = 340
 FIT_STEP = 20
 FIT_RANGE = (360, 960)  # the chart-fit-<n> classes site.css defines
 WIDE_LABEL_MAX = 220  # a longer label of the wide drawing goes on more lines

@@ -1,4 +1,5 @@
-"""A forest chart names only the endpoints it draws: its title, the name of its scrolling box (aria-label), its
+"""Each chart is drawn twice, wide and narrow, and the stylesheet shows one (the browser tests measure them:
+tests/browser/test_reader_layout.py). A forest chart names only the endpoints it draws: its title, the name of its scrolling box (aria-label), its
 caption and the opening of its description say "median overall survival" on a chart of OS alone (CheckMate 459),
 "median progression-free survival" on one of PFS alone, and both only when both are drawn (issue 21, item 5)."""
 
@@ -14,7 +15,8 @@ from sitekit import ROOT
 from generator.bib.bibliography import Bibliography
 from generator.diagnostics import Report
 from generator.i18n import t
-from generator.site.charts import forest_chart
+from generator.site.charts import (FIT_RANGE, FIT_STEP, NARROW, WIDE_MAX, fit_class, forest_chart, response_chart,
+                                    timeline_chart)
 from generator.sources.content import load_project
 from generator.sources.recordload import load_records
 from generator.sources.records import survival_sections
@@ -72,3 +74,32 @@ def test_each_forest_title_names_its_endpoints_in_both_languages():
     assert "progression-free" in t("forest_pfs_title", "en") and "overall" not in t("forest_pfs_title", "en")
     assert "总生存期" in t("forest_os_title", "zh") and "无进展" not in t("forest_os_title", "zh")
     assert "无进展生存期" in t("forest_pfs_title", "zh") and "总生存" not in t("forest_pfs_title", "zh")
+
+
+def test_every_width_class_a_chart_can_get_is_defined_in_the_stylesheet():
+    """The stylesheet shows a chart's wide drawing by its class chart-fit-<n> (a container query per n): every n
+    charts.py can give has its rule, for the wide and the narrow drawing."""
+    css = (ROOT / "site_overrides/assets/stylesheets/site.css").read_text(encoding="utf-8")
+    for n in range(FIT_RANGE[0], FIT_RANGE[1] + 1, FIT_STEP):
+        rule = (f"@container chart (min-width: {n}px) {{ .md-typeset figure.chart-fit-{n} > .chart-wide {{ display: block; }}"
+                f" .md-typeset figure.chart-fit-{n} > .chart-narrow {{ display: none; }} }}")
+        assert rule in css, n
+    assert fit_class(464) == "chart-fit-480" and fit_class(200) == "chart-fit-360" and fit_class(2000) == "chart-fit-none"
+    assert f"@container chart (max-width: {NARROW - 0.02}px)" in css  # the hint, where the narrow one scrolls
+    assert WIDE_MAX <= 688  # the content box at 1280 px: the wide drawing there
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_both_drawings_of_a_chart_have_their_own_ids(records, lang):
+    trials = list(records.trials.values())
+    for chart in (forest_chart(records, trials, lang, lambda k: "[1]", "f"),
+                  response_chart(records, trials, lang, lambda k: "[1]", "r"),
+                  timeline_chart(records, records.trials["leap-012"], lang, "t")):
+        chart = str(chart)
+        ids = re.findall(r'\sid="([^"]+)"', chart)
+        assert len(ids) == len(set(ids)) and len(re.findall(r"<svg\b", chart)) == 2
+        for d in re.findall(r'aria-labelledby="([^"]+)"', chart):
+            assert all(i in ids for i in d.split()), d
+        assert 'class="chart-scroll chart-wide"' in chart and 'class="chart-scroll chart-narrow"' in chart
+        narrow = re.search(r'chart-narrow".*?<svg[^>]*width="(\d+)"', chart, re.S).group(1)
+        assert int(narrow) == NARROW
