@@ -1,7 +1,8 @@
 """Each chart is drawn twice, wide and narrow, and the stylesheet shows one (the browser tests measure them:
-tests/browser/test_reader_layout.py). A forest chart names only the endpoints it draws: its title, the name of its scrolling box (aria-label), its
-caption and the opening of its description say "median overall survival" on a chart of OS alone (CheckMate 459),
-"median progression-free survival" on one of PFS alone, and both only when both are drawn (issue 21, item 5)."""
+tests/browser/test_reader_layout.py). A forest chart names only the endpoints it draws: its title, the name of
+its scrolling box (aria-label), its caption and the opening of its description say "median overall survival"
+on a chart of OS alone (CheckMate 459), "median progression-free survival" on one of PFS alone, and both only
+when both are drawn (issue 21, item 5)."""
 
 from __future__ import annotations
 

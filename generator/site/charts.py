@@ -310,7 +310,9 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
                                              + _caveat_words(e, marks, caveats, lang) for e in g.figures)
         desc_items.append(f"{label}{_in_parens(sub, lang) if sub else ''}{t('punct_colon', lang)}{values}")
     value_w = max(text_width(b["text"], SMALL) + (SMALL if b["mark"] else 0) for r in rows for b in r["bars"]) + 8
-    bars_h = lambda r: len(r["bars"]) * (BAR_H + BAR_GAP) - BAR_GAP  # noqa: E731
+
+    def bars_h(r: dict[str, Any]) -> float:
+        return len(r["bars"]) * (BAR_H + BAR_GAP) - BAR_GAP
 
     # wide: the labels left of the bars
     for r in rows:
@@ -371,6 +373,11 @@ def _ci_point(d: Drawing, r: dict[str, Any], cy: float, sx: Callable[[float], fl
     d.diamond(sx(r["value"]), cy, r["fill"])
 
 
+def _scale(left: float, plot_w: float, xmax: float) -> Callable[[float], float]:
+    """Months -> x of the plot."""
+    return lambda v: left + plot_w * v / xmax
+
+
 def _forest_ticks(xmax: float, step: float, sx: Callable[[float], float]) -> list[dict[str, Any]]:
     ticks, v = [], 0.0
     while v <= xmax + 1e-9:
@@ -414,7 +421,7 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
                max([text_width(s, SMALL) for r in every for s in r["ws"]] or [0])) + 14
     plot_w = max(180.0, min(340.0, WIDE_MAX - left - value_w - 10))
     d = Drawing(cid, left + plot_w + value_w + 10)
-    sx = lambda v: left + plot_w * v / xmax  # noqa: E731
+    sx = _scale(left, plot_w, xmax)
     ticks = _forest_ticks(xmax, step, sx)
     y, body = 12, []
     for title, rows in out:
@@ -442,7 +449,7 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
     # narrow: label, arm and value on their own lines above the point, the plot the full width
     d = Drawing(cid + "-n", NARROW)
     left, plot_w = M + 4, NARROW - 2 * M - 8
-    sx = lambda v: left + plot_w * v / xmax  # noqa: E731
+    sx = _scale(left, plot_w, xmax)
     ticks = _forest_ticks(xmax, step, sx)
     y = 8
     for title, rows in out:
