@@ -82,8 +82,8 @@ def test_every_width_class_a_chart_can_get_is_defined_in_the_stylesheet():
     charts.py can give has its rule, for the wide and the narrow drawing."""
     css = (ROOT / "site_overrides/assets/stylesheets/site.css").read_text(encoding="utf-8")
     for n in range(FIT_RANGE[0], FIT_RANGE[1] + 1, FIT_STEP):
-        rule = (f"@container chart (min-width: {n}px) {{ .md-typeset figure.chart-fit-{n} > .chart-wide {{ display: block; }}"
-                f" .md-typeset figure.chart-fit-{n} > .chart-narrow {{ display: none; }} }}")
+        rule = (f"@container chart (min-width: {n}px) {{ .md-typeset figure.chart > .chart-fit-{n} {{ display: block; }}"
+                f" .md-typeset figure.chart > .chart-fit-{n} ~ .chart-narrow {{ display: none; }} }}")
         assert rule in css, n
     assert fit_class(464) == "chart-fit-480" and fit_class(200) == "chart-fit-360" and fit_class(2000) == "chart-fit-none"
     assert f"@container chart (max-width: {NARROW - 0.02}px)" in css  # the hint, where the narrow one scrolls
@@ -101,6 +101,7 @@ def test_both_drawings_of_a_chart_have_their_own_ids(records, lang):
         assert len(ids) == len(set(ids)) and len(re.findall(r"<svg\b", chart)) == 2
         for d in re.findall(r'aria-labelledby="([^"]+)"', chart):
             assert all(i in ids for i in d.split()), d
-        assert 'class="chart-scroll chart-wide"' in chart and 'class="chart-scroll chart-narrow"' in chart
+        assert re.search(r'<figure class="chart chart-(bars|forest|timeline)">\n<div class="chart-scroll chart-wide chart-fit-\d+"', chart)
+        assert 'class="chart-scroll chart-narrow"' in chart
         narrow = re.search(r'chart-narrow".*?<svg[^>]*width="(\d+)"', chart, re.S).group(1)
         assert int(narrow) == NARROW

@@ -180,8 +180,8 @@ def _caveat_words(e: Endpoint, marks: dict[int, str], caveats: list[dict[str, st
 # The wide drawing puts each row's label to the left of its plot and is at most WIDE_MAX wide (the content box of
 # a 1280 px screen is 688 CSS px); the narrow one puts the label on its own lines above its bars or point and is
 # NARROW wide (a 390 px phone's content box is 358 px, a parallel view's column there 343 px). Both go in the
-# figure; the stylesheet shows the wide one where the figure is at least as wide as it (a container query on its
-# class chart-fit-<n>, n its width rounded up to FIT_STEP) and the narrow one otherwise; print and the PDFs use
+# figure; the stylesheet shows the wide one where the figure is at least as wide as it (a container query on the
+# wide drawing's class chart-fit-<n>, n its width rounded up to FIT_STEP) and the narrow one otherwise; print and the PDFs use
 # the wide one. Text is never scaled.
 
 WIDE_MAX = 680
