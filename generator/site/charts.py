@@ -207,9 +207,10 @@ class Drawing:
         self.arrow = False
 
     def text(self, x: float, y: float, s: str, *, anchor: str = "start", size: int = FONT, fill: str = "",
-             bold: bool = False) -> None:
+             bold: bool = False, halo: bool = False) -> None:
+        """``halo``: a white outline under the letters, so that a grid line behind them does not cross them."""
         self.items.append({"k": "text", "x": x, "y": y, "s": s, "anchor": anchor, "size": size, "fill": fill,
-                           "bold": bold})
+                           "bold": bold, "halo": halo})
 
     def lines(self, x: float, y: float, lines: list[str], step: float = LINE, **kw: Any) -> float:
         """Lines of text from baseline y down; the baseline after the last."""
@@ -273,7 +274,7 @@ def _bars(d: Drawing, rows: list[dict[str, Any]], y: float, left: float, plot_w:
         by = y + k * (BAR_H + BAR_GAP)
         w = plot_w * b["pct"] / 100
         d.rect(left, by, w, BAR_H, b["fill"], title=b["text"])
-        d.text(left + w + 4, by + BAR_H - 3, b["text"], size=SMALL)
+        d.text(left + w + 4, by + BAR_H - 3, b["text"], size=SMALL, halo=True)
 
 
 def _legend(d: Drawing, x: float, y: float, lang: str) -> None:
