@@ -17,6 +17,7 @@ from .bib.numbering import CitationIndex, index_citations, report_uncited
 from .diagnostics import Report, SourceError
 from .site.fragments import Fragments
 from .sources import regions
+from .sources.characters import check_characters
 from .sources.checks import check_blocks, contributor_bodies, link_targets
 from .sources.content import Project, load_project
 from .sources.history import History, read_history
@@ -79,7 +80,9 @@ def load(root: Path, *, cache_dir: Path | None = None, report: Report | None = N
     tables.number = lambda review_id, key: citations.numbering[review_id].numbers.get(key)
     links = link_targets(project, records)
     check_blocks(project, links, report)
-    check_bodies(root, contributor_bodies(project, records), report, cache_dir)  # what the sanitizer would remove
+    bodies = contributor_bodies(project, records)
+    check_characters(bodies, report)
+    check_bodies(root, bodies, report, cache_dir)  # what the sanitizer would remove
     history = read_history(root, cache_dir)
     status = translation_status(project, history, report)
     history.save()

@@ -149,6 +149,7 @@ class BilingualPlugin(BasePlugin[BilingualConfig]):
         if self.model is None:
             return nav
         navigation.link_within_language(nav)
+        navigation.label_homes(nav)
         self.nav_memo = navigation.NavMemo(nav)
         return nav
 

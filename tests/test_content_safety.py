@@ -303,7 +303,7 @@ def test_not_a_number_is_a_validation_error_at_its_line(tmp_path, value):
     project = make_project(tmp_path, {"content/trials/alpha.md": trial})
     result = check(project)
     assert result.returncode == 1
-    assert "content/trials/alpha.md:7:1: error: 'endpoints[1].value' is " in result.stdout
+    assert "content/trials/alpha.md:7:12: error: 'endpoints[1].value' is " in result.stdout  # at the value
     assert "which is not a figure" in result.stdout
     model = pipeline.load(project)
     json.loads(opendata.data_files(model.records)["data/trials.json"])  # valid JSON: the record is left out

@@ -27,7 +27,7 @@ from generator.bib.bibliography import Bibliography
 from generator.diagnostics import Report
 from generator.i18n import t
 from generator.pdf.handout import _figure as handout_figure
-from generator.pdf.handout import handout_data
+from generator.pdf.handout import handout_data, short_reference
 from generator.site.charts import forest_chart, response_chart
 from generator.site.opendata import data_files
 from generator.site.recordtext import figure_anchor, figure_text, measure_label
@@ -542,6 +542,12 @@ def test_json_and_csv_carry_every_status(records):
         ("64", "el-khoueiry2017checkmate040", "repost")
     assert by_key[("nct01853618", "TTP", "7.4")]["review_as"] == "PFS"
     assert by_key[("rescue", "ORR", "34.3")]["cohort_en"] == "first-line cohort"
+    # a status's own words are in the CSV too (medical editor's nit: they were in the JSON and the notes only)
+    worded = [(tr, e) for tr, e in caveated(records) if e.status.words]
+    assert worded
+    for tr, e in worded:
+        r = by_key[(tr.id, e.measure, format_number(e.value))]
+        assert (r["status_words_zh"], r["status_words_en"]) == (e.status.words.zh, e.status.words.en), tr.id
     schema = json.loads(files["data/schema/trials.schema.json"])
     assert schema["$defs"]["FigureStatus"]["properties"]["kind"]["enum"] == \
         ["as-published", "relabelled", "cohort", "review-differs", "unverified", "not-significant"]
@@ -816,3 +822,14 @@ def test_withdrawn_approval_is_in_both_handouts_and_on_the_regimen_page(built_si
     assert norm(WITHDRAWN[lang]) in page
     if shutil.which("pdftotext"):
         assert norm(WITHDRAWN[lang]) in pdftext(built_site / handout_pdf(lang))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handout_names_the_abstract_a_figure_comes_from(lang):
+    """Issue 18 (medical editor's nit): the handout's short reference for the CheckMate 459 ESMO abstract read
+    'Annals of Oncology. 2019;30', which does not find the abstract; it names the supplement and the abstract."""
+    model = pipeline.load(ROOT)
+    text, _ = short_reference(model, "yau2019checkmate459esmo", lang)
+    assert "30(suppl 5)" in text and "ESMO 2019 Congress, abstract LBA38" in text, text
+    text, _ = short_reference(model, "el-khoueiry2017checkmate040", lang)
+    assert "abstract" not in text  # a paper with pages is found by them

@@ -65,13 +65,17 @@ def test_a_dangling_symbolic_link_in_content(tmp_path):
     assert (site / "marker-of-the-previous-site").exists()
 
 
-@pytest.mark.parametrize("value, shown", [(".inf", ".inf"), ("-.inf", "-.inf"), (".nan", ".nan")])
+@pytest.mark.parametrize("value, shown", [(".inf", ".inf, which is not a figure"),
+                                          ("-.inf", "-.inf, which is not a figure"),
+                                          (".nan", ".nan, which is not a figure"),
+                                          ("1e400", "'1e400', too large to be a figure")])
 def test_a_figure_that_is_not_a_number(tmp_path, value, shown):
+    """At the value's column, as written (a number too large for a float was shown as '.inf')."""
     project = make_project(tmp_path, {"content/trials/demo-trial.md": TRIAL.format(value=value)})
     result = run(project, "check")
     no_traceback(result)
     assert result.returncode == 1
-    assert (f"content/trials/demo-trial.md:6:1: error: 'endpoints[1].value' is {shown}, which is not a figure: "
+    assert (f"content/trials/demo-trial.md:6:10: error: 'endpoints[1].value' is {shown}: "
             f"write the number as the source prints it (an unknown value is left out)") in result.stdout.splitlines()
 
 

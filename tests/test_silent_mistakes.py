@@ -399,3 +399,22 @@ def test_a_marker_naming_its_language_is_one_message_not_a_cascade(tmp_path):
     project = make_project(tmp_path, section("::: zh\n这是第二段。\n\n::: english\nThis is the second paragraph.\n"))
     assert_reported(project, [(SECTION, 18, 1, "'::: english' is not a block marker: write '::: en' (three colons, a "
                                "space, the language) at the very start of the line")])
+
+
+def test_a_control_character_in_the_text_is_an_error_where_it_is(tmp_path):
+    """Issue 19 (contributor's re-try nit): a NUL copied into a paragraph was published as an invisible box."""
+    project = make_project(tmp_path, section("::: zh\n第二段\x00。\n\n::: en\nSecond paragraph.\n"))
+    assert_reported(project, [(SECTION, 16, 4, "a control character (U+0000) in the text: readers see a box or "
+                               "nothing; delete it (it usually comes with copied text)")])
+
+
+@pytest.mark.parametrize("char,name", [("\u200b", "a zero-width space"), ("\ufeff", "a zero-width no-break space "
+                                       "(byte-order mark)"), ("\u2060", "a word joiner")])
+def test_a_zero_width_character_in_the_text_is_a_warning_where_it_is(tmp_path, char, name):
+    """Issue 19 (contributor's re-try nit): a zero-width character inside a drug's name was accepted silently,
+    and the word could no longer be found by search."""
+    project = make_project(tmp_path, section(f"::: zh\n仑伐{char}替尼。\n\n::: en\nLenvatinib.\n"))
+    check = run(project, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert problems(check) == [f"{SECTION}:16:3: warning: {name} (U+{ord(char):04X}) in the text: nobody can see "
+                               "it, and it splits the word around it for search; delete it"]

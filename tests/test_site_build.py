@@ -275,6 +275,32 @@ def test_translation_status_and_changelog_pages_exist_in_both_languages(built_si
         assert (built_site / lang / "changelog/index.html").exists()
 
 
+def primary_nav(html: str) -> str:
+    """The site navigation (the drawer on a phone) of a built page."""
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    return html[start:html.index("</nav>", start)]
+
+
+@pytest.mark.parametrize(("lang", "home"), [("zh", "首页"), ("en", "Home")])
+def test_the_navigation_names_the_site_once_and_its_home_page_home(built_site, lang, home):
+    """Issue 21 (reader re-try): the zh drawer listed the site's name twice, as its title and as the first
+    entry (the home page, whose title is the site's name). The entry reads "首页"/"Home"; the page's own
+    title (<title>) stays the site's name."""
+    site_name = re.search(r"<title>([^<]+)</title>", (built_site / lang / "index.html").read_text(encoding="utf-8"))[1]
+    for page in (f"{lang}/index.html", f"{lang}/glossary/index.html"):
+        text = re.sub(r"<[^>]+>", " ", primary_nav((built_site / page).read_text(encoding="utf-8")))
+        assert text.count(site_name) == 1, f"{page}: the site's name {text.count(site_name)} times in the navigation"
+        assert re.search(rf"^\s*{home}\s*$", text, re.M), page
+
+
+def test_the_404_navigation_leads_to_both_language_homes(built_site):
+    """Issue 21 (reader re-try): the 404 page's navigation was the English site's alone."""
+    nav = primary_nav((built_site / "404.html").read_text(encoding="utf-8"))
+    assert re.search(r'href="[^"]*/zh/"[^>]*lang="zh-CN"[^>]*>.*?中文首页', nav, re.S)
+    assert re.search(r'href="[^"]*/en/"[^>]*lang="en"[^>]*>.*?English home page', nav, re.S)
+    assert "Clinical studies" not in nav and "临床研究" not in nav
+
+
 def test_without_published_addresses_the_pages_carry_no_made_up_or_relative_ones(mini_project, tmp_path):
     """mkdocs.yml takes site_url and repo_url from HCC_SITE_URL and HCC_REPO_URL (set by the deploy workflow).
     A local build without them has no hreflang or canonical links, no "edit this page" link and no page

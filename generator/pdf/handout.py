@@ -62,10 +62,14 @@ def short_reference(model: Model, key: str, lang: str) -> tuple[str, str | None]
     detail = year
     if fields.get("volume"):
         detail += (", " if lang == "zh" else ";") + fields["volume"]
+        if fields.get("number"):
+            detail += f"({fields['number']})"
     if fields.get("pages"):
         detail += (": " if lang == "zh" else ":") + fields["pages"]
     if detail:
         bits.append(detail)
+    if not fields.get("pages") and model.bib.entry(key).type == "article" and fields.get("note"):
+        bits.append(fields.get(f"note_{lang}") or fields["note"])  # an abstract is found by its note: 'abstract LBA38'
     # GB/T 7714 'The Lancet, 2017, 389: 2492-2502' / Vancouver 'The Lancet. 2017;389:2492-2502'
     text = ". ".join(b.rstrip(".") for b in [who, *([", ".join(bits)] if lang == "zh" else bits)] if b)
     if text and fields.get("unverified"):  # as the site's reference list says it: 'Authors and title not verified'

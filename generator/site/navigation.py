@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..i18n import LANG_LABEL
+from ..i18n import LANG_LABEL, t
 from ..urls import page_uri
 from . import recordpages
 
@@ -46,6 +46,16 @@ def uris(nav: Any) -> list[str]:
 
 def language_of(page) -> str:
     return page.file.src_uri.split("/", 1)[0]
+
+
+def label_homes(nav) -> None:
+    """The navigation names a language's home page "首页"/"Home": its title is the site's name, which the
+    navigation already shows above the list (mkdocs-material's nav-item.html prefers ``typeset.title``, the
+    place its typeset plugin puts a navigation label; the page's own title, used in <title>, stays)."""
+    for section in nav.items:
+        home = section.children[0] if getattr(section, "children", None) else None
+        if home is not None and getattr(home, "is_page", False):
+            home.typeset = {"title": t("nav_home", language_of(home))}
 
 
 def link_within_language(nav) -> None:

@@ -5,7 +5,7 @@
 - ``data/trials.json``, ``data/regimens.json``, ``data/drugs.json``: every record, as written in the
   front-matter (plus its notes), one array per kind, records in id order;
 - ``data/trials.csv`` (one row per study) and ``data/endpoints.csv`` (one row per figure, with its status:
-  ``status``, ``review_as``, ``cohort_*``, ``published_*``, ``note_*``), UTF-8 with
+  ``status``, ``status_words_*``, ``review_as``, ``cohort_*``, ``published_*``, ``note_*``), UTF-8 with
   a byte-order mark so that spreadsheet programs read the Chinese text right;
 - ``data/schema/{trials,regimens,drugs}.schema.json``: JSON Schema (2020-12) of each JSON file,
   derived from the dataclasses of :mod:`generator.sources.records` (their types and front-matter rules).
@@ -197,8 +197,8 @@ def endpoints_csv(records: Records) -> bytes:
     header = ["trial", "measure", "label_zh", "label_en", "qualifier", "value", "unit", "ci_low", "ci_high", "arm",
               "criteria", "source", "review", "quote", "quote_en",
               # the figure's status (what is known about it against the primary publication) and its note
-              "status", "review_as", "cohort_zh", "cohort_en", "published_value", "published_source",
-              "published_seen_in", "note_zh", "note_en",
+              "status", "status_words_zh", "status_words_en", "review_as", "cohort_zh", "cohort_en", "published_value",
+              "published_source", "published_seen_in", "note_zh", "note_en",
               # what the paper says besides the figure: a ratio's comparison, the p-value, the line of therapy
               "comparison_zh", "comparison_en", "p", "setting"]
     rows = []
@@ -208,7 +208,7 @@ def endpoints_csv(records: Records) -> bytes:
             s, p = e.status, e.status.published
             rows.append([rid, e.measure, _bi(e.label, "zh"), _bi(e.label, "en"), e.qualifier, format_number(e.value),
                          e.unit, ci[0], ci[1], e.arm, e.criteria, e.source, e.review, e.quote, e.quote_en,
-                         s.kind, s.review_as, _bi(s.cohort, "zh"), _bi(s.cohort, "en"),
+                         s.kind, _bi(s.words, "zh"), _bi(s.words, "en"), s.review_as, _bi(s.cohort, "zh"), _bi(s.cohort, "en"),
                          format_number(p.value) if p else "", p.source if p else "", p.seen_in if p else "",
                          _bi(e.note, "zh"), _bi(e.note, "en"),
                          _bi(e.comparison, "zh"), _bi(e.comparison, "en"), e.p, e.setting])

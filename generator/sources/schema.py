@@ -120,8 +120,14 @@ class Validator:
                          + (" (put it in quotes)" if kind is str else ""))
                 return
             if isinstance(value, float) and not math.isfinite(value):
-                self.err(key, f"'{self._name(key)}' is {_as_written(value)}, which is not a figure: write the number "
-                              f"as the source prints it (an unknown value is left out)")
+                written = self.fm.written.get(key, "")
+                literal = written.strip().lower().lstrip("+-") not in ("", ".inf", ".nan")  # '1e400', not '.inf'
+                what = f"'{written.strip()}', too large to be a figure" if literal else \
+                    f"{_as_written(value)}, which is not a figure"
+                self.ok = False
+                line, col = self.fm.where(*key)
+                self.report.error(self.path, line, f"'{self._name(key)}' is {what}: write the number as the source "
+                                  f"prints it (an unknown value is left out)", col=col)
                 return
             if spec.choices and value not in spec.choices:
                 self.err(key, f"'{self._name(key)}' is '{value}', which is not one of the allowed values"

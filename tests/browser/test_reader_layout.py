@@ -476,3 +476,37 @@ def test_the_glossary_fits_a_phone_screen(page, server, require_kind, lang):
     sizes = page.evaluate("""() => [...document.querySelectorAll('.md-content table.glossary')].map(t =>
       ({table: t.getBoundingClientRect().width, box: t.closest('.table-wrap').clientWidth}))""")
     assert len(sizes) == 2 and all(s["table"] <= s["box"] + 0.5 for s in sizes), sizes
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_translation_status_table_fits_a_phone(page, server, lang):
+    """Issue 21 (reader re-try): at 390 px the status table's last columns were cut off and its headers ran
+    together; on a phone each section is a card with its four counts under their names."""
+    open_at(page, server, f"/{lang}/translation-status/", bk.PHONE)
+    assert page.evaluate("() => document.querySelectorAll('.md-content table.status-table').length")
+    wide = page.evaluate(TABLES_WIDER_THAN_THEIR_BOX)
+    unnamed = page.evaluate("""() => [...document.querySelectorAll('.md-content table.status-table tbody td')]
+      .filter(c => ['none', 'normal', '""'].includes(getComputedStyle(c, '::before').content)).length""")
+    shot(page, f"status-{lang}")
+    assert wide == [], f"status tables wider than their box at 390 px: {wide}"
+    assert unnamed == 0, f"{unnamed} counts without their column's name"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= bk.PHONE["width"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_sort_buttons_above_index_cards_are_a_labelled_row_of_buttons(page, server, require_kind, lang, scheme):
+    """Issue 21 (reader re-try): above the cards the column names read as a loose grid of words. On a phone
+    they follow the words "Sort by:" / "排序：" and each is a bordered button at least 24 px high."""
+    require_kind("trial-index", lang)
+    page.emulate_media(color_scheme=scheme)
+    open_at(page, server, kind_path("trial-index", lang), bk.PHONE)
+    heading = page.evaluate("""() => getComputedStyle(
+      document.querySelector('.md-content table[data-records-index] thead tr'), '::before').content""")
+    buttons = page.evaluate("""() => [...document.querySelectorAll('.md-content table[data-records-index] thead button')]
+      .map(b => { const s = getComputedStyle(b), r = b.getBoundingClientRect();
+                  return {text: b.textContent.trim(), border: s.borderTopStyle, h: r.height, right: r.right}; })""")
+    shot(page, f"sort-row-{lang}-{scheme}")
+    assert heading.strip('"') == ("排序：" if lang == "zh" else "Sort by:"), heading
+    assert buttons and all(b["border"] == "solid" and b["h"] >= 24 for b in buttons), buttons
+    assert max(b["right"] for b in buttons) <= bk.PHONE["width"]

@@ -25,6 +25,7 @@
     if (!head || !body) return;
     var lang = document.documentElement.lang || "en";
     var prefix = table.getAttribute("data-sort-label") || "";
+    table.classList.add("records-sortable");  /* on a phone its header row becomes a labelled row of buttons */
     Array.prototype.forEach.call(head.cells, function (th, col) {
       var button = document.createElement("button");
       button.type = "button";
