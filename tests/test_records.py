@@ -542,14 +542,18 @@ def test_charts_are_accessible_and_self_contained(real):
             assert svg is not None
             assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
             assert "<script" not in svg and "@import" not in svg and "@font-face" not in svg
-            assert re.findall(r"https?://[^\"']+", svg) == ["http://www.w3.org/2000/svg"]
+            assert re.findall(r"https?://[^\"']+", svg) == ["http://www.w3.org/2000/svg"] * 2  # two drawings
             assert "\n\n" not in svg
         assert word in bars
         assert "ORR 46%" in bars and "DCR 67%" in bars and "CR 12%" in bars
     forest = forest_chart(records, trials, "en", lambda k: "[1]", "f")
-    # a CI drawn where given (three lines: the interval and its two caps), a point alone otherwise
-    assert forest.count('stroke-width="1.5"') == 3 * sum(
-        1 for t in trials for e in t.endpoints if e.measure in ("PFS", "OS") and e.unit == "months" and e.ci)
+    # a CI drawn where given (three lines: the interval and its two caps), a point alone otherwise: in each of
+    # the two drawings (wide and narrow)
+    drawings = re.findall(r"<svg.*?</svg>", forest, re.S)
+    assert len(drawings) == 2
+    for svg in drawings:
+        assert svg.count('stroke-width="1.5"') == 3 * sum(
+            1 for t in trials for e in t.endpoints if e.measure in ("PFS", "OS") and e.unit == "months" and e.ci)
     assert "8.6 months (RECIST 1.1)" in forest
 
 

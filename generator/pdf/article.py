@@ -26,7 +26,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # the landing page's metadata (it goes on the cover) and section list (the PDF has its own contents),
 # and each page's partial reference list (the PDF has the complete one).
 SKIP_CLASSES = {"md-content__button", "page-tools", "headerlink", "md-source-file", "review-meta", "toc-sections",
-                "reflist", "cite-card"}
+                "reflist", "cite-card", "chart-narrow", "chart-hint"}  # a chart's phone drawing: the wide one is printed
 REF_ID = re.compile(r"ref-\d+")
 # Elements whose tags are dropped but whose text is kept: an abbreviation's title is a tooltip on the
 # web, nothing on paper, and each <abbr> costs WeasyPrint a separate inline box in the line breaking.

@@ -3,7 +3,8 @@
 Every chart is ``<figure><svg role="img">`` with a ``<title>`` and a ``<desc>`` that says in words
 what the chart shows (all values included), text labels in the page language, and every value
 written next to its mark, so that nothing depends on colour. Geometry is computed here; the SVG is
-written by Jinja2 templates (autoescaped).
+written by a Jinja2 template (autoescaped, records/chart.svg.j2). Each chart is drawn twice, wide and narrow
+(a phone's column), and the stylesheet shows the one that fits (see "Two drawings" below).
 
 1. :func:`response_chart` -- ORR / DCR / CR (%) per study arm, with the reference of each figure;
 2. :func:`forest_chart` -- median PFS / OS (months) with the 95% CI where given (a point alone otherwise);
@@ -173,8 +174,115 @@ def _caveat_words(e: Endpoint, marks: dict[int, str], caveats: list[dict[str, st
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Two drawings of every chart: wide and narrow
+# ---------------------------------------------------------------------------------------------------------------
+#
+# The wide drawing puts each row's label to the left of its plot and is at most WIDE_MAX wide (the content box of
+# a 1280 px screen is 688 CSS px); the narrow one puts the label on its own lines above its bars or point and is
+# NARROW wide (a 390 px phone's content box is 358 px, a parallel view's column there 343 px). Both go in the
+# figure; the stylesheet shows the wide one where the figure is at least as wide as it (a container query on the
+# wide drawing's class chart-fit-<n>, n its width rounded up to FIT_STEP) and the narrow one otherwise; print and the PDFs use
+# the wide one. Text is never scaled.
+
+WIDE_MAX = 680
+NARROW = 340
+FIT_STEP = 20
+FIT_RANGE = (360, 960)  # the chart-fit-<n> classes site.css defines
+WIDE_LABEL_MAX = 220  # a longer label of the wide drawing goes on more lines
+LINE = 14  # distance of two lines of text
+M = 8  # the drawing's margin
+
+
+def fit_class(width: float) -> str:
+    """The class that lets the stylesheet show the wide drawing where the figure is this wide at least."""
+    n = max(FIT_RANGE[0], math.ceil(width / FIT_STEP) * FIT_STEP)
+    return f"chart-fit-{n}" if n <= FIT_RANGE[1] else "chart-fit-none"
+
+
+class Drawing:
+    """One SVG drawing as a list of shapes in painting order (the template writes them)."""
+
+    def __init__(self, cid: str, width: float):
+        self.cid, self.width, self.height, self.items = cid, width, 0.0, []
+        self.arrow = False
+
+    def text(self, x: float, y: float, s: str, *, anchor: str = "start", size: int = FONT, fill: str = "",
+             bold: bool = False, halo: bool = False) -> None:
+        """``halo``: a white outline under the letters, so that a grid line behind them does not cross them."""
+        self.items.append({"k": "text", "x": x, "y": y, "s": s, "anchor": anchor, "size": size, "fill": fill,
+                           "bold": bold, "halo": halo})
+
+    def lines(self, x: float, y: float, lines: list[str], step: float = LINE, **kw: Any) -> float:
+        """Lines of text from baseline y down; the baseline after the last."""
+        for s in lines:
+            self.text(x, y, s, **kw)
+            y += step
+        return y
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, *, stroke: str = INK, sw: float = 0.5,
+             rx: float = 0, dash: str = "", title: str = "") -> None:
+        self.items.append({"k": "rect", "x": x, "y": y, "w": w, "h": h, "fill": fill, "stroke": stroke, "sw": sw,
+                           "rx": rx, "dash": dash, "title": title})
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, *, stroke: str = INK, sw: float = 1,
+             dash: str = "", arrow: bool = False) -> None:
+        self.arrow |= arrow
+        self.items.append({"k": "line", "x1": x1, "y1": y1, "x2": x2, "y2": y2, "stroke": stroke, "sw": sw,
+                           "dash": dash, "arrow": arrow})
+
+    def diamond(self, cx: float, cy: float, fill: str) -> None:
+        self.items.append({"k": "diamond", "cx": cx, "cy": cy, "fill": fill})
+
+    def done(self, height: float) -> dict[str, Any]:
+        self.height = math.ceil(height)
+        return {"cid": self.cid, "width": math.ceil(self.width), "height": self.height, "items": self.items,
+                "arrow": self.arrow}
+
+
+def _figure(kind: str, wide: dict[str, Any], narrow: dict[str, Any], title: str, desc: str, lang: str, *,
+            sources: Markup | None = None, caveats: list[dict[str, str]] | None = None, caveat: str = "") -> Markup:
+    return _render("chart.svg.j2", kind=kind, fit=fit_class(wide["width"]), wide=wide, narrow=narrow, title=title,
+                   desc=desc, sources=sources, caveats=caveats or [], caveats_title=t("caveats", lang), caveat=caveat,
+                   hint=t("chart_scroll_hint", lang), ink=INK, font=FONT)
+
+
+def _axis(d: Drawing, left: float, plot_w: float, y: float, ticks: list[dict[str, Any]], unit: str = "") -> float:
+    """The axis line, its tick labels and its unit under the plot; the bottom of the drawing."""
+    d.line(left, y, left + plot_w, y)
+    for tk in ticks:
+        d.text(tk["x"], y + 16, tk["label"], anchor="middle", size=SMALL)
+    if unit:
+        d.text(left + plot_w / 2, y + 32, unit, anchor="middle", size=SMALL)
+        return y + 40
+    return y + 26
+
+
+def _grid(d: Drawing, ticks: list[dict[str, Any]], y1: float, y2: float) -> None:
+    for i, tk in enumerate(ticks):
+        d.line(tk["x"], y1, tk["x"], y2, stroke=GRID, dash="" if i == 0 else "2 3")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # 1. Response rates
 # ---------------------------------------------------------------------------------------------------------------
+
+BAR_H, BAR_GAP = 14, 3
+
+
+def _bars(d: Drawing, rows: list[dict[str, Any]], y: float, left: float, plot_w: float) -> None:
+    for k, b in enumerate(rows):
+        by = y + k * (BAR_H + BAR_GAP)
+        w = plot_w * b["pct"] / 100
+        d.rect(left, by, w, BAR_H, b["fill"], title=b["text"])
+        d.text(left + w + 4, by + BAR_H - 3, b["text"], size=SMALL, halo=True)
+
+
+def _legend(d: Drawing, x: float, y: float, lang: str) -> None:
+    for m in RATE_MEASURES:
+        name = measure_label(m, lang)
+        d.rect(x, y - 10, 12, 12, COLOURS[m])
+        d.text(x + 16, y, name)
+        x += 18 + text_width(name) + 16
 
 
 def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str,
@@ -187,52 +295,96 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
     if not groups:
         return None
     marks, caveats = chart_caveats(records, [(g.trial, e) for g in groups for e in g.figures], lang, page_url)
-    bar_h, gap, pad = 14, 3, 12
-    labels = []
+    rows, desc_items = [], []
     for g in groups:
         refs = " ".join(dict.fromkeys(ref_label(e.source) for e in g.figures))
-        arm = regimen_name(records, g.arm, lang) if g.arm else ""
-        labels.append((f"{g.trial.display_name(lang)} {refs}".strip(), arm))
-    label_w = max(max(text_width(a), text_width(b, SMALL)) for a, b in labels) + 14
-    plot_w = 360
-    left, top = label_w, 40
-    width = int(left + plot_w + 56)
-    rows, desc_items = [], []
-    y = top
-    for g, (label, sub) in zip(groups, labels):
-        h = max(len(g.figures) * (bar_h + gap) - gap, 30) + pad
+        label = f"{g.trial.display_name(lang)} {refs}".strip()
+        sub = regimen_name(records, g.arm, lang) if g.arm else ""
         bars = []
-        for k, e in enumerate(g.figures):
-            by = y + pad / 2 + k * (bar_h + gap)
-            w = plot_w * min(max(float(e.value), 0.0), 100.0) / 100
+        for e in g.figures:
             mark = marks.get(id(e), "")
-            bars.append({"x": left, "y": by, "w": round(w, 1), "h": bar_h, "fill": COLOURS[e.measure],
-                         "value": value_text(e.value, e.unit, lang, e.qualifier) + (f" {mark}" if mark else ""),
-                         "vx": round(left + w + 4, 1),
-                         "vy": by + bar_h - 3, "measure": measure_label(e.measure, lang)})
-        rows.append({"label": label, "sub": sub, "y": y, "h": h, "ly": y + pad / 2 + 11, "bars": bars})
+            value = value_text(e.value, e.unit, lang, e.qualifier) + (f" {mark}" if mark else "")
+            bars.append({"pct": min(max(float(e.value), 0.0), 100.0), "fill": COLOURS[e.measure],
+                         "text": f"{measure_label(e.measure, lang)} {value}", "mark": bool(mark)})
+        rows.append({"label": label, "sub": sub, "bars": bars})
         values = t("punct_comma", lang).join(f"{measure_label(e.measure, lang)} {value_text(e.value, e.unit, lang, e.qualifier)}"
                                              + _caveat_words(e, marks, caveats, lang) for e in g.figures)
         desc_items.append(f"{label}{_in_parens(sub, lang) if sub else ''}{t('punct_colon', lang)}{values}")
+    value_w = max(text_width(b["text"], SMALL) + (SMALL if b["mark"] else 0) for r in rows for b in r["bars"]) + 8
+
+    def bars_h(r: dict[str, Any]) -> float:
+        return len(r["bars"]) * (BAR_H + BAR_GAP) - BAR_GAP
+
+    # wide: the labels left of the bars
+    for r in rows:
+        r["wl"], r["ws"] = wrap(r["label"], WIDE_LABEL_MAX), wrap(r["sub"], WIDE_LABEL_MAX, SMALL) if r["sub"] else []
+    left = max(max(text_width(s) for r in rows for s in r["wl"]),
+               max([text_width(s, SMALL) for r in rows for s in r["ws"]] or [0])) + 14
+    plot_w = max(200.0, min(360.0, WIDE_MAX - left - value_w - M))
+    d = Drawing(cid, left + plot_w + value_w + M)
+    top = 40
+    ticks = [{"x": left + plot_w * v / 100, "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
+    y = top
+    heights = [max(bars_h(r), (len(r["wl"]) + len(r["ws"])) * LINE + 2, 30) + 12 for r in rows]
+    _legend(d, left, top - 10, lang)
+    _grid(d, ticks, top - 4, top + sum(heights) + 4)
+    for r, h in zip(rows, heights):
+        ly = d.lines(left - 8, y + 6 + 11, r["wl"], anchor="end")
+        d.lines(left - 8, ly, r["ws"], anchor="end", size=SMALL, fill="#555555")
+        _bars(d, r["bars"], y + 6, left, plot_w)
         y += h
-    axis_y = y + 4
-    ticks = [{"x": round(left + plot_w * v / 100, 1), "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
-    legend, lx = [], left
-    for m in RATE_MEASURES:
-        name = measure_label(m, lang)
-        legend.append({"x": lx, "fill": COLOURS[m], "label": name})
-        lx += 18 + text_width(name) + 16
+    wide = d.done(_axis(d, left, plot_w, y + 4, ticks))
+
+    # narrow: each label on its own lines above its bars, the bars the full width
+    d = Drawing(cid + "-n", NARROW)
+    left, plot_w = M, NARROW - 2 * M - value_w
+    ticks = [{"x": left + plot_w * v / 100, "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
+    _legend(d, left, 20, lang)
+    y = 34
+    for r in rows:
+        y = d.lines(M, y + 12, wrap(r["label"], NARROW - 2 * M))
+        y = d.lines(M, y, wrap(r["sub"], NARROW - 2 * M, SMALL), size=SMALL, fill="#555555") if r["sub"] else y
+        by = y - 8
+        _grid(d, ticks, by - 2, by + bars_h(r) + 2)
+        _bars(d, r["bars"], by, left, plot_w)
+        y = by + bars_h(r) + 8
+    narrow = d.done(_axis(d, left, plot_w, y, ticks))
     sep = "；" if lang == "zh" else "; "
-    return _render("chart-bars.svg.j2", cid=cid, sources=sources, caveats=caveats, caveats_title=t("caveats", lang),
-                   width=width, height=int(axis_y + 28), title=t("response_title", lang),
-                   desc=t("response_desc", lang) + " " + sep.join(desc_items), rows=rows, ticks=ticks,
-                   top=top - 8, axis_y=axis_y, left=left, plot_w=plot_w, legend=legend, ink=INK, grid=GRID,
-                   font=FONT, small=SMALL)
+    return _figure("bars", wide, narrow, t("response_title", lang), t("response_desc", lang) + " " + sep.join(desc_items),
+                   lang, sources=sources, caveats=caveats)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. Forest plot of medians
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def forest_words(measures: list[str], lang: str) -> tuple[str, str]:
+    """The title and the description's opening of a forest chart, naming the endpoints it draws (PFS, OS or both)."""
+    key = "forest" if set(measures) >= {"PFS", "OS"} else f"forest_{measures[0].lower()}"
+    return t(f"{key}_title", lang), t(f"{key}_desc", lang)
+
+
+def _ci_point(d: Drawing, r: dict[str, Any], cy: float, sx: Callable[[float], float]) -> None:
+    if r["ci"]:
+        x0, x1 = sx(r["ci"][0]), sx(r["ci"][1])
+        d.line(x0, cy, x1, cy, sw=1.5)
+        d.line(x0, cy - 5, x0, cy + 5, sw=1.5)
+        d.line(x1, cy - 5, x1, cy + 5, sw=1.5)
+    d.diamond(sx(r["value"]), cy, r["fill"])
+
+
+def _scale(left: float, plot_w: float, xmax: float) -> Callable[[float], float]:
+    """Months -> x of the plot."""
+    return lambda v: left + plot_w * v / xmax
+
+
+def _forest_ticks(xmax: float, step: float, sx: Callable[[float], float]) -> list[dict[str, Any]]:
+    ticks, v = [], 0.0
+    while v <= xmax + 1e-9:
+        ticks.append({"x": sx(v), "label": format_number(v)})
+        v += step
+    return ticks
 
 
 def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: RefLabel, cid: str,
@@ -244,59 +396,78 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
     if not sections:
         return None
     marks, caveats = chart_caveats(records, [f for _, figs in sections for f in figs], lang, page_url)
-
-    def shown(e: Endpoint) -> str:
-        mark = marks.get(id(e), "")
-        return figure_text(e, lang) + (f" {mark}" if mark else "")
-
-    row_h, head_h = 34, 30
-    labels = {}
-    for _, figs in sections:
-        for tr, e in figs:
-            labels[id(e)] = (f"{tr.display_name(lang)} {ref_label(e.source)}".strip(), arm_label(records, tr, e, lang))
-    label_w = max(max(text_width(a), text_width(b, SMALL)) for a, b in labels.values()) + 14
-    top_val = max(max([float(e.value), *[float(c) for c in e.ci]]) for _, figs in sections for _, e in figs)
-    xmax, step = nice_max(top_val)
-    plot_w = 340
-    left = label_w
-    value_w = max(text_width(shown(e), SMALL) + (SMALL if id(e) in marks else 0)  # the mark is never cut off
-                  for _, figs in sections for _, e in figs) + 16
-    width = int(left + plot_w + value_w + 10)
-
-    def sx(v: float) -> float:
-        return round(left + plot_w * v / xmax, 1)
-
-    y = 12
-    out_sections, desc_items = [], []
+    out, desc_items = [], []
     for m, figs in sections:
         rows = []
-        head_y = y + 20
-        y += head_h
         for tr, e in figs:
-            cy = y + row_h / 2
-            label, sub = labels[id(e)]
-            ci = [sx(float(c)) for c in e.ci] if len(e.ci) == 2 else None
-            rows.append({"label": label, "sub": sub, "ly": cy - 2 if sub else cy + 4, "sy": cy + 12, "cy": cy,
-                         "cx": sx(float(e.value)), "ci": ci, "fill": COLOURS[m],
-                         "value": shown(e), "vx": left + plot_w + 10})
+            label, sub = f"{tr.display_name(lang)} {ref_label(e.source)}".strip(), arm_label(records, tr, e, lang)
+            mark = marks.get(id(e), "")
+            ci = [float(c) for c in e.ci] if len(e.ci) == 2 else None
+            rows.append({"label": label, "sub": sub, "value": float(e.value), "ci": ci, "fill": COLOURS[m],
+                         "text": figure_text(e, lang) + (f" {mark}" if mark else ""), "mark": bool(mark)})
             desc_items.append(f"{measure_label(m, lang, long=True)}{t('punct_comma', lang)}{label}"
                               f"{(' ' + sub) if sub else ''}{t('punct_colon', lang)}"
                               f"{figure_text(e, lang)}" + ("" if ci else _in_parens(t("no_ci", lang), lang))
                               + _caveat_words(e, marks, caveats, lang))
-            y += row_h
-        out_sections.append({"title": measure_label(m, lang, long=True), "head_y": head_y, "rows": rows})
-    axis_y = y + 4
-    ticks = []
-    v = 0.0
-    while v <= xmax + 1e-9:
-        ticks.append({"x": sx(v), "label": format_number(v)})
-        v += step
+        out.append((measure_label(m, lang, long=True), rows))
+    every = [r for _, rows in out for r in rows]
+    top_val = max(max([r["value"], *(r["ci"] or [])]) for r in every)
+    xmax, step = nice_max(top_val)
+    value_w = max(text_width(r["text"], SMALL) + (SMALL if r["mark"] else 0) for r in every) + 16  # marks never cut
+
+    # wide: the labels left of the plot, the values right of it
+    for r in every:
+        r["wl"], r["ws"] = wrap(r["label"], WIDE_LABEL_MAX), wrap(r["sub"], WIDE_LABEL_MAX, SMALL) if r["sub"] else []
+    left = max(max(text_width(s) for r in every for s in r["wl"]),
+               max([text_width(s, SMALL) for r in every for s in r["ws"]] or [0])) + 14
+    plot_w = max(180.0, min(340.0, WIDE_MAX - left - value_w - 10))
+    d = Drawing(cid, left + plot_w + value_w + 10)
+    sx = _scale(left, plot_w, xmax)
+    ticks = _forest_ticks(xmax, step, sx)
+    y, body = 12, []
+    for title, rows in out:
+        body.append(("head", title, y + 20))
+        y += 30
+        for r in rows:
+            n = len(r["wl"]) + len(r["ws"])
+            h = max(34, n * LINE + 8)
+            body.append(("row", r, y, h))
+            y += h
+    _grid(d, ticks, 12, y + 4)
+    for item in body:
+        if item[0] == "head":
+            d.text(M, item[2], item[1], bold=True)
+            continue
+        _, r, ry, h = item
+        cy = ry + h / 2
+        ly = cy + 4 - (len(r["wl"]) + len(r["ws"]) - 1) * LINE / 2
+        ly = d.lines(left - 8, ly, r["wl"], anchor="end")
+        d.lines(left - 8, ly, r["ws"], anchor="end", size=SMALL, fill="#555555")
+        _ci_point(d, r, cy, sx)
+        d.text(left + plot_w + 10, cy + 4, r["text"], size=SMALL)
+    wide = d.done(_axis(d, left, plot_w, y + 4, ticks, t("months", lang)))
+
+    # narrow: label, arm and value on their own lines above the point, the plot the full width
+    d = Drawing(cid + "-n", NARROW)
+    left, plot_w = M + 4, NARROW - 2 * M - 8
+    sx = _scale(left, plot_w, xmax)
+    ticks = _forest_ticks(xmax, step, sx)
+    y = 8
+    for title, rows in out:
+        y = d.lines(M, y + 14, wrap(title, NARROW - 2 * M), bold=True) + 2
+        for r in rows:
+            y = d.lines(M, y + 4, wrap(r["label"], NARROW - 2 * M))
+            y = d.lines(M, y, wrap(r["sub"], NARROW - 2 * M, SMALL), size=SMALL, fill="#555555") if r["sub"] else y
+            y = d.lines(M, y, wrap(r["text"], NARROW - 2 * M - SMALL, SMALL), size=SMALL, bold=True)
+            cy = y + 2
+            _grid(d, ticks, cy - 8, cy + 8)
+            _ci_point(d, r, cy, sx)
+            y = cy + 18
+    narrow = d.done(_axis(d, left, plot_w, y + 2, ticks, t("months", lang)))
+    title, opening = forest_words([m for m, _ in sections], lang)
     sep = "；" if lang == "zh" else "; "
-    return _render("chart-forest.svg.j2", cid=cid, sources=sources, caveats=caveats, caveats_title=t("caveats", lang),
-                   width=width, height=int(axis_y + 40), title=t("forest_title", lang),
-                   desc=t("forest_desc", lang) + " " + sep.join(desc_items), sections=out_sections, ticks=ticks,
-                   axis_y=axis_y, left=left, plot_w=plot_w, unit=t("months", lang), ink=INK, grid=GRID, font=FONT,
-                   small=SMALL, top=12)
+    return _figure("forest", wide, narrow, title, opening + " " + sep.join(desc_items), lang, sources=sources,
+                   caveats=caveats)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -307,40 +478,76 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
 def timeline_chart(records: Records, trial: Trial, lang: str, cid: str, sources: Markup | None = None) -> Markup | None:
     if trial.sequence is None or not trial.sequence.steps:
         return None
-    lane_label_w = max(text_width(t("local", lang)), text_width(t("systemic", lang))) + 16
-    step_w, box_w, box_h, lane_h = 190, 164, 30, 46
-    left = lane_label_w
-    lanes = {"local": 10, "systemic": 10 + lane_h}
-    steps, desc_items, max_lines = [], [], 1
+    lane_names = {"local": t("local", lang), "systemic": t("systemic", lang)}
+    fills = {"local": LOCAL, "systemic": SYSTEMIC}
+    steps, desc_items = [], []
     for i, step in enumerate(trial.sequence.steps):
-        cx = left + step_w * i + step_w / 2
-        boxes = []
+        boxes = {}
         for lane in ("local", "systemic"):
             names = [records.drugs[d].label(lang) if d in records.drugs else d for d in step.treatments
                      if (d in records.drugs and records.drugs[d].is_procedure) == (lane == "local")]
             if names:
-                text = " + ".join(names)
-                lines = wrap(text, box_w - 10)
-                boxes.append({"x": cx - box_w / 2, "y": lanes[lane] + (lane_h - box_h) / 2, "w": box_w, "h": box_h,
-                              "lines": lines, "fill": LOCAL if lane == "local" else SYSTEMIC,
-                              "ty": lanes[lane] + lane_h / 2 + 4 - (len(lines) - 1) * 6.5})
+                boxes[lane] = " + ".join(names)
         when = step.when[lang] if step.when else ""
-        when_lines = wrap(when, step_w - 14, SMALL) if when else []
-        max_lines = max(max_lines, len(when_lines) + 1)
-        steps.append({"cx": cx, "boxes": boxes, "n": t("step", lang, n=i + 1), "when": when_lines})
+        steps.append({"n": t("step", lang, n=i + 1), "boxes": boxes, "when": when})
         what = " + ".join(records.drugs[d].label(lang) if d in records.drugs else d for d in step.treatments)
         desc_items.append(f"{t('step', lang, n=i + 1)}{t('punct_colon', lang)}{what}" + (f" — {when}" if when else ""))
-    width = int(left + step_w * len(steps) + 20)
+
+    # wide: two lanes (locoregional, systemic), the steps along a time arrow to the right
+    left = max(text_width(n) for n in lane_names.values()) + 16
+    step_w = max(120.0, min(190.0, (WIDE_MAX - left - 20) / len(steps)))
+    box_w, box_h, lane_h = step_w - 26, 30, 46
+    lanes = {"local": 10, "systemic": 10 + lane_h}
+    width = left + step_w * len(steps) + 20
+    d = Drawing(cid, width)
+    for lane, ly in lanes.items():
+        d.rect(0, ly, width - 8, lane_h, "none", stroke=GRID, sw=1, dash="2 3")
+        d.text(6, ly + lane_h / 2 + 4, lane_names[lane], bold=True, fill=fills[lane])
     axis_y = 10 + 2 * lane_h + 12
-    height = int(axis_y + 22 + max_lines * 15 + 8)
+    max_lines = 1
+    for i, st in enumerate(steps):
+        cx = left + step_w * i + step_w / 2
+        for lane, text in st["boxes"].items():
+            lines = wrap(text, box_w - 10)
+            d.rect(cx - box_w / 2, lanes[lane] + (lane_h - box_h) / 2, box_w, box_h, "#ffffff", stroke=fills[lane],
+                   sw=2, rx=4)
+            d.lines(cx, lanes[lane] + lane_h / 2 + 4 - (len(lines) - 1) * 6.5, lines, 13, anchor="middle")
+        d.line(cx, axis_y - 5, cx, axis_y + 5, sw=1.5)
+        d.text(cx, axis_y + 20, st["n"], anchor="middle", size=SMALL, bold=True)
+        when = wrap(st["when"], step_w - 14, SMALL) if st["when"] else []
+        for k, s in enumerate(when):
+            d.text(cx, axis_y + 35 + k * 15, s, anchor="middle", size=SMALL)
+        max_lines = max(max_lines, len(when) + 1)
+    d.line(left - 6, axis_y, width - 8, axis_y, sw=1.5, arrow=True)
+    d.text(6, axis_y + 4, t("time", lang), size=SMALL)
+    wide = d.done(axis_y + 22 + max_lines * 15 + 8)
+
+    # narrow: the lanes are two columns, the steps go down a time arrow on the left
+    d = Drawing(cid + "-n", NARROW)
+    col0, ax = 30, 12
+    col_w = (NARROW - col0 - M) / 2
+    cols = {"local": col0, "systemic": col0 + col_w}
+    for lane, x in cols.items():
+        d.text(x + col_w / 2, 20, lane_names[lane], anchor="middle", bold=True, fill=fills[lane])
+    d.text(M - 4, 20, t("time_down", lang), size=SMALL)
+    y = 34
+    for st in steps:
+        y = d.lines(col0, y + 12, [st["n"]], size=SMALL, bold=True)
+        y = d.lines(col0, y, wrap(st["when"], NARROW - col0 - M, SMALL), size=SMALL) if st["when"] else y
+        wrapped = {lane: wrap(text, col_w - 18) for lane, text in st["boxes"].items()}
+        h = max(30, max(len(v) for v in wrapped.values()) * 13 + 12)
+        top = y - 6
+        for lane, lines in wrapped.items():
+            x = cols[lane] + 2
+            d.rect(x, top, col_w - 6, h, "#ffffff", stroke=fills[lane], sw=2, rx=4)
+            d.lines(x + (col_w - 6) / 2, top + h / 2 + 4 - (len(lines) - 1) * 6.5, lines, 13, anchor="middle")
+        d.line(ax - 5, top + h / 2, ax + 5, top + h / 2, sw=1.5)
+        y = top + h + 4
+    d.line(ax, 26, ax, y + 6, sw=1.5, arrow=True)
+    narrow = d.done(y + 14)
     sep = "；" if lang == "zh" else "; "
-    name = trial.display_name(lang)
     caveat = trial.sequence.caveat[lang] if trial.sequence.caveat else ""
-    return _render("chart-timeline.svg.j2", cid=cid, sources=sources, width=width, height=height,
-                   title=t("timeline_title", lang, name=name), caveat=caveat,
-                   desc=t("timeline_desc", lang) + ("" if lang == "zh" else " ") + sep.join(desc_items)
-                   + (f"{'。' if lang == 'zh' else '. '}{caveat}" if caveat else ""),
-                   steps=steps, lanes=[{"y": lanes["local"], "label": t("local", lang), "fill": LOCAL},
-                                       {"y": lanes["systemic"], "label": t("systemic", lang), "fill": SYSTEMIC}],
-                   lane_h=lane_h, left=left, axis_y=axis_y, right=width - 8, time=t("time", lang), ink=INK,
-                   grid=GRID, font=FONT, small=SMALL)
+    return _figure("timeline", wide, narrow, t("timeline_title", lang, name=trial.display_name(lang)),
+                   t("timeline_desc", lang) + ("" if lang == "zh" else " ") + sep.join(desc_items)
+                   + (f"{'。' if lang == 'zh' else '. '}{caveat}" if caveat else ""), lang, sources=sources,
+                   caveat=caveat)

@@ -213,13 +213,76 @@ def test_no_word_is_broken_inside(page, server, require_kind, kind, lang, width)
 
 
 # ---- 5. Charts --------------------------------------------------------------------------------------------
+# Each chart is drawn twice, wide (labels left of the plot) and narrow (labels above it); the stylesheet shows
+# the one that fits its column (generator/site/charts.py, site.css "5. Charts").
 
-CHART_TEXT = """() => [...document.querySelectorAll('figure.chart svg')].flatMap(svg => {
+CHART_TEXT = """() => [...document.querySelectorAll('figure.chart svg')].filter(svg => svg.getClientRects().length)
+  .flatMap(svg => {
   const vb = svg.viewBox.baseVal, scale = svg.getBoundingClientRect().width / vb.width;
   return [...svg.querySelectorAll('text')].map(t => { const b = t.getBBox();
     return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
             x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height, w: vb.width, h: vb.height}; });
 })"""
+
+# every figure: which of its drawings are shown, and whether the shown one fits its column without scrolling
+CHART_FIT = """() => [...document.querySelectorAll('figure.chart')].map(f => {
+  const shown = [...f.querySelectorAll(':scope > .chart-wide, :scope > .chart-narrow')].filter(d => d.getClientRects().length);
+  const d = shown[0], svg = d && d.querySelector('svg');
+  const hint = f.querySelector(':scope > .chart-hint');
+  return {kind: f.className, shown: shown.map(x => x.classList.contains('chart-wide') ? 'wide' : 'narrow'),
+          svg: svg ? svg.getBoundingClientRect().width : 0, column: f.clientWidth,
+          scrolls: d ? d.scrollWidth > d.clientWidth + 1 : false,
+          hint: !!(hint && hint.getClientRects().length),
+          ids: [...f.querySelectorAll('[id]')].map(e => e.id)};
+})"""
+
+MUST_HAVE_CHARTS = {"/en/trials/checkmate-459/": "chart-forest", "/zh/trials/checkmate-459/": "chart-forest",
+                    "/en/ici-hcc/combination-therapy/": "chart-forest", "/zh/ici-hcc/combination-therapy/": "chart-forest",
+                    # no regimen page draws a timeline: a review's section and a trial page do
+                    "/en/interventional-hcc/clinical-progress/": "chart-timeline",
+                    "/zh/interventional-hcc/clinical-progress/": "chart-timeline",
+                    "/en/trials/leap-012/": "chart-timeline", "/zh/trials/leap-012/": "chart-timeline",
+                    "/en/regimens/lenvatinib-pembrolizumab/": "chart-forest",
+                    "/zh/regimens/lenvatinib-pembrolizumab/": "chart-forest"}
+
+
+def test_the_chart_pages_include_a_trial_sections_with_forest_and_timeline_charts_and_a_regimen(site):
+    pages = chart_pages(site)
+    for path, kind in MUST_HAVE_CHARTS.items():
+        assert path in pages, path
+        assert f"chart {kind}" in (site / path.strip("/") / "index.html").read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_each_chart_shows_one_drawing_that_fits_its_column(page, server, site, width):
+    """One drawing of each chart is shown, the other is display: none (out of the accessibility tree); it fits its
+    column without scrolling sideways (at 390 px the narrow one; at 1280 px the wide one); their ids differ. A
+    parallel view's half column may be narrower than the narrow drawing: it scrolls and says so (the hint)."""
+    pages = chart_pages(site)
+    if not pages:
+        pytest.skip("no chart in this build")
+    problems = []
+    for path in pages:
+        open_at(page, server, path, WIDTHS[width])
+        for i, c in enumerate(page.evaluate(CHART_FIT)):
+            where = f"{path} chart {i} ({c['kind']})"
+            if len(c["shown"]) != 1:
+                problems.append(f"{where}: {len(c['shown'])} drawings shown")
+                continue
+            if len(c["ids"]) != len(set(c["ids"])):
+                problems.append(f"{where}: duplicate ids {c['ids']}")
+            parallel = path.endswith("/parallel/")
+            if parallel and c["column"] < c["svg"]:
+                if not c["hint"]:
+                    problems.append(f"{where}: the column is {c['column']} px, the chart scrolls without a hint")
+                continue
+            if c["scrolls"] or c["svg"] > c["column"] + 0.5 or c["hint"]:
+                problems.append(f"{where}: {c['shown'][0]} drawing {c['svg']:.0f} px in a {c['column']} px column")
+            if width == "desktop" and not parallel and c["shown"] != ["wide"]:
+                problems.append(f"{where}: the narrow drawing at 1280 px")
+            if width == "phone" and c["shown"] != ["narrow"]:
+                problems.append(f"{where}: the wide drawing at 390 px")
+    assert not problems, f"{len(problems)} problems, e.g. {problems[:6]}"
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
@@ -239,6 +302,28 @@ def test_chart_text_is_11_px_at_least_and_never_cut_off(page, server, site, widt
     shot(page, f"chart-{width}")
     assert not small, f"{len(small)} chart texts under 11 px, e.g. {small[:5]}"
     assert not cut, f"{len(cut)} chart texts past the drawing's edge, e.g. {cut[:5]}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_checkmate_459_forest_chart_on_a_phone_shows_its_values_on_the_first_screen(page, dark_page, server, lang):
+    """The reader's case: on a 390 px phone the chart's OS values were off to the right of a sideways-scrolling
+    box. Each value is now inside the screen; screenshots in light and dark, and at 1280 px."""
+    bk.ARTIFACTS.mkdir(exist_ok=True)
+    for p, scheme in ((page, "light"), (dark_page, "dark")):
+        open_at(p, server, f"/{lang}/trials/checkmate-459/", bk.PHONE)
+        forest = p.locator("figure.chart-forest")
+        forest.scroll_into_view_if_needed()
+        drawing = forest.locator(".chart-narrow svg")
+        assert drawing.is_visible() and not forest.locator(".chart-wide svg").is_visible()
+        box = drawing.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= bk.PHONE["width"], box
+        values = [v for v in drawing.locator("text").all_text_contents() if "14.7" in v or "16.4" in v]
+        assert len(values) == 2, values
+        forest.screenshot(path=str(bk.ARTIFACTS / f"reader-chart-checkmate-459-{lang}-390-{scheme}.png"))
+    open_at(page, server, f"/{lang}/trials/checkmate-459/", bk.DESKTOP)
+    forest = page.locator("figure.chart-forest")
+    assert forest.locator(".chart-wide svg").is_visible()
+    forest.screenshot(path=str(bk.ARTIFACTS / f"reader-chart-checkmate-459-{lang}-1280.png"))
 
 
 # ---- 6. Citations -----------------------------------------------------------------------------------------
