@@ -293,6 +293,26 @@ def test_the_navigation_names_the_site_once_and_its_home_page_home(built_site, l
         assert re.search(rf"^\s*{home}\s*$", text, re.M), page
 
 
+def test_an_english_pages_title_names_the_site_in_english(built_site):
+    """Reader re-try: every inner page's <title> (tabs, bookmarks, search results) carried the bilingual site
+    name, so English pages showed Chinese. A page's title is followed by the site's name in its language."""
+    for lang, name in (("en", "Reviews of HCC Treatment"), ("zh", "肝细胞癌治疗文献综述")):
+        for page in ("trials/index.html", "glossary/index.html", "ici-hcc/combination-therapy/index.html",
+                     "regimens/lenvatinib/index.html"):
+            title = re.search(r"<title>([^<]+)</title>", (built_site / lang / page).read_text(encoding="utf-8"))[1]
+            assert title.endswith(f" - {name}"), (lang, page, title)
+            if lang == "en":
+                assert not re.search(r"[\u4e00-\u9fff]", title), (page, title)
+
+
+def test_a_drug_without_other_spellings_shows_a_dash(built_site):
+    """Reader re-try: the glossary's drug cards showed "Other spellings in the sources" with nothing under it."""
+    for lang in ("zh", "en"):
+        html = (built_site / lang / "glossary/index.html").read_text(encoding="utf-8")
+        cells = re.findall(r'<td data-label="[^"]*">((?:(?!<td).)*?)</td>\s*</tr>', html, re.S)  # a row's last cell
+        assert cells and "" not in cells, lang
+
+
 def test_the_404_navigation_leads_to_both_language_homes(built_site):
     """Issue 21 (reader re-try): the 404 page's navigation was the English site's alone."""
     nav = primary_nav((built_site / "404.html").read_text(encoding="utf-8"))

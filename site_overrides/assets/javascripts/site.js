@@ -89,6 +89,34 @@
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(labelTables);
   else window.addEventListener("load", labelTables);
 
+  // A table wider than its box says so above the box ("More columns: scroll sideways →"), until it has been
+  // scrolled to its end: a desktop browser shows no scroll bar until the pointer is over the box.
+  function hintScrolling() {
+    var config = document.getElementById("__config"), words = "";
+    try { words = JSON.parse(config.textContent).translations["hcc.table.scroll"] || ""; } catch (e) { return; }
+    if (!words) return;
+    document.querySelectorAll(".md-typeset .table-wrap, .md-typeset .md-typeset__scrollwrap").forEach(function (box) {
+      if (box.parentElement.closest(".table-wrap")) return;  // a theme box inside ours does not scroll
+      var before = box.previousElementSibling;
+      var hint = before && before.matches(".scroll-hint") ? before : null;
+      if (!hint) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.setAttribute("aria-hidden", "true");  // the box itself is a named region a screen reader scrolls
+        hint.textContent = words;
+        box.insertAdjacentElement("beforebegin", hint);
+        box.addEventListener("scroll", function () { update(box, hint); }, { passive: true });
+      }
+      update(box, hint);
+    });
+  }
+  function update(box, hint) {
+    hint.hidden = box.scrollWidth - box.clientWidth - box.scrollLeft <= 2;
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(hintScrolling);
+  else window.addEventListener("load", hintScrolling);
+  window.addEventListener("resize", hintScrolling);
+
   // Citation cards: the card shows the entries of the page's own reference list.
   var card = null, owner = null;
   function hide() { if (card) { card.remove(); card = null; owner = null; } }
