@@ -833,3 +833,14 @@ def test_handout_names_the_abstract_a_figure_comes_from(lang):
     assert "30(suppl 5)" in text and "ESMO 2019 Congress, abstract LBA38" in text, text
     text, _ = short_reference(model, "el-khoueiry2017checkmate040", lang)
     assert "abstract" not in text  # a paper with pages is found by them
+
+
+def test_the_english_reference_to_a_chinese_review_gives_its_english_title():
+    """Reader try: the English handout's reference [1] gave only the Chinese review's Chinese title. The source's
+    own English title follows in brackets (Vancouver), in the handout and the English reference lists."""
+    model = pipeline.load(ROOT)
+    english = "Advances in immune checkpoint inhibitor-based therapeutic studies for hepatocellular carcinoma"
+    text, _ = short_reference(model, "ici-hcc-review", "en")
+    assert f"基于免疫检查点抑制剂的肝细胞癌治疗研究进展 [{english}]" in text, text
+    assert english not in short_reference(model, "ici-hcc-review", "zh")[0]
+    assert f"[{english}]" in model.bib.format("ici-hcc-review", "en").text

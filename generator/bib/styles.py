@@ -318,7 +318,9 @@ class VancouverStyle(_ReferenceStyle):
     get_report_template = get_techreport_template
 
     def get_misc_template(self, e):
-        return blocks[self._who(), latex("title"), latex("journal"), latex("howpublished"),
+        # a title in another language is followed by its English rendering, if given (Vancouver: 'Title [English]')
+        title = join[latex("title"), optional[join[" [", latex("title_en"), "]"]]]
+        return blocks[self._who(), title, latex("journal"), latex("howpublished"),
                       first_of[optional[vancouver_publication()], optional[plain("year")]], *self._ids()]
 
     def get_registry_template(self, e):
