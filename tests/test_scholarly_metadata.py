@@ -16,6 +16,7 @@ import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
+from generator import i18n
 from generator.bib.bibliography import Bibliography
 from generator.diagnostics import Report
 from generator.sources.content import load_project
@@ -166,6 +167,8 @@ def test_meta_descriptions_are_in_the_page_language_and_differ_from_page_to_page
     for lang in ("zh", "en"):  # pages without text of their own: still in their language
         (description,) = Head((built_site / lang / "trials/index.html").read_text(encoding="utf-8")).meta["description"]
         assert bool(re.search(r"[\u4e00-\u9fff]", description)) == (lang == "zh")
+        # an index says what it lists (its opening sentence), not the site's generic sentence (reader try)
+        assert description == i18n.t("trials_intro", lang)
 
 
 def test_the_root_page_title_names_the_site_once(built_site):

@@ -420,7 +420,7 @@ class RecordPages:
                                  for tr in trials) if c]
         chart_refs = refs
         md = self.env.get_template("records/index.md.j2").render(
-            meta=self.meta(url, lang, t("trials_title", lang), "trials-index"), t=Strings(lang), lang=lang,
+            meta=self.meta(url, lang, t("trials_title", lang), "trials-index", description=t("trials_intro", lang)), t=Strings(lang), lang=lang,
             intro=t("trials_intro", lang), table_id="trials-table", headers=headers, rows=rows,
             filters=self._filters(lang, present), script=rel(url, SCRIPT_URL), charts=charts, timelines=timelines,
             data_links=self.data_links(url), references=self.reflist(chart_refs, lang),
@@ -461,7 +461,7 @@ class RecordPages:
         headers = [t("regimen", lang), t("labels", lang), t("components", lang), t("category", lang),
                    t("settings", lang), t("trials", lang)]
         md = self.env.get_template("records/index.md.j2").render(
-            meta=self.meta(url, lang, t("regimens_title", lang), "regimens-index"), t=Strings(lang), lang=lang,
+            meta=self.meta(url, lang, t("regimens_title", lang), "regimens-index", description=t("regimens_intro", lang)), t=Strings(lang), lang=lang,
             intro=t("regimens_intro", lang), table_id="regimens-table", headers=headers, rows=rows,
             filters=self._filters(lang, present), script=rel(url, SCRIPT_URL), charts=[], timelines=[],
             data_links=self.data_links(url), references=[], count=t("count", lang),
@@ -495,7 +495,7 @@ class RecordPages:
         headers = [t("drug", lang), t("abbr", lang), t("inn", lang), t("class", lang), t("aliases", lang),
                    t("regimens_with", lang)]
         md = self.env.get_template("records/index.md.j2").render(
-            meta=self.meta(url, lang, t("drugs", lang), "drugs-index"), t=Strings(lang), lang=lang,
+            meta=self.meta(url, lang, t("drugs", lang), "drugs-index", description=t("drugs_intro", lang)), t=Strings(lang), lang=lang,
             intro=t("drugs_intro", lang), table_id="drugs-table", headers=headers, rows=rows, filters=[],
             script=rel(url, SCRIPT_URL), charts=[], timelines=[], data_links=self.data_links(url), references=[],
             count=t("count", lang), caption=t("drugs", lang),

@@ -62,7 +62,8 @@
       else if (l.indexOf("en") === 0) want = "en";
     }
     choices.forEach(function (a) {
-      if (a.getAttribute("data-lang") === (want || "en")) { a.setAttribute("data-preferred", ""); a.focus(); }
+      // focused for the keyboard (Enter opens it), without a focus ring on load: its border marks it already
+      if (a.getAttribute("data-lang") === (want || "en")) { a.setAttribute("data-preferred", ""); a.focus({ focusVisible: false }); }
     });
   }
 
