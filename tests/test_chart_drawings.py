@@ -105,3 +105,42 @@ def test_both_drawings_of_a_chart_have_their_own_ids(records, lang):
         assert 'class="chart-scroll chart-narrow"' in chart
         narrow = re.search(r'chart-narrow".*?<svg[^>]*width="(\d+)"', chart, re.S).group(1)
         assert int(narrow) == NARROW
+
+
+def legend(chart: str) -> list[list[str]]:
+    """The measures each drawing's key names (a 12 x 12 swatch, then the measure's name)."""
+    return [re.findall(r'<rect x="[^"]*" y="[^"]*" width="12" height="12" fill="[^"]*" stroke="[^"]*" stroke-width="[^"]*"/>\n?'
+                       r'<text [^>]*>([^<]*)</text>', svg) for svg in re.findall(r"<svg\b.*?</svg>", chart, re.S)]
+
+
+def drawn_bars(chart: str) -> set[str]:
+    """The measures of the bars (each bar's tooltip starts with its measure: 'ORR 15%')."""
+    return {m.split(" ")[0] for m in re.findall(r'height="14"[^>]*><title>([^<]*)</title>', chart)}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bar_chart_legend_names_only_the_measures_it_draws(records, lang):
+    """CheckMate 459 gives ORR alone: its response chart's key says ORR, not DCR and CR (issue 21); a chart of
+    every study draws all three and names all three, in both drawings."""
+    one = str(response_chart(records, [records.trials["checkmate-459"]], lang, lambda k: "[1]", "r"))
+    assert drawn_bars(one) == {"ORR"}
+    assert legend(one) == [["ORR"], ["ORR"]]
+    assert all("DCR" not in d and "CR)" not in d.replace("ORR)", "") for d in descriptions(one)), descriptions(one)
+    every = str(response_chart(records, list(records.trials.values()), lang, lambda k: "[1]", "r"))
+    assert drawn_bars(every) == {"ORR", "DCR", "CR"}
+    assert legend(every) == [["ORR", "DCR", "CR"]] * 2
+    for trial in records.trials.values():
+        chart = response_chart(records, [trial], lang, lambda k: "[1]", "r")
+        if chart is not None:
+            assert all(set(keys) == drawn_bars(str(chart)) for keys in legend(str(chart))), trial.id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_response_chart_of_one_study_is_not_called_across_studies(records, lang):
+    """A study's own page: 'Response rates' / '缓解率'; a chart of several studies: '... across studies' / '各研究的...'."""
+    one = str(response_chart(records, [records.trials["checkmate-459"]], lang, lambda k: "[1]", "r"))
+    assert names(one) == [t("response_title_one", lang)] * 5
+    assert t("response_title_one", lang) == {"zh": "缓解率", "en": "Response rates"}[lang]
+    several = [tr for tr in records.trials.values() if response_chart(records, [tr], lang, lambda k: "[1]", "x")][:2]
+    chart = str(response_chart(records, several, lang, lambda k: "[1]", "r"))
+    assert names(chart) == [t("response_title", lang)] * 5

@@ -277,8 +277,9 @@ def _bars(d: Drawing, rows: list[dict[str, Any]], y: float, left: float, plot_w:
         d.text(left + w + 4, by + BAR_H - 3, b["text"], size=SMALL, halo=True)
 
 
-def _legend(d: Drawing, x: float, y: float, lang: str) -> None:
-    for m in RATE_MEASURES:
+def _legend(d: Drawing, x: float, y: float, measures: list[str], lang: str) -> None:
+    """A key to the bars' colours, naming only the measures the chart draws."""
+    for m in measures:
         name = measure_label(m, lang)
         d.rect(x, y - 10, 12, 12, COLOURS[m])
         d.text(x + 16, y, name)
@@ -295,6 +296,7 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
     if not groups:
         return None
     marks, caveats = chart_caveats(records, [(g.trial, e) for g in groups for e in g.figures], lang, page_url)
+    drawn = [m for m in RATE_MEASURES if any(e.measure == m for g in groups for e in g.figures)]
     rows, desc_items = [], []
     for g in groups:
         refs = " ".join(dict.fromkeys(ref_label(e.source) for e in g.figures))
@@ -326,7 +328,7 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
     ticks = [{"x": left + plot_w * v / 100, "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
     y = top
     heights = [max(bars_h(r), (len(r["wl"]) + len(r["ws"])) * LINE + 2, 30) + 12 for r in rows]
-    _legend(d, left, top - 10, lang)
+    _legend(d, left, top - 10, drawn, lang)
     _grid(d, ticks, top - 4, top + sum(heights) + 4)
     for r, h in zip(rows, heights):
         ly = d.lines(left - 8, y + 6 + 11, r["wl"], anchor="end")
@@ -339,7 +341,7 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
     d = Drawing(cid + "-n", NARROW)
     left, plot_w = M, NARROW - 2 * M - value_w
     ticks = [{"x": left + plot_w * v / 100, "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
-    _legend(d, left, 20, lang)
+    _legend(d, left, 20, drawn, lang)
     y = 34
     for r in rows:
         y = d.lines(M, y + 12, wrap(r["label"], NARROW - 2 * M))
@@ -350,8 +352,24 @@ def response_chart(records: Records, trials: list[Trial], lang: str, ref_label: 
         y = by + bars_h(r) + 8
     narrow = d.done(_axis(d, left, plot_w, y, ticks))
     sep = "；" if lang == "zh" else "; "
-    return _figure("bars", wide, narrow, t("response_title", lang), t("response_desc", lang) + " " + sep.join(desc_items),
-                   lang, sources=sources, caveats=caveats)
+    one_study = len({id(g.trial) for g in groups}) == 1
+    title = t("response_title_one" if one_study else "response_title", lang)
+    desc = t("response_desc", lang, measures=_measure_list(drawn, lang))
+    return _figure("bars", wide, narrow, title, desc + " " + sep.join(desc_items), lang, sources=sources,
+                   caveats=caveats)
+
+
+def _measure_list(measures: list[str], lang: str) -> str:
+    """'objective response rate (ORR) and complete response rate (CR)' / '客观缓解率（ORR）和完全缓解率（CR）'."""
+    names = []
+    for m in measures:
+        long = measure_label(m, lang, long=True)
+        names.append(f"{long}（{m}）" if lang == "zh" else f"{long[0].lower()}{long[1:]} ({m})")
+    if len(names) <= 1:
+        return "".join(names)
+    if lang == "zh":
+        return "、".join(names[:-1]) + "和" + names[-1]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -216,3 +216,61 @@ def test_the_changelog_and_translation_status_are_not_results(search_page, searc
     for lang, query in (("zh", "仑伐替尼"), ("en", "lenvatinib")):
         items = search(search_page, search_server, lang, query, typed=False)
         assert not any(("/changelog/" in link or "/translation-status/" in link) for links in items for link in links)
+
+
+
+
+PROMPT = {"en": "Type to start searching", "zh": "键入以开始搜索"}  # mkdocs-material's words for an empty query
+
+
+def result_meta(page) -> str:
+    """What the result list says above its items ('3 matching documents', 'No matching documents', the prompt)."""
+    return page.evaluate("() => document.querySelector('.md-search-result__meta').textContent.trim()")
+
+
+def insert(page, server, lang: str, query: str) -> list[list[str]]:
+    """Put ``query`` into the empty search box of a page of ``lang`` as an input method or a paste does, no key
+    pressed in the box (mkdocs-material reads the box on keyup); the result items' links (path#anchor) once the
+    list has answered."""
+    search(page, server, lang, "lenvatinib", typed=False)
+    box = page.locator("input.md-search__input")
+    box.press("Control+a")
+    box.press("Backspace")
+    page.wait_for_function(f"() => document.querySelector('.md-search-result__meta').textContent.trim() === '{PROMPT[lang]}'")
+    page.keyboard.insert_text(query)
+    page.wait_for_function(f"() => document.querySelector('.md-search-result__meta').textContent.trim() !== '{PROMPT[lang]}'",
+                           timeout=20000)
+    stable = None
+    for _ in range(40):
+        now = page.evaluate("() => document.querySelector('.md-search-result').innerHTML")
+        if now == stable:
+            break
+        stable = now
+        page.wait_for_timeout(250)
+    prefix = urlsplit(server.url).path
+    items = page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item')].map(li =>
+        [...li.querySelectorAll('a.md-search-result__link')].map(a => a.href))""")
+    return [[urlsplit(h).path[len(prefix):] + (f"#{urlsplit(h).fragment}" if urlsplit(h).fragment else "")
+             for h in links] for links in items]
+
+
+def test_english_site_finds_the_english_pages_of_a_chinese_drug_name(search_page, search_server):
+    """A reader of the English site who types a drug's Chinese name (with an input method: no key pressed in
+    the box) gets its English pages (issue 21): the index knows the records' Chinese names as search terms;
+    the results and their snippets stay English."""
+    page = search_page
+    for items in (insert(page, search_server, "en", "仑伐替尼"), search(page, search_server, "en", "仑伐替尼")):
+        assert any("/en/regimens/lenvatinib/" in links for links in items[:5]), items[:5]
+        assert all(link.startswith("/en/") for links in items for link in links)
+        assert result_meta(page) != PROMPT["en"]
+        texts = page.evaluate("() => [...document.querySelectorAll('.md-search-result__item')]"
+                              ".map(li => li.innerText).join(' ')")
+        assert "仑伐替尼" not in texts and "lenvatinib" in texts.lower(), texts[:500]
+
+
+@pytest.mark.parametrize("lang, none", [("en", "No matching documents"), ("zh", "没有找到符合条件的结果")])
+def test_chinese_that_names_nothing_says_no_results(search_page, search_server, lang, none):
+    """Chinese that nothing has, put in without keys: the list says it found nothing, never the prompt to type
+    (issue 21)."""
+    items = insert(search_page, search_server, lang, "乱七八糟")
+    assert items == [] and result_meta(search_page) == none, (items[:3], result_meta(search_page))

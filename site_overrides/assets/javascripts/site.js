@@ -3,7 +3,8 @@
    - citation cards on hover, keyboard focus and tap;
    - the root page preselects the browser's preferred language;
    - the search dialog gets a name (mkdocs-material's has none: axe "aria-dialog-name");
-   - the drawer and search toggles start unchecked (see below). */
+   - the drawer and search toggles start unchecked (see below);
+   - the search box reads text that arrives without keys (see below). */
 (function () {
   "use strict";
 
@@ -20,6 +21,18 @@
       }
     });
   });
+
+  // mkdocs-material reads the search box on keyup: text that arrives without a key released in the box
+  // (pasted, dropped, chosen from an input method's candidates: Chinese) would stay unread, the list saying
+  // "Type to start searching" (issue 21). Such an input is told to it as a keyup (a query it has read
+  // already is not searched again).
+  function readSearch(ev) {
+    var box = ev.target;
+    if (!box || !box.classList || !box.classList.contains("md-search__input") || ev.isComposing) return;
+    box.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+  }
+  document.addEventListener("input", readSearch);
+  document.addEventListener("compositionend", readSearch);
 
   function currentAnchor() {
     if (location.hash) return location.hash.slice(1);
