@@ -57,15 +57,11 @@ def short_reference(model: Model, key: str, lang: str) -> tuple[str, str | None]
     where = next((fields[k] for k in ("journal", "booktitle", "organization", "publisher") if fields.get(k)), "")
     if not persons and not fields.get("journal") and fields.get("title"):
         where = fields["title"]
-        if lang == "en" and fields.get("title_en"):  # as the English reference list gives it: 'Title [English]'
-            where += f" [{fields['title_en']}]"
     bits = [where] if where else []
     year = fields.get("year", "")
     detail = year
     if fields.get("volume"):
         detail += (", " if lang == "zh" else ";") + fields["volume"]
-        if fields.get("number"):
-            detail += f"({fields['number']})"
     if fields.get("pages"):
         detail += (": " if lang == "zh" else ":") + fields["pages"]
     if detail:
