@@ -538,3 +538,19 @@ def test_a_table_wider_than_its_box_says_it_scrolls(page, server, require_kind, 
     box.evaluate("b => { b.scrollLeft = b.scrollWidth; b.dispatchEvent(new Event('scroll')); }")
     page.wait_for_timeout(100)
     assert box.evaluate("b => b.previousElementSibling.hidden"), "the hint stays after the table was scrolled to its end"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["trial-index", "regimen-index", "drugs"])
+def test_an_index_table_keeps_the_themes_table_style_on_a_desktop(page, server, require_kind, kind, lang):
+    """Reader re-try: once the sort script marked an index table with a class, it lost the theme's table style
+    at 1280 px (mkdocs-material styles tables without a class): no row lines, 1 px padding, centred cells."""
+    require_kind(kind, lang)
+    open_at(page, server, kind_path(kind, lang), bk.DESKTOP)
+    page.wait_for_selector(".md-content table[data-records-index] thead button")  # the script has run
+    cell = page.evaluate("""() => { const td = document.querySelector('.md-content table[data-records-index] tbody td'),
+        th = document.querySelector('.md-content table[data-records-index] tbody th'), s = getComputedStyle(td);
+        return {pad: parseFloat(s.paddingLeft), line: parseFloat(s.borderTopWidth), align: getComputedStyle(th).textAlign,
+                cls: document.querySelector('.md-content table[data-records-index]').className}; }""")
+    assert cell["cls"] == "", cell
+    assert cell["pad"] >= 8 and cell["line"] > 0 and cell["align"] in ("left", "start"), cell

@@ -25,7 +25,9 @@
     if (!head || !body) return;
     var lang = document.documentElement.lang || "en";
     var prefix = table.getAttribute("data-sort-label") || "";
-    table.classList.add("records-sortable");  /* on a phone its header row becomes a labelled row of buttons */
+    /* an attribute, not a class: mkdocs-material styles only tables without a class (a class unstyled the
+       indexes on a desktop, reader re-try); on a phone its header row becomes a labelled row of buttons */
+    table.setAttribute("data-sortable", "");
     Array.prototype.forEach.call(head.cells, function (th, col) {
       var button = document.createElement("button");
       button.type = "button";
