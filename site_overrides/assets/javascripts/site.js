@@ -64,7 +64,7 @@
     dialog.setAttribute("aria-label", query.getAttribute("aria-label") || query.getAttribute("placeholder") || "Search");
   }
 
-  // Root page: mark and focus the preferred language; never redirect.
+  // Root page: mark the preferred language; never redirect.
   var choices = document.querySelectorAll(".lang-choice__link");
   if (choices.length) {
     var langs = navigator.languages || [navigator.language || ""];
@@ -75,8 +75,8 @@
       else if (l.indexOf("en") === 0) want = "en";
     }
     choices.forEach(function (a) {
-      // focused for the keyboard (Enter opens it), without a focus ring on load: its border marks it already
-      if (a.getAttribute("data-lang") === (want || "en")) { a.setAttribute("data-preferred", ""); a.focus({ focusVisible: false }); }
+      // marked by its border, not focused: a focus on load sent the first Tab out of the page (reader re-try)
+      if (a.getAttribute("data-lang") === (want || "en")) a.setAttribute("data-preferred", "");
     });
   }
 
