@@ -442,16 +442,19 @@ def forest_chart(records: Records, trials: list[Trial], lang: str, ref_label: Re
     d = Drawing(cid, left + plot_w + value_w + 10)
     sx = _scale(left, plot_w, xmax)
     ticks = _forest_ticks(xmax, step, sx)
-    y, body = 12, []
+    y, body, spans = 12, [], []
     for title, rows in out:
         body.append(("head", title, y + 20))
         y += 30
+        start = y
         for r in rows:
             n = len(r["wl"]) + len(r["ws"])
             h = max(34, n * LINE + 8)
             body.append(("row", r, y, h))
             y += h
-    _grid(d, ticks, 12, y + 4)
+        spans.append((start - 2, y))
+    for k, (y1, y2) in enumerate(spans):  # the grid under each section's rows: a long section title is never crossed
+        _grid(d, ticks, y1, y2 + 4 if k == len(spans) - 1 else y2)
     for item in body:
         if item[0] == "head":
             d.text(M, item[2], item[1], bold=True)
